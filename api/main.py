@@ -1,0 +1,23 @@
+"""The FastAPI application: API routes under /api/v1, health at /health."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import health, practices
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="POH-Connect API",
+        version="0.1.0",
+        description=(
+            "Stuurinformatie voor de POH-GGZ: productie, wachttijden, doorverwijzingen en "
+            "uren per POH, praktijk, team en regio, gebenchmarkt tegen de regio."
+        ),
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(practices.router)
+    return app

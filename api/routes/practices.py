@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api import services
+from api.deps import SessionDep
+from api.schemas import PracticeList
+
+router = APIRouter(prefix="/api/v1", tags=["practices"])
+
+
+@router.get(
+    "/practices", response_model=PracticeList, summary="Practices with their latest list size"
+)
+def list_practices(session: SessionDep, region: str | None = None) -> PracticeList:
+    return services.list_practices(session, region=region)

@@ -1,0 +1,78 @@
+"""Closed vocabularies of the import contract (domain.md §3)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Functie(StrEnum):
+    HUISARTS = "huisarts"
+    POH_GGZ = "poh-ggz"
+    POH_GGZ_JEUGD = "poh-ggz-jeugd"
+    POH_SOMATIEK = "poh-somatiek"
+    ANDERS = "anders"
+
+
+POH_GGZ_FUNCTIES: tuple[str, ...] = (Functie.POH_GGZ.value, Functie.POH_GGZ_JEUGD.value)
+
+
+class Contactvorm(StrEnum):
+    CONSULT = "consult"
+    VISITE = "visite"
+    TELEFONISCH = "telefonisch"
+    VIDEO = "video"
+    E_CONSULT = "e-consult"
+    GROEP = "groep"
+
+
+FACE_TO_FACE: tuple[str, ...] = (
+    Contactvorm.CONSULT.value,
+    Contactvorm.VISITE.value,
+    Contactvorm.GROEP.value,
+)
+
+
+class Bestemming(StrEnum):
+    POH_GGZ = "poh-ggz"
+    GB_GGZ = "gb-ggz"
+    S_GGZ = "s-ggz"
+    SOCIAAL_DOMEIN = "sociaal-domein"
+    EHEALTH = "ehealth"
+    ANDERS = "anders"
+
+
+GGZ_DESTINATIONS: tuple[str, ...] = (Bestemming.GB_GGZ.value, Bestemming.S_GGZ.value)
+
+
+class ImportKind(StrEnum):
+    PRAKTIJKEN = "praktijken"
+    CONTACTEN = "contacten"
+    VERWIJZINGEN = "verwijzingen"
+    UREN = "uren"
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    COMMITTED = "committed"
+    FAILED = "failed"
+
+
+class Role(StrEnum):
+    POH = "poh"
+    HUISARTS = "huisarts"
+    TEAMLEIDER = "teamleider"
+    REGIO = "regio"
+    BEHEERDER = "beheerder"
+
+
+class ScopeLevel(StrEnum):
+    PROVIDER = "provider"
+    PRACTICE = "practice"
+    TEAM = "team"
+    REGION = "region"
+
+
+def sql_in(values: tuple[str, ...] | type[StrEnum]) -> str:
+    """Render a CHECK constraint list: 'a', 'b', 'c'."""
+    items = [v.value for v in values] if isinstance(values, type) else list(values)
+    return ", ".join(f"'{v}'" for v in items)
