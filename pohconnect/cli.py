@@ -1,0 +1,28 @@
+"""The `pohconnect` command line."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="pohconnect",
+    help="POH-Connect: stuurinformatie voor de POH-GGZ.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database beheren.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> None:
+    """Voer de databasemigraties uit (alembic upgrade)."""
+    import migrations
+    from models.db import get_database_settings
+
+    migrations.upgrade(revision=revision)
+    typer.echo(f"Database bijgewerkt tot {revision}: {get_database_settings().url}")
+
+
+# Sub-commands of the feature areas register themselves here, one line each.
+# (ingest: import/pull · kpi: teams · demo/serve: below)
