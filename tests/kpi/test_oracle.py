@@ -89,7 +89,7 @@ def seed(session: Session) -> dict[str, pl.DataFrame]:
             )
             d += dt.timedelta(days=rnd.choice([0, 7, 14, 30, 60, 150, 182, 183, 200, 400]))
         for _ in range(rnd.randint(0, 4)):
-            g = rnd.choice(gps + [som])
+            g = rnd.choice([*gps, som])
             contacts.append(
                 {
                     "practice_id": prac,
