@@ -85,5 +85,7 @@ def put(session: Session, *, key: str, version: str, kind: str, payload: str) ->
         stmt = postgresql.insert(KpiCacheEntry).values(**values).on_conflict_do_nothing()
     else:
         stmt = sqlite.insert(KpiCacheEntry).values(**values).on_conflict_do_nothing()
-    session.execute(delete(KpiCacheEntry).where(KpiCacheEntry.data_version != version))
+    # "<" or ">" rather than "!=" so that both databases can use the index on data_version
+    stale = (KpiCacheEntry.data_version < version) | (KpiCacheEntry.data_version > version)
+    session.execute(delete(KpiCacheEntry).where(stale))
     session.execute(stmt)
