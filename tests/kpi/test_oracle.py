@@ -66,7 +66,9 @@ def seed(session: Session) -> dict[str, pl.DataFrame]:
             )
     session.execute(insert(Patient), patients)
     pat_ids = session.execute(
-        Patient.__table__.select().where(Patient.practice_id.in_([p.id for p in practices]))
+        Patient.__table__.select()
+        .where(Patient.practice_id.in_([p.id for p in practices]))
+        .order_by(Patient.id)
     ).all()
     contacts, referrals = [], []
     start = dt.date(2023, 3, 1)
