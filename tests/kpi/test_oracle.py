@@ -71,12 +71,13 @@ def seed(session: Session) -> dict[str, pl.DataFrame]:
         .order_by(Patient.id)
     ).all()
     contacts, referrals = [], []
+    index_of = {p.id: i for i, p in enumerate(practices)}  # ids differ between databases
     start = dt.date(2023, 3, 1)
     for row in pat_ids:
         pid, prac = row.id, row.practice_id
         d = start + dt.timedelta(days=rnd.randint(0, 900))
         for _ in range(rnd.randint(0, 10)):
-            poh = rnd.choice(pohs[:3] if prac % 2 else pohs[2:])
+            poh = rnd.choice(pohs[:3] if index_of[prac] % 2 else pohs[2:])
             contacts.append(
                 {
                     "practice_id": prac,
