@@ -24,6 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from api.kpi.benchmark import percentile
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.periods import Period, norm_hours_factor
 from models import Contact, HoursWeek, Patient, PracticeListSize, Referral
@@ -201,17 +202,6 @@ def bucket_case(col: Any, periods: Sequence[Period], shift_days: int = 0) -> Any
 
 def median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
-
-
-def percentile(sorted_values: Sequence[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default, percentile_cont)."""
-    n = len(sorted_values)
-    if n == 0:
-        return None
-    h = (n - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, n - 1)
-    return float(sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo]))
 
 
 class Engine:

@@ -26,8 +26,8 @@ from api.kpi.benchmark import (
     percent_ranks,
 )
 from api.kpi.definitions import REGISTRY, KpiDefinition
-from api.kpi.engine import Engine, Result, Target
-from api.kpi.errors import KpiInvalid, KpiNotFound
+from api.kpi.engine import DESTINATION_LABELS, Engine, Result, Target
+from api.kpi.errors import KpiForbidden, KpiInvalid, KpiNotFound
 from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period
 from api.kpi.schemas import (
     BenchmarkPosition,
@@ -87,8 +87,6 @@ class CallerScope:
 
 def _check_visible(caller: CallerScope, level: str, key: str) -> None:
     if not caller.can_see(level, key):
-        from api.kpi.errors import KpiForbidden
-
         raise KpiForbidden(f"Geen toegang tot {level} {key}")
 
 
@@ -677,8 +675,6 @@ def get_referral_flows(
                 via[x.destination] += 1
             elif scope.level != "provider":
                 direct[x.destination] += 1
-        from api.kpi.engine import DESTINATION_LABELS
-
         nodes = [FlowNode(id="huisarts", label="Huisarts"), FlowNode(id="poh-ggz", label="POH-GGZ")]
         links = [FlowLink(source="huisarts", target="poh-ggz", value=intakes, unit="episodes")]
         for dest, label in DESTINATION_LABELS.items():
