@@ -301,23 +301,46 @@ def get_values(
         pt = _point(d, p, res)
         out = out.model_copy(update=pt.model_dump(exclude={"period"}))
         out.breakdown = pt.breakdown
-        if scope.level == "practice" and rs.region_slug and d.benchmarkable:
-            bm = get_benchmark(
-                session,
-                slug=slug,
-                region=rs.region_slug,
-                period=p,
-                caller=CallerScope(own_all=True),
-            )
-            out.benchmark = _position(bm, scope.id)
         return out
 
-    params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [p.start, p.end]}
-    out = _cached(session, kind="value", params=params, model=KpiValueRead, build=build)
+    if scope.level == "practice" and "practice" in d.levels:
+        # a practice's value is its row of the (cached) regional computation, so that it
+        # always equals what the benchmark and the scorecard show
+        out = _practice_value(session, d, scope.id, p)
+    else:
+        params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [p.start, p.end]}
+        out = _cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = p.read()
     if not caller.is_own(scope.level, scope.id) and scope.level in ("practice", "provider"):
         _suppress(d, out)
     return out
+
+
+def _practice_value(session: Session, d: KpiDefinition, agb: str, p: Period) -> KpiValueRead:
+    row = session.execute(
+        select(Practice.name, Region).join(Region).where(Practice.agb == agb)
+    ).first()
+    if row is None:
+        raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
+    name, region = row
+    bm = _benchmark_cached(session, Engine(session), d, region, p)
+    r = next(x for x in bm.practices if x.agb == agb)
+    return KpiValueRead(
+        slug=d.slug,
+        level="practice",
+        id=agb,
+        name=name,
+        period=p.read(),
+        value=r.value,
+        value_display=r.value_display,
+        numerator=r.numerator,
+        denominator=r.denominator,
+        status=r.status,
+        breakdown=r.breakdown,
+        extra=r.extra,
+        benchmark=_position(bm, agb) if d.benchmarkable else None,
+        data_version=bm.data_version,
+    )
 
 
 def _position(bm: BenchmarkRead, agb: str) -> BenchmarkPosition:
