@@ -351,14 +351,16 @@ def _random_time(
 def _make_practices(
     rng: random.Random, n: int, start: date, end: date, used_codes: set[str]
 ) -> list[_Practice]:
-    sizes = [
-        min(12000, max(1500, round(rng.lognormvariate(math.log(3300), 0.45)))) for _ in range(n)
-    ]
+    sizes = []
+    while len(sizes) < n:  # log-normal around 3,400 listed, truncated to 1,500–12,000
+        size = round(rng.lognormvariate(math.log(3400), 0.45))
+        if 1500 <= size <= 12000:
+            sizes.append(size)
     if n >= 10:
         big = max(range(n), key=sizes.__getitem__)
         sizes[big] = max(sizes[big], 9000 + rng.randrange(2500))
         small = min(range(n), key=sizes.__getitem__)
-        sizes[small] = min(sizes[small], 1500 + rng.randrange(400))
+        sizes[small] = min(sizes[small], 1600 + rng.randrange(300))
     peildata = [
         date(year, month, 1)
         for year in range(start.year, end.year + 1)
@@ -437,14 +439,16 @@ def _make_pohs(
     n = len(practices)
     n_jeugd = 1 if n < 20 else 2
     n_regular = max(1, round(n * 0.72))
-    # Contract hours in units of 2 hours, 8–36 h per POH in total.
+    # Contract hours in units of 2 hours, 8–36 h per POH in total (drawn 1.5 h above the
+    # Trimbos mean because the clipping at 8 and 36 and the rounding pull the mean down).
     units = [
-        min(18, max(4, round(rng.gauss(MEAN_CONTRACT_HOURS, 7.0) / 2))) for _ in range(n_regular)
+        min(18, max(4, round(rng.gauss(MEAN_CONTRACT_HOURS + 1.5, 7.0) / 2)))
+        for _ in range(n_regular)
     ]
     weights = []
     for p in practices:
         norm = NORM_HOURS_PER_WEEK * p.listed[0][1] / NORM_LISTED
-        use = 0.3 if p is low_hours else rng.uniform(0.7, 1.05)
+        use = 0.2 if p is low_hours else rng.uniform(0.7, 1.05)
         weights.append(norm * use)
     demand = _split_units(sum(units), weights, minimum=2)
     if sum(demand) > sum(units):  # tiny regions: every practice still gets 4 hours
@@ -483,7 +487,10 @@ def _make_pohs(
             del pieces_units[(p, k)]
 
     # Jeugd POHs: extra hours (often funded by the municipality) in a few larger practices.
-    by_size = sorted(range(n), key=lambda k: (-practices[k].listed[0][1], k))
+    by_size = sorted(
+        (k for k in range(n) if practices[k] is not low_hours or n < 3),
+        key=lambda k: (-practices[k].listed[0][1], k),
+    )
     jeugd_pieces: list[tuple[int, int, int]] = []
     for j in range(n_jeugd):
         person = _Person(_unique_code(rng, "93", used_codes), _person_name(rng), "poh-ggz-jeugd")
