@@ -34,11 +34,12 @@ import csv
 import heapq
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import NormalDist
+from types import MappingProxyType
 
 from pohconnect.demo import vocab
 from pohconnect.demo.calendar import (
@@ -90,53 +91,55 @@ FOLLOW_UP_FORMS: tuple[tuple[str, float], ...] = (
 )
 KINDS: tuple[str, ...] = ("praktijken", "contacten", "verwijzingen", "uren")
 
-HEADERS: dict[str, tuple[str, ...]] = {
-    "praktijken": (
-        "praktijk_agb",
-        "praktijk_naam",
-        "regio",
-        "peildatum",
-        "ingeschreven_patienten",
-    ),
-    "contacten": (
-        "contact_id",
-        "praktijk_agb",
-        "patientnummer",
-        "geboortejaar",
-        "geslacht",
-        "datum",
-        "tijd",
-        "zorgverlener_code",
-        "zorgverlener_naam",
-        "functie",
-        "contactvorm",
-        "verrichtingcode",
-        "duur_minuten",
-        "icpc",
-        "episode_id",
-    ),
-    "verwijzingen": (
-        "verwijzing_id",
-        "praktijk_agb",
-        "patientnummer",
-        "datum",
-        "verwijzer_code",
-        "verwijzer_functie",
-        "bestemming",
-        "echelon",
-        "instelling",
-        "icpc",
-    ),
-    "uren": (
-        "zorgverlener_code",
-        "praktijk_agb",
-        "week",
-        "uren_contract",
-        "uren_gewerkt",
-        "uren_direct",
-        "uren_indirect",
-    ),
-}
+HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "praktijken": (
+            "praktijk_agb",
+            "praktijk_naam",
+            "regio",
+            "peildatum",
+            "ingeschreven_patienten",
+        ),
+        "contacten": (
+            "contact_id",
+            "praktijk_agb",
+            "patientnummer",
+            "geboortejaar",
+            "geslacht",
+            "datum",
+            "tijd",
+            "zorgverlener_code",
+            "zorgverlener_naam",
+            "functie",
+            "contactvorm",
+            "verrichtingcode",
+            "duur_minuten",
+            "icpc",
+            "episode_id",
+        ),
+        "verwijzingen": (
+            "verwijzing_id",
+            "praktijk_agb",
+            "patientnummer",
+            "datum",
+            "verwijzer_code",
+            "verwijzer_functie",
+            "bestemming",
+            "echelon",
+            "instelling",
+            "icpc",
+        ),
+        "uren": (
+            "zorgverlener_code",
+            "praktijk_agb",
+            "week",
+            "uren_contract",
+            "uren_gewerkt",
+            "uren_direct",
+            "uren_indirect",
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -439,12 +442,14 @@ def _make_pohs(
     n = len(practices)
     n_jeugd = 1 if n < 20 else 2
     n_regular = max(1, round(n * 0.72))
-    # Contract hours in units of 2 hours, 8–36 h per POH in total (drawn 1.5 h above the
-    # Trimbos mean because the clipping at 8 and 36 and the rounding pull the mean down).
+    # Contract hours in units of 2 hours, 8–36 h per POH in total: quantiles of
+    # N(24.6, 7) (Trimbos mean) in random order, so the mean does not depend on the seed.
+    hours_dist = NormalDist(MEAN_CONTRACT_HOURS, 7.0)
     units = [
-        min(18, max(4, round(rng.gauss(MEAN_CONTRACT_HOURS + 1.5, 7.0) / 2)))
-        for _ in range(n_regular)
+        min(18, max(4, round(hours_dist.inv_cdf((i + 0.5) / n_regular) / 2)))
+        for i in range(n_regular)
     ]
+    rng.shuffle(units)
     weights = []
     for p in practices:
         norm = NORM_HOURS_PER_WEEK * p.listed[0][1] / NORM_LISTED
