@@ -308,7 +308,7 @@ def _person_name(rng: random.Random) -> str:
     initials = "".join(f"{rng.choice(vocab.INITIALS)}." for _ in range(rng.choice((1, 1, 2))))
     surname = rng.choice(vocab.SURNAMES)
     if rng.random() < 0.12:
-        surname = f"{surname}-{rng.choice(vocab.SURNAMES).capitalize()}"
+        surname = f"{surname}-{rng.choice(vocab.SURNAMES)}"
     return f"{initials} {surname}"
 
 
