@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from pohconnect.commands.demo import demo
+
 app = typer.Typer(
     name="pohconnect",
     help="POH-Connect: stuurinformatie voor de POH-GGZ.",
@@ -26,7 +28,4 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
-
-from pohconnect.commands.demo import demo  # noqa: E402
-
 app.command("demo")(demo)
