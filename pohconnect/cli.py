@@ -26,3 +26,7 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
+from pohconnect.commands.ingest import import_files, pull_app  # noqa: E402
+
+app.command("import")(import_files)
+app.add_typer(pull_app, name="pull")
