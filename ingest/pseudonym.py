@@ -15,13 +15,9 @@ def pseudonym(key: bytes, practice_agb: str, patientnummer: str) -> str:
 
 
 def pseudonyms(key: bytes, pairs: Iterable[tuple[str, str]]) -> list[str]:
-    base = hmac.new(key, digestmod=hashlib.sha256)
-    out = []
-    for agb, nr in pairs:
-        h = base.copy()
-        h.update(f"{agb}:{nr}".encode())
-        out.append(h.hexdigest())
-    return out
+    """Many pseudonyms at once (``hmac.digest`` is OpenSSL's one-shot HMAC)."""
+    digest = hmac.digest
+    return [digest(key, f"{agb}:{nr}".encode(), "sha256").hex() for agb, nr in pairs]
 
 
 def is_bsn(value: str) -> bool:

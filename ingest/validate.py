@@ -241,22 +241,26 @@ def _run(
     output: list[str],
 ) -> ValidatedTable:
     patient_cols = {c.name for c in SPECS[table.kind].columns if c.patient}
+    bad_cols = [f"__bad{i}" for i in range(len(checks))]
+    frame = frame.with_columns(
+        check.bad.fill_null(False).alias(name) for check, name in zip(checks, bad_cols, strict=True)
+    )
+    any_bad = pl.any_horizontal(bad_cols) if bad_cols else pl.lit(False)
+    bad = frame.filter(any_bad)
     parts = []
-    for i, check in enumerate(checks):
+    for check, name in zip(checks, bad_cols, strict=True):
         value = check.value if check.value is not None else pl.col(check.column)
         if check.column in patient_cols:
             value = pl.when(pl.col(check.column).is_not_null()).then(pl.lit(REDACTED))
-        frame = frame.with_columns(check.bad.fill_null(False).alias(f"__bad{i}"))
         parts.append(
-            frame.filter(pl.col(f"__bad{i}")).select(
+            bad.filter(pl.col(name)).select(
                 pl.col(LINE).alias("line"),
                 pl.lit(check.column).alias("column"),
                 value.cast(pl.String).str.slice(0, 200).alias("value"),
                 pl.lit(check.reason).alias("reason"),
             )
         )
-    bad_cols = [f"__bad{i}" for i in range(len(checks))]
-    ok = frame.filter(~pl.any_horizontal(bad_cols)) if bad_cols else frame
+    ok = frame.filter(~any_bad) if bad.height else frame
     ok = ok.with_columns(finals)
     if key:
         ok = ok.with_columns(pl.col(LINE).min().over(key).alias("__first"))
