@@ -71,15 +71,21 @@ class Mapping(BaseModel):
 def load_mapping(path: str | Path) -> Mapping:
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise IngestError(f"Toewijzingsbestand {path} bestaat niet.") from exc
+    return parse_mapping(text, name=path.name)
+
+
+def parse_mapping(text: str, *, name: str = "toewijzing") -> Mapping:
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise IngestError(f"Toewijzingsbestand {path.name} is geen geldige TOML: {exc}") from exc
+        raise IngestError(f"Toewijzingsbestand {name} is geen geldige TOML: {exc}") from exc
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'bestand'}: {e['msg']}" for e in exc.errors()
         )
-        raise IngestError(f"Toewijzingsbestand {path.name} is ongeldig: {problems}") from exc
+        raise IngestError(f"Toewijzingsbestand {name} is ongeldig: {problems}") from exc
