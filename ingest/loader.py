@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import time
 import unicodedata
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import polars as pl
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, insert, select
@@ -32,6 +34,7 @@ from ingest.contract import KIND_ORDER
 from ingest.errors import IngestError
 from ingest.mapping import Mapping, load_mapping
 from ingest.pseudonym import pseudonyms
+from ingest.pull import PullConfig, fetch
 from ingest.registry import parse
 from ingest.settings import get_ingest_settings
 from ingest.validate import ValidatedTable, validate
@@ -44,6 +47,7 @@ from models import (
     Practice,
     PracticeListSize,
     Provider,
+    PullState,
     Referral,
     Region,
 )
@@ -171,8 +175,10 @@ def load_bytes(
     progress: Progress | None = None,
     sheet: str | None = None,
     user_id: int | None = None,
+    before_commit: Callable[[Session, ImportBatch], None] | None = None,
 ) -> ImportReport:
-    """Import the contents of one file; see :func:`load_file`."""
+    """Import the contents of one file; see :func:`load_file`. ``before_commit`` runs inside
+    the file's transaction once everything is written (e.g. to move a pull bookmark)."""
     settings = get_ingest_settings()
     key = settings.pseudonym_key_bytes()  # refuses to run without a key (outside demo mode)
     started = time.perf_counter()
@@ -248,6 +254,8 @@ def load_bytes(
         report.status = ImportStatus.COMMITTED.value
         report.seconds = round(time.perf_counter() - started, 3)
         batch.finished_at = dt.datetime.now(dt.UTC)
+        if before_commit is not None:
+            before_commit(session, batch)
         session.commit()
         step("klaar", 1.0)
         return report
@@ -287,6 +295,90 @@ def _record_failure(
     except Exception:  # the database itself is gone: the caller still gets the message
         session.rollback()
     return report
+
+
+def pull_fhir(
+    session: Session,
+    *,
+    config: PullConfig,
+    full: bool = False,
+    client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Fetch Encounters and ServiceRequests changed since the last successful pull of this
+    base URL (everything when ``full``), load them as one file, and move the bookmark in the
+    same transaction. A failed pull leaves the bookmark where it was."""
+    key_check = get_ingest_settings()
+    key_check.pseudonym_key_bytes()
+    source = config.base_url.rstrip("/")
+    state = session.scalar(select(PullState).where(PullState.source == source))
+    since = None if full or state is None else state.last_success_at
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
+    started = dt.datetime.now(dt.UTC)
+    filename = f"FHIR-pull {source}"[:500]
+    step = progress or (lambda _stage, _fraction: None)
+    try:
+        result = fetch(
+            config,
+            since=since,
+            client=client,
+            sleep=sleep,
+            on_page=lambda n: step(f"ophalen, pagina {n}", 0.05),
+        )
+    except IngestError as exc:
+        report = ImportReport(
+            filename=filename,
+            kind="gemengd",
+            source_format="fhir",
+            status="running",
+            message=exc.message,
+        )
+        exc.report = _record_failure(session, report, sha="", user_id=None)
+        raise
+    pull_details = {
+        "pages": result.pages,
+        "retries": result.retries,
+        "resources": len(result.entries),
+        "since": since.isoformat() if since else None,
+    }
+
+    def bookmark(session: Session, batch: ImportBatch) -> None:
+        batch.details = {**(batch.details or {}), "pull": pull_details}
+        current = session.scalar(select(PullState).where(PullState.source == source))
+        if current is None:
+            current = PullState(source=source)
+            session.add(current)
+        current.last_success_at = started
+        current.last_import_id = batch.id
+
+    kinds = {e["resource"].get("resourceType") for e in result.entries}
+    if not kinds & {"Encounter", "ServiceRequest"}:  # nothing changed since the last pull
+        batch = ImportBatch(
+            kind="gemengd",
+            source_format="fhir",
+            filename=filename,
+            status=ImportStatus.COMMITTED.value,
+            finished_at=dt.datetime.now(dt.UTC),
+            message="Geen nieuwe of gewijzigde gegevens.",
+        )
+        session.add(batch)
+        session.flush()
+        bookmark(session, batch)
+        session.commit()
+        return ImportReport(
+            import_id=batch.id,
+            filename=filename,
+            kind="gemengd",
+            source_format="fhir",
+            status="committed",
+            message=batch.message,
+        )
+    entries = [{k: v for k, v in e.items() if v is not None} for e in result.entries]
+    data = json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}).encode()
+    del result
+    return load_bytes(session, data, filename=filename, progress=progress, before_commit=bookmark)
 
 
 # ----------------------------------------------------------------------------- the report

@@ -173,3 +173,57 @@ def import_files(
     print_details(console, reports)
     if any(r.status != "committed" for r in reports) or len(reports) < len(paths):
         raise typer.Exit(1)
+
+
+@pull_app.command("fhir")
+def pull_fhir_command(
+    url: Annotated[str, typer.Argument(help="FHIR-basis-URL, bijv. https://his.example/fhir")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="POHCONNECT_FHIR_TOKEN", help="Bearer-token.", show_envvar=True
+        ),
+    ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--volledig/--incrementeel",
+            help="Alles ophalen, of alleen wat "
+            "sinds de laatste geslaagde pull is gewijzigd (standaard).",
+        ),
+    ] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Time-out per verzoek (s).")] = 30.0,
+    retries: Annotated[
+        int, typer.Option("--pogingen", help="Extra pogingen bij 429/5xx of time-outs.")
+    ] = 4,
+    page_size: Annotated[int, typer.Option("--paginagrootte", help="_count per pagina.")] = 200,
+) -> None:
+    """Haal contacten (Encounter) en verwijzingen (ServiceRequest) op bij een FHIR-server."""
+    from ingest.loader import pull_fhir
+    from ingest.pull import PullConfig
+    from models.db import session_factory
+
+    console = _console()
+    _require_key(console)
+    config = PullConfig(
+        base_url=url, token=token, timeout_s=timeout, max_retries=retries, page_size=page_size
+    )
+    session = session_factory()()
+    try:
+        with Progress(
+            TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        ) as bar:
+            task = bar.add_task(f"FHIR-pull {url}", total=None)
+
+            def step(stage: str, _fraction: float) -> None:
+                bar.update(task, description=f"FHIR-pull {url} ({stage})")
+
+            try:
+                report = pull_fhir(session, config=config, full=full, progress=step)
+            except IngestError as exc:
+                console.print(f"[red]Fout:[/red] {exc.message}")
+                raise typer.Exit(1) from exc
+    finally:
+        session.close()
+    console.print(summary_table([report]))
+    print_details(console, [report])
