@@ -126,16 +126,60 @@ def load_paths(
     *,
     kind: str | None = None,
     mapping: Mapping | str | Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     stop_on_error: bool = True,
 ) -> list[ImportReport]:
     """Import several files in dependency order: praktijken → contacten → verwijzingen → uren
     (recognised from each header). A refused file raises unless ``stop_on_error`` is off, in
-    which case its failed report is in the list and the next file goes on."""
+    which case its failed report is in the list and the next file goes on.
+
+    ``progress``: a callback ``(stage, fraction)``, or True for progress bars and the summary
+    table on the console."""
     mapping = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
     ordered = sorted((Path(p) for p in paths), key=lambda p: (_kind_rank(p, kind, mapping), str(p)))
+    if progress is not True:
+        return _load_each(
+            session,
+            ordered,
+            kind=kind,
+            mapping=mapping,
+            progress=progress or None,
+            stop_on_error=stop_on_error,
+        )
+    from rich.console import Console
+
+    from ingest.console import print_details, progress_bars, summary_table
+
+    console = Console(highlight=False)
+    reports: list[ImportReport] = []
+    try:
+        with progress_bars(console) as start:
+            for path in ordered:
+                reports += _load_each(
+                    session,
+                    [path],
+                    kind=kind,
+                    mapping=mapping,
+                    progress=start(path.name),
+                    stop_on_error=stop_on_error,
+                )
+    finally:
+        console.print(summary_table(reports))
+        print_details(console, reports)
+    return reports
+
+
+def _load_each(
+    session: Session,
+    paths: list[Path],
+    *,
+    kind: str | None,
+    mapping: Mapping | None,
+    progress: Progress | None,
+    stop_on_error: bool,
+) -> list[ImportReport]:
     reports = []
-    for path in ordered:
+    for path in paths:
         try:
             reports.append(load_file(session, path, kind=kind, mapping=mapping, progress=progress))
         except IngestError as exc:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
+from ingest.console import print_details, progress_bars, summary_table
 from ingest.errors import IngestError
 from ingest.loader import ImportReport
 
@@ -28,61 +28,6 @@ def _require_key(console: Console) -> None:
     except IngestError as exc:
         console.print(f"[red]Fout:[/red] {exc.message}")
         raise typer.Exit(2) from exc
-
-
-def _period(r: ImportReport) -> str:
-    if r.period_start is None:
-        return "–"
-    return f"{r.period_start:%d-%m-%Y} t/m {r.period_end:%d-%m-%Y}"
-
-
-def summary_table(reports: list[ImportReport]) -> Table:
-    table = Table(title="Importverslag", show_lines=False)
-    for name, justify in (
-        ("Bestand", "left"),
-        ("Soort", "left"),
-        ("Status", "left"),
-        ("Gelezen", "right"),
-        ("Nieuw", "right"),
-        ("Bijgewerkt", "right"),
-        ("Ongewijzigd", "right"),
-        ("Geweigerd", "right"),
-        ("Periode", "left"),
-        ("Praktijken", "right"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for r in reports:
-        status = "[green]ok[/green]" if r.status == "committed" else "[red]mislukt[/red]"
-        table.add_row(
-            r.filename,
-            r.kind,
-            status,
-            f"{r.rows_read:,}".replace(",", "."),
-            f"{r.rows_new:,}".replace(",", "."),
-            f"{r.rows_updated:,}".replace(",", "."),
-            f"{r.rows_unchanged:,}".replace(",", "."),
-            f"{r.rows_rejected:,}".replace(",", "."),
-            _period(r),
-            str(len(r.practices)),
-        )
-    return table
-
-
-def print_details(console: Console, reports: list[ImportReport]) -> None:
-    for r in reports:
-        if r.message:
-            console.print(f"[red]{r.filename}:[/red] {r.message}")
-        if r.unknown_columns:
-            console.print(
-                f"[yellow]{r.filename}:[/yellow] genegeerde kolommen: "
-                + ", ".join(r.unknown_columns)
-            )
-        for reason, count in list(r.reject_reasons.items())[:8]:
-            console.print(f"  {r.filename}: {count}× {reason}")
-        for rej in r.rejects[:5]:
-            where = f"regel {rej.line}" + (f", kolom {rej.column}" if rej.column else "")
-            value = f" ('{rej.value}')" if rej.value is not None else ""
-            console.print(f"    {where}{value}: {rej.reason}")
 
 
 def import_files(
@@ -135,20 +80,9 @@ def import_files(
     reports: list[ImportReport] = []
     session = session_factory()()
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as bar:
+        with progress_bars(console) as start:
             for path in ordered:
-                task = bar.add_task(f"{path.name}", total=1.0)
-
-                def step(stage: str, fraction: float, task: int = task, name: str = path.name):
-                    bar.update(task, completed=fraction, description=f"{name} ({stage})")
-
+                step = start(path.name)
                 try:
                     reports.append(
                         load_file(
@@ -160,9 +94,8 @@ def import_files(
                             sheet=sheet,
                         )
                     )
-                    bar.update(task, completed=1.0, description=f"{path.name} (klaar)")
                 except IngestError as exc:
-                    bar.update(task, description=f"{path.name} (mislukt)")
+                    step("mislukt", 0.0)
                     if exc.report is not None:
                         reports.append(exc.report)
                     else:

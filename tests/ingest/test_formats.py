@@ -340,3 +340,13 @@ def test_load_paths_orders_by_kind(session: Session, fixtures: Path) -> None:
     assert [r.kind for r in reports] == ["praktijken", "contacten", "verwijzingen", "uren"]
     assert [r.rows_rejected for r in reports] == [0, 0, 0, 0]
     assert [r.rows_new for r in reports] == [4, 8, 5, 4]
+
+
+def test_load_paths_with_console_progress(session: Session, fixtures: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The demo calls load_paths(…, progress=True): bars and the summary on the console."""
+    reports = load_paths(
+        session, [fixtures / "contacten_bom.csv", fixtures / "praktijken.csv"], progress=True
+    )
+    assert [(r.kind, r.rows_new) for r in reports] == [("praktijken", 4), ("contacten", 5)]
+    out = capsys.readouterr().out
+    assert "Importverslag" in out and "contacten_bom.csv" in out
