@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health, practices
+from api.routes import health, imports, practices
 
 
 def create_app() -> FastAPI:
@@ -20,4 +20,5 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(practices.router)
+    app.include_router(imports.router)
     return app

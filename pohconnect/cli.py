@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pohconnect.commands.demo import demo
+from pohconnect.commands.ingest import import_files, pull_app
 
 app = typer.Typer(
     name="pohconnect",
@@ -29,3 +30,5 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
 app.command("demo")(demo)
+app.command("import")(import_files)
+app.add_typer(pull_app, name="pull")
