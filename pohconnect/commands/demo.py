@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 from platformdirs import user_data_dir
 
+from ingest.console import fmt_int
 from pohconnect.demo import DEFAULT_SEED, generate_region
 
 
@@ -50,8 +51,8 @@ def demo(
         )
         typer.echo(
             f"{region.name}: {region.n_practices} praktijken, {region.n_pohs} POH's, "
-            f"{region.n_contacts:,} contacten, {region.n_referrals:,} verwijzingen, "
-            f"{region.n_hours_rows:,} urenregels".replace(",", ".")
+            f"{fmt_int(region.n_contacts)} contacten, {fmt_int(region.n_referrals)} "
+            f"verwijzingen, {fmt_int(region.n_hours_rows)} urenregels"
         )
         return region
 
