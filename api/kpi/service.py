@@ -419,7 +419,6 @@ def _build_benchmark(
     ids = tuple(i for i, _a, _n in practices)
     per = engine.compute(d.slug, Target("practice", practice_ids=ids), [p]) if ids else {}
     rows: dict[int, BenchmarkPracticeRow] = {}
-    sum_num = sum_den = 0.0
     for pid, agb, name in practices:
         res = per[(pid, 0)]
         rows[pid] = BenchmarkPracticeRow(
@@ -433,8 +432,6 @@ def _build_benchmark(
             breakdown=_breakdown_items(res),
             extra=dict(res.extra),
         )
-        sum_num += res.numerator or 0.0
-        sum_den += res.denominator or 0.0
     out = BenchmarkRead(
         slug=d.slug,
         title_nl=d.title_nl,
@@ -448,19 +445,15 @@ def _build_benchmark(
         min_denominator=d.min_denominator,
         practices=[rows[i] for i, _a, _n in practices],
     )
-    # pooled regional value: numerators over denominators (a median over all episodes)
-    if d.special == "median_wait" or d.special == "case_mix":
+    # the regional value is the KPI computed for the region as a whole: pooled numerators
+    # over pooled denominators, a median over all episodes, hours per week as a region total
+    if ids:
         region_res = engine.compute(d.slug, Target("all", practice_ids=ids), [p])[(0, 0)]
         out.region_value, out.region_numerator, out.region_denominator = (
             region_res.value,
             region_res.numerator,
             region_res.denominator,
         )
-    elif d.denominator is not None:
-        out.region_numerator, out.region_denominator = round(sum_num, 6), round(sum_den, 6)
-        out.region_value = round(d.scale * sum_num / sum_den, 6) if sum_den > 0 else None
-    else:
-        out.region_numerator = out.region_value = round(sum_num, 6)
     ranked = {pid: r.value for pid, r in rows.items() if r.value is not None and r.status == "ok"}
     if len(ranked) < MIN_PRACTICES:
         out.distribution_note = (

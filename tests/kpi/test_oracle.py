@@ -431,9 +431,20 @@ def test_benchmark_statistics_match_numpy(session: Session) -> None:
         "ftf_per_workday",
         "wait_days_intake",
         "hours_vs_norm_pct",
+        "hours_contract_per_week",
+        "caseload_stale",
+        "poh_referral_share",
     ):
         d = REGISTRY[slug]
         bm = service.get_benchmark(session, slug=slug, region="oracle", period=p, caller=OWN)
+        whole = service.get_values(
+            session, slug=slug, scope=service.ScopeRef("region", "oracle"), period=p, caller=OWN
+        )
+        assert (bm.region_value, bm.region_numerator, bm.region_denominator) == (
+            whole.value,
+            whole.numerator,
+            whole.denominator,
+        ), slug
         oracle = Oracle(f, p.start, p.end)
         vals = {}
         for r in (
