@@ -26,3 +26,4 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
+app.command("serve")(__import__("pohconnect.commands.serve", fromlist=["serve"]).serve)

@@ -1,0 +1,23 @@
+"""nav.waiting page (being built)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, html
+
+from dashboard import components as c
+from dashboard.client import ApiClient
+from dashboard.i18n import normalise_lang, t
+
+PATH = "/wachttijden"
+NAV_KEY = "nav.waiting"
+
+
+def layout(lang: str | None = None, **_: Any) -> html.Div:
+    lang = normalise_lang(lang)
+    return html.Div([c.page_header(t("wait.title", lang), t("wait.lead", lang))])
+
+
+def register_callbacks(app: Dash, client: ApiClient) -> None:
+    return None
