@@ -160,6 +160,10 @@ TEXT: dict[str, dict[Lang, str]] = {
     "wait.norm": {"nl": "Trimbos-norm: 14 dagen", "en": "Trimbos norm: 14 days"},
     "wait.region_p90": {"nl": "P90 regio", "en": "P90 region"},
     "wait.region_median": {"nl": "Mediaan regio", "en": "Median region"},
+    "col.wait_median": {"nl": "Mediaan (dagen)", "en": "Median (days)"},
+    "col.wait_p90": {"nl": "P90 (dagen)", "en": "P90 (days)"},
+    "col.intakes": {"nl": "Intakes met wachttijd", "en": "Intakes with a wait"},
+    "col.within14": {"nl": "Binnen 14 dagen", "en": "Within 14 days"},
     "wait.region_share": {"nl": "Binnen 14 dagen (regio)", "en": "Within 14 days (region)"},
     # referrals page
     "ref.title": {"nl": "Verwijzingen", "en": "Referrals"},
