@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health, practices
+from api.routes import (  # KPI engine (issue 4)
+    benchmarks,
+    health,
+    kpis,
+    practices,
+    referrals,
+    scorecard,
+    teams,
+)
 
 
 def create_app() -> FastAPI:
@@ -20,4 +28,9 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(practices.router)
+    app.include_router(kpis.router)
+    app.include_router(benchmarks.router)
+    app.include_router(scorecard.router)
+    app.include_router(referrals.router)
+    app.include_router(teams.router)
     return app

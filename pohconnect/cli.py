@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from pohconnect.commands.serve import serve
+from pohconnect.commands.teams import teams_app
+
 app = typer.Typer(
     name="pohconnect",
     help="POH-Connect: stuurinformatie voor de POH-GGZ.",
@@ -26,4 +29,5 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
-app.command("serve")(__import__("pohconnect.commands.serve", fromlist=["serve"]).serve)
+app.add_typer(teams_app, name="teams")
+app.command("serve")(serve)
