@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from dashboard.client import ApiClient, ApiProblem, ApiUnavailable
-from tests.dashboard.data import REGION, REGION_NAME, build_region
+from tests.dashboard.data import QUARTERS, REGION, REGION_NAME, build_region
 
 
 @pytest.fixture
@@ -132,3 +132,62 @@ def test_query_parameters_sent_as_the_api_expects() -> None:
         "to": "2025Q3",
         "grain": "quarter",
     }
+
+
+# -- KPI endpoints (branch kpi) against the known region of tests/dashboard/data.py ------------
+
+
+def test_kpi_catalogue(client: ApiClient) -> None:
+    kpis = {k.slug: k for k in client.kpis()}
+    assert {"poh_contacts", "ftf_per_workday", "wait_days_intake", "hours_vs_norm_pct"} <= set(kpis)
+    ftf = kpis["ftf_per_workday"]
+    assert ftf.title_nl and ftf.title_en and ftf.reference
+    assert "practice" in ftf.levels
+
+
+def test_poh_contacts_series_per_quarter(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    agb = built.agbs[2]
+    series = client.kpi_series(
+        "poh_contacts", level="practice", id=agb, start="2024Q4", end="2025Q3"
+    )
+    got = {p.period.label: p.value for p in series.points}
+    assert got == {
+        "2024Q4": 0.0,
+        **{q: float(built.contacts[(agb, q)]) for q in QUARTERS},
+    }
+    q3 = next(p for p in series.points if p.period.label == "2025Q3")
+    by_form = {b.key: b.value for b in q3.breakdown if b.dimension == "contactvorm"}
+    assert sum(v or 0 for v in by_form.values()) == built.contacts[(agb, "2025Q3")]
+
+
+def test_kpi_value_benchmark_scorecard_and_flows(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    agb = built.agbs[0]
+    value = client.kpi("poh_contacts", level="practice", id=agb, period="2025Q2")
+    assert value.value == built.contacts[(agb, "2025Q2")]
+    assert value.period.start.isoformat() == "2025-04-01"
+
+    bench = client.benchmark("poh_contacts", region=REGION, period="2025Q2")
+    assert {r.agb: r.value for r in bench.practices} == {
+        a: float(built.contacts[(a, "2025Q2")]) for a in built.agbs
+    }
+    assert bench.distribution is not None and bench.distribution.n == len(built.agbs)
+
+    card = client.scorecard(agb, period="2025Q2")
+    assert card.agb == agb
+    item = next(i for i in card.items if i.slug == "poh_contacts")
+    assert item.value == built.contacts[(agb, "2025Q2")]
+
+    flows = client.referral_flows(level="region", id=REGION, period="2025Q1")
+    assert flows.nodes and flows.links
+    node_ids = {n.id for n in flows.nodes}
+    assert all(link.source in node_ids and link.target in node_ids for link in flows.links)
+    assert client.teams() == []
+
+
+def test_unknown_kpi_is_a_dutch_problem(client: ApiClient) -> None:
+    with pytest.raises(ApiProblem) as info:
+        client.kpi("bestaat_niet", level="region", id=REGION, period="2025Q1")
+    assert info.value.status in (404, 422)
+    assert "De API gaf een fout" in str(info.value)
