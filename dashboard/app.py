@@ -7,6 +7,7 @@ app's callbacks (no globals).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,6 +23,7 @@ from dashboard.pages import hours, poh, practice, referrals, region, waiting
 from dashboard.settings import get_dashboard_settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+log = logging.getLogger(__name__)
 
 # Order of the navbar; each module defines PATH, NAV_KEY, layout() and register_callbacks().
 PAGES: tuple[ModuleType, ...] = (region, practice, poh, waiting, referrals, hours)
@@ -59,6 +61,7 @@ def create_dash(
         update_title=None,
         routing_callback_inputs={"lang": Input(ids.LANG_SWITCH, "value")},
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        on_error=_on_callback_error,
     )
     for order, page in enumerate(PAGES):
         dash.register_page(
@@ -159,12 +162,32 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
         [
             dcc.Store(id=ids.SELECTION_STORE, storage_type="session", data={}),
             navbar,
-            dbc.Container(dash.page_container, fluid="xxl", className="pb-4"),
+            dbc.Container(
+                [html.Div(id=ids.GLOBAL_ERROR), dash.page_container], fluid="xxl", className="pb-4"
+            ),
             html.Footer(
                 dbc.Container(t("footer.source", lang, url=api_url), fluid="xxl", id=ids.FOOTER),
                 className="text-muted small py-3 border-top bg-white",
             ),
         ]
+    )
+
+
+def _on_callback_error(exc: Exception) -> None:
+    """An unexpected error in a callback: log it and tell the user, instead of a blank page."""
+    log.exception("dashboard callback failed", exc_info=exc)
+    dash.set_props(
+        ids.GLOBAL_ERROR,
+        {
+            "children": dbc.Alert(
+                [
+                    html.Strong("Er ging iets mis bij het tonen van deze pagina. "),
+                    f"({type(exc).__name__}: {exc}) / Something went wrong showing this page.",
+                ],
+                color="danger",
+                dismissable=True,
+            )
+        },
     )
 
 

@@ -9,6 +9,7 @@ Tests inject an ``httpx.Client`` (e.g. FastAPI's ``TestClient``) instead of a ba
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -31,6 +32,10 @@ from dashboard.schemas import (
 M = TypeVar("M", bound=BaseModel)
 
 API_PREFIX = "/api/v1"
+# Every call is a GET, so a transient server error (e.g. SQLite's "database is locked" while
+# another request writes the KPI cache) is retried a few times before the user sees it.
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+RETRY_DELAYS = (0.2, 0.6)
 
 
 class ApiError(Exception):
@@ -64,7 +69,9 @@ class ApiClient:
         *,
         http: httpx.Client | None = None,
         timeout: float = 30.0,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
+        self._retry_delays = retry_delays
         if http is None:
             if base_url is None:
                 raise ValueError("ApiClient needs a base_url or an httpx.Client")
@@ -92,8 +99,24 @@ class ApiClient:
 
     def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         clean = {k: v for k, v in (params or {}).items() if v is not None}
+        res = self._send(path, clean)
+        for delay in self._retry_delays:
+            if res.status_code not in RETRY_STATUSES:
+                break
+            time.sleep(delay)
+            res = self._send(path, clean)
+        if res.is_error:
+            raise _problem(res, path)
         try:
-            res = self._http.get(path, params=clean)
+            return res.json()
+        except ValueError as exc:
+            raise ApiProblem(
+                f"De API gaf op {path} een antwoord dat geen JSON is.", status=res.status_code
+            ) from exc
+
+    def _send(self, path: str, params: Mapping[str, Any]) -> httpx.Response:
+        try:
+            return self._http.get(path, params=params)
         except httpx.TimeoutException as exc:
             raise ApiUnavailable(
                 f"De API op {self.base_url} reageerde niet op tijd ({path}). "
@@ -103,14 +126,6 @@ class ApiClient:
             raise ApiUnavailable(
                 f"De API is niet bereikbaar op {self.base_url}. Draait de server "
                 f"(pohconnect serve) en klopt POHCONNECT_API_URL? ({type(exc).__name__})"
-            ) from exc
-        if res.is_error:
-            raise _problem(res, path)
-        try:
-            return res.json()
-        except ValueError as exc:
-            raise ApiProblem(
-                f"De API gaf op {path} een antwoord dat geen JSON is.", status=res.status_code
             ) from exc
 
     def _model(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> M:

@@ -91,7 +91,13 @@ def chart_card(title: str, graph_id: str, *, height: int = 380, note_id: str | N
             dcc.Graph(
                 id=graph_id,
                 figure=blank_figure(),
-                config={"displaylogo": False, "responsive": True},
+                config={
+                    "displaylogo": False,
+                    "responsive": True,
+                    "displayModeBar": "hover",
+                    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                    "toImageButtonOptions": {"format": "png", "scale": 2},
+                },
                 style={"height": f"{height}px"},
             ),
             type="circle",
@@ -221,8 +227,8 @@ def number_formatter(decimals: int, lang: str, *, suffix: str = "") -> dict[str,
     }
 
 
-def data_grid(id: str, lang: str, *, height: int = 420) -> dag.AgGrid:
-    """An AG Grid that a callback fills with columnDefs and rowData."""
+def data_grid(id: str, lang: str) -> dag.AgGrid:
+    """An AG Grid that a callback fills with columnDefs and rowData (25 rows a page)."""
     return dag.AgGrid(
         id=id,
         rowData=[],
@@ -231,8 +237,12 @@ def data_grid(id: str, lang: str, *, height: int = 420) -> dag.AgGrid:
         columnSize="responsiveSizeToFit",
         dashGridOptions={
             "animateRows": False,
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": 25,
+            "paginationPageSizeSelector": False,
             "overlayNoRowsTemplate": t("empty.period", lang),
             "localeText": {"noRowsToShow": t("empty.period", lang)},
         },
-        style={"height": f"{height}px", "width": "100%"},
+        style={"width": "100%"},
     )

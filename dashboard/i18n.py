@@ -90,6 +90,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "chart.limit95": {"nl": "95%-grenzen", "en": "95% limits"},
     "chart.limit998": {"nl": "99,8%-grenzen", "en": "99.8% limits"},
     "chart.total": {"nl": "Totaal", "en": "Total"},
+    "chart.contacts": {"nl": "Contacten", "en": "Contacts"},
     "chart.quarter": {"nl": "Kwartaal", "en": "Quarter"},
     "chart.norm": {"nl": "Norm", "en": "Norm"},
     # region page

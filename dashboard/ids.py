@@ -18,6 +18,7 @@ NAV_TOGGLER = "nav-toggler"
 NAV_COLLAPSE = "nav-collapse"
 NAV_LANG_LABEL = "nav-lang-label"
 FOOTER = "footer"
+GLOBAL_ERROR = "global-error"
 
 # -- Regio-overzicht --------------------------------------------------------------------------
 REGION_REGION = "region-region"

@@ -39,7 +39,7 @@ def layout(
             c.chart_card(t("hours.chart_title", lang), ids.HOURS_CHART, height=420),
             c.chart_card(t("hours.pct_title", lang), ids.HOURS_PCT, height=380),
             dbc.Card(
-                dbc.CardBody(c.data_grid(ids.HOURS_GRID, lang, height=360)),
+                dbc.CardBody(c.data_grid(ids.HOURS_GRID, lang)),
                 className="mb-3 shadow-sm",
             ),
             html.P(t("hours.norm_note", lang), className="small text-muted"),

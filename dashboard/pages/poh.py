@@ -205,7 +205,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         return patch
 
 
-def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> dbc.Card:
+def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
     shown = fmt_value(
         value.value,
         unit=definition.unit,
@@ -226,7 +226,7 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> dbc.Card:
             bench.median, unit=definition.unit, decimals=definition.decimals, lang=lang
         )
         sub.append(f" · {t('col.region_median', lang)} {median}")
-    return dbc.Card(
+    card = dbc.Card(
         dbc.CardBody(
             [
                 html.Div(
@@ -239,8 +239,8 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> dbc.Card:
             ]
         ),
         className="h-100 shadow-sm",
-        **{"data-slug": definition.slug},
     )
+    return html.Div(card, className="h-100", **{"data-slug": definition.slug})
 
 
 def ftf_figure(series: Any, lang: str) -> go.Figure:

@@ -22,6 +22,7 @@ from dashboard.i18n import (
     fmt_share,
     fmt_value,
     kpi_title,
+    kpi_unit,
     normalise_lang,
     t,
 )
@@ -122,7 +123,8 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             figure = c.empty_figure(lang, t("error.title", lang))
             note = c.error_alert(str(exc), lang)
         try:
-            card = scorecard_table(client.scorecard(agb, period=period), lang)
+            units = {k.slug: kpi_unit(k, lang) for k in client.kpis()}
+            card = scorecard_table(client.scorecard(agb, period=period), lang, units)
         except ApiError as exc:
             card = c.error_alert(str(exc), lang)
         return header, figure, note, card
@@ -185,7 +187,7 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
                 name=label,
                 hovertemplate=f"{label}: %{{y:,.0f}}<extra>%{{x}}</extra>",
             )
-        fig.update_layout(barmode="stack")
+        fig.update_layout(barmode="stack", legend_traceorder="normal")
     else:
         fig.add_bar(
             x=x,
@@ -208,7 +210,7 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
     )
     c.style_figure(fig, lang, legend=bool(keys))
     top = max((v or 0) for v in totals)
-    fig.update_yaxes(title_text=t("chart.total", lang), range=[0, top * 1.15 or 1])
+    fig.update_yaxes(title_text=t("chart.contacts", lang), range=[0, top * 1.15 or 1])
     fig.update_xaxes(title_text=t("chart.quarter", lang), type="category")
     return fig
 
@@ -237,7 +239,8 @@ def _position(item: ScorecardItem, lang: str) -> Any:
     )
 
 
-def scorecard_table(card: Scorecard, lang: str) -> Any:
+def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = None) -> Any:
+    units = units or {}
     if not card.items:
         return c.empty_state(lang)
     head = html.Thead(
@@ -278,12 +281,14 @@ def scorecard_table(card: Scorecard, lang: str) -> Any:
                         [
                             html.Span(className="kpi-dot me-2", style={"backgroundColor": colour}),
                             html.Span(kpi_title(item, lang), className="fw-semibold"),
-                            html.Div(item.unit, className="small text-muted ms-3"),
+                            html.Div(
+                                units.get(item.slug, item.unit), className="small text-muted ms-3"
+                            ),
                         ]
                     ),
                     html.Td(value, className="text-end fw-semibold fs-6"),
-                    html.Td(median, className="text-end"),
-                    html.Td(band, className="text-end text-muted small"),
+                    html.Td(median, className="text-end text-nowrap"),
+                    html.Td(band, className="text-end text-muted small text-nowrap"),
                     html.Td(_position(item, lang)),
                     html.Td(item.reference or "", className="small text-muted"),
                 ],

@@ -134,12 +134,13 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             return c.error_alert(str(exc), lang), empty, empty, hidden, [], []
         decimals = definition.decimals if definition else 0
         info = info_card(bench, definition, lang)
-        bar = bar_figure(bench, lang, decimals)
+        unit = kpi_unit(definition, lang) if definition else bench.unit
+        bar = bar_figure(bench, lang, decimals, unit)
         if bench.funnel_kind:
-            funnel, style = funnel_figure(bench, lang, decimals), {}
+            funnel, style = funnel_figure(bench, lang, decimals, unit), {}
         else:
             funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), hidden
-        rows, cols = grid(bench, lang, decimals)
+        rows, cols = grid(bench, lang, decimals, unit)
         return info, bar, funnel, style, rows, cols
 
     @app.callback(
@@ -202,7 +203,7 @@ def _shown(row: BenchmarkPracticeRow) -> bool:
     return row.value is not None
 
 
-def bar_figure(bench: Benchmark, lang: str, decimals: int) -> go.Figure:
+def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
     rows = sorted((r for r in bench.practices if _shown(r)), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -262,7 +263,7 @@ def bar_figure(bench: Benchmark, lang: str, decimals: int) -> go.Figure:
             line={"color": c.PRIMARY, "width": 2, "dash": "dash"},
         )
     c.style_figure(fig, lang)
-    fig.update_yaxes(title_text=bench.unit)
+    fig.update_yaxes(title_text=unit)
     fig.update_xaxes(
         type="category",
         tickangle=-35,
@@ -272,7 +273,7 @@ def bar_figure(bench: Benchmark, lang: str, decimals: int) -> go.Figure:
     return fig
 
 
-def funnel_figure(bench: Benchmark, lang: str, decimals: int) -> go.Figure:
+def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
     rows = sorted(
         (r for r in bench.practices if _shown(r) and r.denominator),
         key=lambda r: r.denominator or 0,
@@ -348,11 +349,13 @@ def funnel_figure(bench: Benchmark, lang: str, decimals: int) -> go.Figure:
     )
     c.style_figure(fig, lang)
     fig.update_xaxes(title_text=t("col.denominator", lang), showgrid=True, gridcolor="#eef1f4")
-    fig.update_yaxes(title_text=bench.unit)
+    fig.update_yaxes(title_text=unit)
     return fig
 
 
-def grid(bench: Benchmark, lang: str, decimals: int) -> tuple[list[dict[str, Any]], list[dict]]:
+def grid(
+    bench: Benchmark, lang: str, decimals: int, unit: str
+) -> tuple[list[dict[str, Any]], list[dict]]:
     rows = [
         {
             "name": r.name,
@@ -380,7 +383,7 @@ def grid(bench: Benchmark, lang: str, decimals: int) -> tuple[list[dict[str, Any
         {"field": "agb", "headerName": t("col.agb", lang), "flex": 1},
         {
             "field": "value",
-            "headerName": f"{t('col.value', lang)} ({bench.unit})",
+            "headerName": f"{t('col.value', lang)} ({unit})",
             "type": "rightAligned",
             "valueFormatter": value_fmt,
             "flex": 2,

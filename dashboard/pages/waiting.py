@@ -53,7 +53,7 @@ def layout(
                 ]
             ),
             dbc.Card(
-                dbc.CardBody(c.data_grid(ids.WAIT_GRID, lang, height=360)),
+                dbc.CardBody(c.data_grid(ids.WAIT_GRID, lang)),
                 className="mb-3 shadow-sm",
             ),
             dcc.Store(id=ids.WAIT_INIT, data={"lang": lang, "region": region, "period": period}),

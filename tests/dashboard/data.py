@@ -43,7 +43,7 @@ PRACTICE_NAMES = (
 
 def contacts_for(index: int, q: int) -> int:
     """POH contacts of practice ``index`` (0-based) in quarter ``q`` (0-based)."""
-    return 12 + 4 * index + 3 * q
+    return 60 + 15 * index + 8 * q
 
 
 @dataclass
@@ -73,7 +73,7 @@ def build_region(session: Session) -> DashRegion:
         ha = make_provider(
             session, code=f"HAD{i + 1:03d}", functie="huisarts", practices=(practice,)
         )
-        patients = [make_patient(session, practice=practice) for _ in range(8 + i)]
+        patients = [make_patient(session, practice=practice) for _ in range(25 + 5 * i)]
         for q, label in enumerate(QUARTERS):
             start = QUARTER_STARTS[label]
             n = contacts_for(i, q)
@@ -121,9 +121,9 @@ def build_region(session: Session) -> DashRegion:
                     provider=poh,
                     practice=practice,
                     week_start=start + dt.timedelta(weeks=w),
-                    contract=8.0 + 2 * i,
-                    worked=7.5 + 2 * i,
-                    direct=6.0 + i,
-                    indirect=1.5,
+                    contract=5.0 + i,
+                    worked=5.0 + i,
+                    direct=4.0 + i,
+                    indirect=1.0,
                 )
     return out

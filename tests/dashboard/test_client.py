@@ -191,3 +191,23 @@ def test_unknown_kpi_is_a_dutch_problem(client: ApiClient) -> None:
         client.kpi("bestaat_niet", level="region", id=REGION, period="2025Q1")
     assert info.value.status in (404, 422)
     assert "De API gaf een fout" in str(info.value)
+
+
+def test_transient_server_errors_are_retried() -> None:
+    answers = iter([500, 503, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = next(answers)
+        if status != 200:
+            return httpx.Response(status, json={"detail": "database is locked"})
+        return httpx.Response(200, json={"status": "ok", "database": "sqlite", "version": "1"})
+
+    http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(handler))
+    client = ApiClient(http=http, retry_delays=(0, 0))
+    assert client.health().status == "ok"
+
+    always = httpx.Client(
+        base_url="http://api", transport=httpx.MockTransport(lambda r: httpx.Response(500))
+    )
+    with pytest.raises(ApiProblem, match="500 Interne fout van de server"):
+        ApiClient(http=always, retry_delays=(0, 0)).health()
