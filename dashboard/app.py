@@ -87,7 +87,7 @@ def _nav_links(prefix: str, lang: str) -> list[Any]:
                 t(page.NAV_KEY, lang),
                 href=prefix + page.PATH.lstrip("/"),
                 active="exact",
-                class_name="px-3",
+                class_name="px-3 text-nowrap",
             )
         )
         for page in PAGES
@@ -116,7 +116,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                         html.Span(
                             t("app.tagline", lang),
                             id=ids.NAV_TAGLINE,
-                            className="ms-2 small text-white-50 d-none d-lg-inline",
+                            className="ms-2 small text-white-50 d-none d-xxl-inline",
                         ),
                     ],
                     href=prefix,
@@ -128,14 +128,6 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                         dbc.Nav(_nav_links(prefix, lang), id=ids.NAV_LINKS, navbar=True),
                         html.Div(
                             [
-                                html.A(
-                                    t("nav.api_docs", lang),
-                                    id=ids.NAV_API_DOCS,
-                                    href=api_docs_url or "#",
-                                    target="_blank",
-                                    className="small text-white-50 me-3"
-                                    + ("" if api_docs_url else " d-none"),
-                                ),
                                 html.Span(
                                     t("lang.label", lang),
                                     id=ids.NAV_LANG_LABEL,
@@ -166,7 +158,19 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                 [html.Div(id=ids.GLOBAL_ERROR), dash.page_container], fluid="xxl", className="pb-4"
             ),
             html.Footer(
-                dbc.Container(t("footer.source", lang, url=api_url), fluid="xxl", id=ids.FOOTER),
+                dbc.Container(
+                    [
+                        html.Span(t("footer.source", lang, url=api_url), id=ids.FOOTER),
+                        html.A(
+                            t("nav.api_docs", lang),
+                            id=ids.NAV_API_DOCS,
+                            href=api_docs_url or "#",
+                            target="_blank",
+                            className="ms-3" + ("" if api_docs_url else " d-none"),
+                        ),
+                    ],
+                    fluid="xxl",
+                ),
                 className="text-muted small py-3 border-top bg-white",
             ),
         ]

@@ -181,6 +181,8 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
     if keys:
         for key, label in keys.items():
             values = [next((b.value for b in p.breakdown if b.key == key), None) for p in points]
+            if not any(values):
+                continue  # no contacts of this form in any quarter: keep the legend short
             fig.add_bar(
                 x=x,
                 y=values,

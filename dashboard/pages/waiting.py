@@ -225,7 +225,9 @@ def share_figure(bench: Benchmark, lang: str) -> go.Figure:
             x=[r.value for r in rows],
             orientation="h",
             marker_color=[
-                c.position_colour(r.percent_rank if r.ranked else None, bench.polarity)
+                c.MIDDLE
+                if bench.region_value is None
+                else (c.GOOD if (r.value or 0) >= bench.region_value else c.BAD)
                 for r in rows
             ],
             hovertemplate="<b>%{y}</b><br>%{x:.0f}%<extra></extra>",

@@ -111,3 +111,24 @@ def test_create_dash_reads_no_data() -> None:
     app = create_dash(client=ApiClient(http=http))
     assert app.config.requests_pathname_prefix == "/dashboard/"
     assert calls == []
+
+
+def test_every_callback_refers_to_components_that_exist() -> None:
+    """A callback on an id that no layout renders never fires (and fails silently)."""
+    import httpx
+
+    from dashboard.app import PAGES, _shell, create_dash
+    from dashboard.client import ApiClient
+
+    http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(lambda r: None))
+    app = create_dash(client=ApiClient(http=http))
+    rendered = set(_component_ids(_shell("/dashboard/", "nl", "http://api", "/docs")))
+    for page in PAGES:
+        rendered |= set(_component_ids(page.layout(lang="nl")))
+    referred: set[str] = set()
+    for key, spec in app.callback_map.items():
+        referred |= {dep["id"] for dep in [*spec["inputs"], *spec.get("state", [])]}
+        referred |= {out.split(".")[0] for out in key.strip(".").split("...")}
+    missing = {i for i in referred if i not in rendered and not i.startswith("_pages")}
+    assert len(referred) > 30
+    assert missing == set()

@@ -18,11 +18,19 @@ TIMEOUT = 60
 
 def _wait(driver: Any, script: str, *args: Any, timeout: float = TIMEOUT) -> Any:
     """Run ``script`` until it returns something truthy; return that."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.3).until(
-        lambda d: d.execute_script(script, *args)
-    )
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.3).until(
+            lambda d: d.execute_script(script, *args)
+        )
+    except TimeoutException:
+        from tests.dashboard.conftest import SCREENSHOT_DIR
+
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOT_DIR / "failed-wait.png"))
+        raise
 
 
 _FIGURE = """
@@ -39,16 +47,7 @@ def _figure(driver: Any, graph_id: str, predicate: str = "true") -> list[dict[st
         "const data = (function(){" + _FIGURE + "}).apply(null, arguments);"
         "if (!data) return null; const ok = (" + predicate + "); return ok ? data : null;"
     )
-    from selenium.common.exceptions import TimeoutException
-
-    try:
-        return _wait(driver, script, graph_id)
-    except TimeoutException:
-        from tests.dashboard.conftest import SCREENSHOT_DIR
-
-        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(SCREENSHOT_DIR / f"failed-{graph_id}.png"))
-        raise
+    return _wait(driver, script, graph_id)
 
 
 def _no_error(driver: Any) -> None:
