@@ -148,6 +148,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
         id=ids.NAVBAR,
         color="primary",
         dark=True,
+        expand="lg",
         class_name="mb-4 shadow-sm",
     )
     return html.Div(

@@ -22,7 +22,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "app.title": {"nl": "POH-Connect", "en": "POH-Connect"},
     "app.tagline": {
         "nl": "Stuurinformatie POH-GGZ",
-        "en": "Steering information for mental-health practice nurses",
+        "en": "POH-GGZ management information",
     },
     "nav.region": {"nl": "Regio-overzicht", "en": "Region overview"},
     "nav.practice": {"nl": "Praktijk", "en": "Practice"},
