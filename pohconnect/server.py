@@ -63,8 +63,8 @@ def run_server(
     base = local_url(host, port)
     url = api_base_url or os.environ.get("POHCONNECT_API_URL") or base
     print(f"POH-Connect draait op {base}")
-    print(f"  Dashboard:          {base}{DASHBOARD_PREFIX}")
-    print(f"  API-documentatie:   {base}/docs")
+    print(f"  Dashboard:           {base}{DASHBOARD_PREFIX}")
+    print(f"  API-documentatie:    {base}/docs")
     print(f"  Gezondheidscontrole: {base}/health")
     print("Stoppen met Ctrl-C.", flush=True)
     uvicorn.run(create_server_app(api_base_url=url), host=host, port=port, log_level="warning")
