@@ -85,5 +85,10 @@ def put(session: Session, *, key: str, version: str, kind: str, payload: str) ->
         stmt = postgresql.insert(KpiCacheEntry).values(**values).on_conflict_do_nothing()
     else:
         stmt = sqlite.insert(KpiCacheEntry).values(**values).on_conflict_do_nothing()
-    session.execute(delete(KpiCacheEntry).where(KpiCacheEntry.data_version != version))
+    # "<" or ">" rather than "!=" so that both databases can use the index on data_version;
+    # SKIP LOCKED (PostgreSQL) so that concurrent workers never wait for, or deadlock on, each
+    # other's clean-up. A batch at a time: old entries disappear over the next few stores.
+    stale = (KpiCacheEntry.data_version < version) | (KpiCacheEntry.data_version > version)
+    doomed = select(KpiCacheEntry.key).where(stale).limit(200).with_for_update(skip_locked=True)
+    session.execute(delete(KpiCacheEntry).where(KpiCacheEntry.key.in_(doomed)))
     session.execute(stmt)

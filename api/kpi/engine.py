@@ -220,7 +220,8 @@ class Engine:
         return out
 
     def _rows(self, stmt: Select[Any]) -> list[Any]:
-        return list(self.session.execute(stmt).all())
+        # Core execution on the session's connection: no ORM row processing needed here
+        return list(self.session.connection().execute(stmt).all())
 
     # ---- SQL measures ----------------------------------------------------------------------
 
@@ -439,20 +440,36 @@ class Engine:
         )
         return Contact.practice_id.in_(sub)
 
-    def episodes(self, target: Target) -> list[Episode]:
-        """All POH episodes of the practices in scope, built from every POH contact."""
-        memo = ("episodes", target.practice_ids, target.provider_ids)
+    def episodes(self, target: Target, since: dt.date | None = None) -> list[Episode]:
+        """POH episodes of the practices in scope, built from the POH contacts from ``since``.
+
+        History before ``since`` is not needed when ``since`` lies at least 183 days before the
+        first period (episode starts) and 549 days before its end (long episodes): see
+        :meth:`episode_facts`. Episodes that begin in the first 183 days of the window may be
+        truncated and are only used for the long-episode stock, where that is exact.
+        """
+        memo = ("episodes", target.practice_ids, target.provider_ids, since)
         if memo in self._memo:
             return self._memo[memo]
         c = Contact
-        stmt = select(
-            c.practice_id, c.patient_id, c.date, c.time, c.id, c.provider_id, c.icpc
-        ).where(c.functie.in_(POH_GGZ_FUNCTIES), self._practice_scope(target))
+        stmt = (
+            select(c.practice_id, c.patient_id, c.date, c.provider_id, c.icpc)
+            .where(c.functie.in_(POH_GGZ_FUNCTIES), self._practice_scope(target))
+            .order_by(
+                c.practice_id,
+                c.patient_id,
+                c.date,
+                case((c.time.is_(None), 1), else_=0),
+                c.time,
+                c.id,
+            )
+        )
+        if since is not None:
+            stmt = stmt.where(c.date >= since)
         rows = self._rows(stmt)
-        rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] is None, r[3] or dt.time(0), r[4]))
         out: list[Episode] = []
         cur: Episode | None = None
-        for pid, pat, d, _t, _id, prov, icpc in rows:
+        for pid, pat, d, prov, icpc in rows:
             if (
                 cur is None
                 or cur.patient_id != pat
@@ -488,10 +505,12 @@ class Engine:
         )
         return col.in_(sub)
 
-    def _patient_dates(self, target: Target, kind: str) -> dict[tuple[int, int], list[dt.date]]:
-        """Sorted dates per (practice, patient): poh-ggz referrals, GGZ referrals or P/Z GP
-        contacts, for the practices in scope."""
-        memo = ("pdates", kind, target.practice_ids, target.provider_ids)
+    def _patient_dates(
+        self, target: Target, kind: str, since: dt.date | None = None
+    ) -> dict[tuple[int, int], list[dt.date]]:
+        """Sorted dates per (practice, patient) from ``since``: poh-ggz referrals, GGZ referrals
+        or P/Z GP contacts, for the practices in scope."""
+        memo = ("pdates", kind, target.practice_ids, target.provider_ids, since)
         if memo in self._memo:
             return self._memo[memo]
         if kind == "gp_pz":
@@ -507,6 +526,9 @@ class Engine:
             stmt = select(r.practice_id, r.patient_id, r.date).where(
                 r.destination.in_(dests), self._practice_where(target, r.practice_id)
             )
+        if since is not None:
+            date_col = Contact.date if kind == "gp_pz" else Referral.date
+            stmt = stmt.where(date_col >= since)
         out: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
         for pid, pat, d in self._rows(stmt):
             out[(pid, pat)].append(d)
@@ -524,15 +546,15 @@ class Engine:
             return dates[i]
         return None
 
-    def wait_days(self, target: Target, ep: Episode) -> int | None:
+    def wait_days(self, target: Target, ep: Episode, since: dt.date | None = None) -> int | None:
         """Days from aanmelding to intake (domain.md §4), or None without an aanmelding."""
         lo = ep.start - dt.timedelta(days=AANMELDING_WINDOW_DAYS)
         k = (ep.practice_id, ep.patient_id)
-        ref = self._latest_in_window(
-            self._patient_dates(target, "poh_referral").get(k), lo, ep.start
-        )
+        refs = self._patient_dates(target, "poh_referral", since).get(k)
+        ref = self._latest_in_window(refs, lo, ep.start)
         if ref is None:
-            ref = self._latest_in_window(self._patient_dates(target, "gp_pz").get(k), lo, ep.start)
+            gp = self._patient_dates(target, "gp_pz", since).get(k)
+            ref = self._latest_in_window(gp, lo, ep.start)
         return None if ref is None else (ep.start - ref).days
 
     def episode_facts(
@@ -555,7 +577,19 @@ class Engine:
             }
         )
         ggz = None
-        for ep in self.episodes(target):
+        # history needed: 183 days before the first period for episode starts, 549 days
+        # before a period end for long episodes (an episode open at E that started more than
+        # 365 days before E has a contact in [E − 548, E − 366]); referrals and GP contacts
+        # from 183 days before the first period (aanmelding window 90, bridging 182 days).
+        # (With a POH filter the whole history is read: a long episode belongs to the POH of
+        # its true intake, which may lie before any window.)
+        since = (
+            periods[0].start - dt.timedelta(days=LONG_EPISODE_DAYS + EPISODE_GAP_DAYS + 3)
+            if target.provider_ids is None
+            else None
+        )
+        since_refs = periods[0].start - dt.timedelta(days=EPISODE_GAP_DAYS + 1)
+        for ep in self.episodes(target, since):
             k = self._episode_key(target, ep)
             if k is None:
                 continue
@@ -566,11 +600,11 @@ class Engine:
                 f["new"] += 1
                 f["contacts"] += len(ep.dates)
                 f["sizes"].append(len(ep.dates))
-                w = self.wait_days(target, ep)
+                w = self.wait_days(target, ep, since_refs)
                 if w is not None:
                     f["waits"].append(w)
                 if ggz is None:
-                    ggz = self._patient_dates(target, "ggz_referral")
+                    ggz = self._patient_dates(target, "ggz_referral", since_refs)
                 refs = ggz.get((ep.practice_id, ep.patient_id))
                 hi = ep.last + dt.timedelta(days=REFERRAL_AFTER_LAST_DAYS)
                 if self._latest_in_window(refs, ep.start, hi) is not None:
@@ -614,7 +648,9 @@ class Engine:
             *self._filters(target, c.practice_id, c.provider_id),
         )
         rows = self._rows(stmt)
-        refs = self._patient_dates(target, "ggz_referral")
+        refs = self._patient_dates(
+            target, "ggz_referral", lo - dt.timedelta(days=BRIDGING_DAYS + 1)
+        )
         patients: dict[tuple[int, int], set[int]] = defaultdict(set)
         contacts: dict[tuple[int, int], int] = defaultdict(int)
         for k, bi, pid, pat, d in rows:

@@ -174,6 +174,8 @@ class BenchmarkPracticeRow(BaseModel):
     percent_rank: float | None = Field(None, description="(rank − 1) ÷ (n − 1)")
     funnel: FunnelRead | None = None
     own_scope: bool = Field(False, description="The practice lies in the caller's own scope")
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
 
 
 class BenchmarkRead(BaseModel):

@@ -245,9 +245,15 @@ def _point(d: KpiDefinition, period: Period, res: Result) -> KpiPointRead:
 
 
 def _cached(
-    session: Session, *, kind: str, params: dict[str, Any], model: type[M], build: Any
+    session: Session,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    model: type[M],
+    build: Any,
+    version: str | None = None,
 ) -> M:
-    version = cache.data_version(session)
+    version = version or cache.data_version(session)
     key = cache.cache_key(version, kind, params)
     hit = cache.get(session, key=key)
     if hit is not None:
@@ -403,6 +409,8 @@ def _build_benchmark(
             numerator=res.numerator,
             denominator=res.denominator,
             status=res.status,  # type: ignore[arg-type]
+            breakdown=_breakdown_items(res),
+            extra=dict(res.extra),
         )
         sum_num += res.numerator or 0.0
         sum_den += res.denominator or 0.0
@@ -480,7 +488,12 @@ def _region(session: Session, slug: str) -> Region:
 
 
 def _benchmark_cached(
-    session: Session, engine: Engine, d: KpiDefinition, region: Region, p: Period
+    session: Session,
+    engine: Engine,
+    d: KpiDefinition,
+    region: Region,
+    p: Period,
+    version: str | None = None,
 ) -> BenchmarkRead:
     params = {"slug": d.slug, "region": region.slug, "p": [p.start, p.end]}
     out = _cached(
@@ -489,6 +502,7 @@ def _benchmark_cached(
         params=params,
         model=BenchmarkRead,
         build=lambda: _build_benchmark(session, engine, d, region, p),
+        version=version,
     )
     out.period = p.read()
     return out
@@ -522,22 +536,20 @@ def get_benchmark(
     return _apply_caller(d, bm, caller)
 
 
-def get_scorecard(
-    session: Session, *, agb: str, period: Period | str, caller: CallerScope | None = None
+def _build_scorecard(
+    session: Session,
+    engine: Engine,
+    *,
+    agb: str,
+    name: str,
+    region: Region,
+    p: Period,
+    version: str,
+    benchmarks: dict[str, BenchmarkRead] | None = None,
 ) -> ScorecardRead:
-    """Every KPI for one practice against its region."""
-    caller = caller or CallerScope()
-    p = parse_period_or_422(period) if isinstance(period, str) else period
-    _check_visible(caller, "practice", agb)
-    row = session.execute(
-        select(Practice.id, Practice.name, Region).join(Region).where(Practice.agb == agb)
-    ).first()
-    if row is None:
-        raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
-    _pid, name, region = row
-    engine = Engine(session)
+    """The scorecard before the caller's privacy rule: every figure from the regional
+    computation of each KPI (so that it always agrees with the benchmark)."""
     items: list[ScorecardItem] = []
-    own = caller.is_own("practice", agb)
     for d in REGISTRY.values():
         if "practice" not in d.levels:
             continue
@@ -551,44 +563,20 @@ def get_scorecard(
             value=None,
             reference=d.reference,
         )
+        bm = (benchmarks or {}).get(d.slug) or _benchmark_cached(
+            session, engine, d, region, p, version
+        )
+        r = next(x for x in bm.practices if x.agb == agb)
+        item.value, item.numerator, item.denominator = r.value, r.numerator, r.denominator
+        item.status, item.breakdown, item.extra = r.status, r.breakdown, r.extra
+        item.value_display = r.value_display
+        item.region_value = bm.region_value
+        dist = bm.distribution
         if d.benchmarkable:
-            bm = _benchmark_cached(session, engine, d, region, p)
-            r = next(x for x in bm.practices if x.agb == agb)
-            dist = bm.distribution
-            item.value, item.numerator, item.denominator = r.value, r.numerator, r.denominator
-            item.status, item.ranked, item.percent_rank, item.funnel = (
-                r.status,
-                r.ranked,
-                r.percent_rank,
-                r.funnel,
-            )
-            item.region_value = bm.region_value
+            item.ranked, item.percent_rank, item.funnel = r.ranked, r.percent_rank, r.funnel
             if dist:
                 item.region_n, item.region_p25 = dist.n, dist.p25
                 item.region_median, item.region_p75 = dist.median, dist.p75
-        val = (
-            get_values(
-                session,
-                slug=d.slug,
-                scope=ScopeRef("practice", agb),
-                period=p,
-                caller=CallerScope(own_all=True),
-            )
-            if (d.breakdowns or d.extra or not d.benchmarkable)
-            else None
-        )
-        if val is not None:
-            item.breakdown, item.extra = val.breakdown, val.extra
-            if not d.benchmarkable:
-                item.value, item.numerator, item.denominator, item.status = (
-                    val.value,
-                    val.numerator,
-                    val.denominator,
-                    val.status,
-                )
-        item.value_display = _display(d, item.value)
-        if not own:
-            _suppress(d, item)
         items.append(item)
     return ScorecardRead(
         agb=agb,
@@ -597,8 +585,38 @@ def get_scorecard(
         region_name=region.name,
         period=p.read(),
         items=items,
-        data_version=cache.data_version(session),
+        data_version=version,
     )
+
+
+def get_scorecard(
+    session: Session, *, agb: str, period: Period | str, caller: CallerScope | None = None
+) -> ScorecardRead:
+    """Every KPI for one practice against its region."""
+    caller = caller or CallerScope()
+    p = parse_period_or_422(period) if isinstance(period, str) else period
+    _check_visible(caller, "practice", agb)
+    version = cache.data_version(session)
+    key = cache.cache_key(version, "scorecard", {"agb": agb, "p": [p.start, p.end]})
+    hit = cache.get(session, key=key)
+    if hit is not None:
+        sc = ScorecardRead.model_validate_json(hit)
+    else:
+        row = session.execute(
+            select(Practice.name, Region).join(Region).where(Practice.agb == agb)
+        ).first()
+        if row is None:
+            raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
+        name, region = row
+        sc = _build_scorecard(
+            session, Engine(session), agb=agb, name=name, region=region, p=p, version=version
+        )
+        cache.put(session, key=key, version=version, kind="scorecard", payload=sc.model_dump_json())
+    sc.period = p.read()
+    if not caller.is_own("practice", agb):
+        for item in sc.items:
+            _suppress(REGISTRY[item.slug], item)
+    return sc
 
 
 def get_referral_flows(
@@ -685,19 +703,43 @@ def get_referral_flows(
 
 
 def warm_cache(session: Session, *, period: Period | str, regions: list[str] | None = None) -> int:
-    """Compute and store every regional benchmark for a period (e.g. right after an import).
+    """Compute and store every regional benchmark and practice scorecard for a period.
 
-    Returns the number of benchmarks computed. Scorecards of these regions are then served
-    from the cache.
+    Meant to run right after an import has committed (e.g. for the latest quarter), so that
+    the dashboard's first requests are served from the cache. Returns the number of entries.
     """
     p = parse_period_or_422(period) if isinstance(period, str) else period
     slugs = regions or list(session.scalars(select(Region.slug).order_by(Region.slug)))
+    version = cache.data_version(session)
     n = 0
     for slug in slugs:
         region = _region(session, slug)
         engine = Engine(session)
-        for d in REGISTRY.values():
-            if d.benchmarkable and "practice" in d.levels:
-                _benchmark_cached(session, engine, d, region, p)
-                n += 1
+        bms = {
+            d.slug: _benchmark_cached(session, engine, d, region, p, version)
+            for d in REGISTRY.values()
+            if "practice" in d.levels
+        }
+        n += len(bms)
+        for _pid, agb, name in _region_practices(session, region.id):
+            key = cache.cache_key(version, "scorecard", {"agb": agb, "p": [p.start, p.end]})
+            if cache.get(session, key=key) is None:
+                sc = _build_scorecard(
+                    session,
+                    engine,
+                    agb=agb,
+                    name=name,
+                    region=region,
+                    p=p,
+                    version=version,
+                    benchmarks=bms,
+                )
+                cache.put(
+                    session,
+                    key=key,
+                    version=version,
+                    kind="scorecard",
+                    payload=sc.model_dump_json(),
+                )
+            n += 1
     return n
