@@ -8,6 +8,7 @@ from api.errors import install_error_handlers
 from api.routes import (  # KPI engine (issue 4)
     benchmarks,
     health,
+    imports,
     kpis,
     practices,
     referrals,
@@ -33,4 +34,5 @@ def create_app() -> FastAPI:
     app.include_router(scorecard.router)
     app.include_router(referrals.router)
     app.include_router(teams.router)
+    app.include_router(imports.router)
     return app

@@ -31,3 +31,7 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 # (ingest: import/pull · kpi: teams · demo/serve: below)
 app.add_typer(teams_app, name="teams")
 app.command("serve")(serve)
+from pohconnect.commands.ingest import import_files, pull_app  # noqa: E402
+
+app.command("import")(import_files)
+app.add_typer(pull_app, name="pull")

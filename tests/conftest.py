@@ -22,6 +22,9 @@ from models.db import make_engine, normalise_url
 
 TEST_URL_ENV = "POHCONNECT_TEST_DATABASE_URL"
 
+# Pseudonymisation refuses to run without a key outside demo mode; tests use a fixed one.
+os.environ.setdefault("POHCONNECT_PSEUDONYM_KEY", "test-only-pseudonym-key-0123456789")
+
 
 def _create_pg_database(url: str) -> str:
     base = make_url(normalise_url(url))

@@ -1,0 +1,117 @@
+"""Imports: upload an export file, list imports, one import with its rejects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile, status
+
+from api import imports as service
+from api.deps import SessionDep
+from api.errors import Invalid, NotFound, PayloadTooLarge, problem_responses
+from api.imports import ImportList, ImportRead
+from ingest.contract import SPECS
+from ingest.errors import IngestError
+from ingest.settings import get_ingest_settings, require_pseudonym_key
+
+_CHUNK = 1 << 20
+
+
+@asynccontextmanager
+async def _require_key(_app: FastAPI) -> AsyncIterator[None]:
+    # Startup refuses a missing pseudonymisation key (except in demo mode).
+    require_pseudonym_key()
+    yield
+
+
+router = APIRouter(prefix="/api/v1", tags=["imports"], lifespan=_require_key)
+
+
+def _read_limited(upload: UploadFile, limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while chunk := upload.file.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(
+                f"Bestand is groter dan {limit // (1024 * 1024)} MB; splits de export of "
+                "importeer hem met `pohconnect import` op de server."
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+# A plain (sync) handler: FastAPI runs it in the thread pool, so a long import does not
+# block the event loop.
+@router.post(
+    "/imports",
+    response_model=ImportRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload an export file (CSV, XLSX or FHIR JSON) and import it",
+    responses=problem_responses(Invalid, PayloadTooLarge),
+)
+def create_import(
+    request: Request,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="Exportbestand")],
+    kind: Annotated[
+        str | None, Form(description="praktijken, contacten, verwijzingen of uren")
+    ] = None,
+    sheet: Annotated[str | None, Form(description="Werkblad van een XLSX")] = None,
+    mapping: Annotated[UploadFile | None, File(description="Toewijzingsbestand (TOML)")] = None,
+) -> ImportRead:
+    from ingest.loader import load_bytes
+    from ingest.mapping import parse_mapping
+
+    limit = get_ingest_settings().max_upload_mb * 1024 * 1024
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + _CHUNK:
+        raise PayloadTooLarge(f"Bestand is groter dan {limit // (1024 * 1024)} MB.")
+    if kind is not None and kind not in SPECS:
+        raise Invalid(f"Onbekende soort '{kind}'; kies uit: {', '.join(SPECS)}.")
+    data = _read_limited(file, limit)
+    try:
+        loaded_mapping = (
+            parse_mapping(mapping.file.read().decode("utf-8"), name=mapping.filename or "")
+            if mapping is not None
+            else None
+        )
+        report = load_bytes(
+            session,
+            data,
+            filename=file.filename or "upload",
+            kind=kind,
+            mapping=loaded_mapping,
+            sheet=sheet,
+        )
+    except IngestError as exc:
+        import_id = exc.report.import_id if exc.report is not None else None
+        raise Invalid(exc.message, errors=[{"import_id": import_id}]) from exc
+    assert report.import_id is not None
+    return service.get_import(session, import_id=report.import_id)
+
+
+@router.get("/imports", response_model=ImportList, summary="Imports, newest first")
+def list_imports(
+    session: SessionDep,
+    status_filter: Annotated[str | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ImportList:
+    return service.list_imports(session, status=status_filter, limit=limit, offset=offset)
+
+
+@router.get(
+    "/imports/{import_id}",
+    response_model=ImportRead,
+    summary="One import report with its rejected rows",
+    responses=problem_responses(NotFound),
+)
+def get_import(
+    session: SessionDep,
+    import_id: int,
+    reject_limit: Annotated[int, Query(ge=0, le=10_000)] = 1000,
+) -> ImportRead:
+    return service.get_import(session, import_id=import_id, reject_limit=reject_limit)

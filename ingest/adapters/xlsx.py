@@ -1,0 +1,126 @@
+"""Excel workbooks (.xlsx): the first sheet, or a named one; guarded against zip bombs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import polars as pl
+
+from ingest.adapters.base import ParseOptions, RawFrame, clean_strings
+from ingest.errors import IngestError
+
+FORMAT = "xlsx"
+_CHUNK = 1 << 20
+
+
+def sniff(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
+
+
+def check_zip(data: bytes, *, max_unpacked_bytes: int, max_ratio: int) -> None:
+    """Refuse archives that unpack to more than the limit or compress suspiciously well.
+
+    The declared sizes can lie, so every member is also inflated (streaming, without keeping
+    it) and counted against the limit."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise IngestError("Geen geldig XLSX-bestand (beschadigd zip-archief).") from exc
+    with archive:
+        infos = archive.infolist()
+        if sum(i.file_size for i in infos) > max_unpacked_bytes:
+            raise IngestError(_bomb_message(max_unpacked_bytes))
+        for info in infos:
+            if info.file_size > _CHUNK and info.file_size > max_ratio * max(info.compress_size, 1):
+                raise IngestError(
+                    f"XLSX geweigerd: onderdeel {info.filename} is {info.file_size:,} bytes "
+                    f"uitgepakt uit {info.compress_size:,} bytes (mogelijk een zip-bom)."
+                )
+        total = 0
+        for info in infos:
+            try:
+                with archive.open(info) as member:
+                    while chunk := member.read(_CHUNK):
+                        total += len(chunk)
+                        if total > max_unpacked_bytes:
+                            raise IngestError(_bomb_message(max_unpacked_bytes))
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise IngestError("Geen geldig XLSX-bestand (beschadigd zip-archief).") from exc
+
+
+def _bomb_message(limit: int) -> str:
+    return (
+        f"XLSX geweigerd: uitgepakt groter dan {limit // (1024 * 1024)} MB (mogelijk een zip-bom)."
+    )
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_frame(data: bytes, options: ParseOptions | None = None) -> RawFrame:
+    options = options or ParseOptions()
+    check_zip(data, max_unpacked_bytes=options.max_unpacked_bytes, max_ratio=options.max_ratio)
+    from openpyxl import load_workbook  # imported lazily: only XLSX needs it
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise IngestError(f"Het XLSX-bestand is niet te lezen: {exc}") from exc
+    try:
+        if options.sheet is not None:
+            if options.sheet not in workbook.sheetnames:
+                raise IngestError(
+                    f"Werkblad '{options.sheet}' bestaat niet; wel: "
+                    f"{', '.join(workbook.sheetnames)}."
+                )
+            sheet = workbook[options.sheet]
+        else:
+            sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or all(v is None for v in header):
+            raise IngestError("Het werkblad is leeg.")
+        names = [(_text(v) or f"kolom_{i + 1}").strip() for i, v in enumerate(header)]
+        columns: list[list[str | None]] = [[] for _ in names]
+        for row in rows:
+            for i in range(len(names)):
+                columns[i].append(_text(row[i]) if i < len(row) else None)
+    finally:
+        workbook.close()
+    frame = pl.DataFrame(
+        {name: col for name, col in zip(_unique(names), columns, strict=True)},
+        schema={name: pl.String for name in _unique(names)},
+    )
+    frame = clean_strings(frame)
+    if frame.height == 0 or frame.select(pl.all().is_not_null().any()).row(0) == tuple(
+        False for _ in names
+    ):
+        raise IngestError("Het werkblad bevat alleen een kopregel en geen gegevens.")
+    return RawFrame(frame=frame, source_format=FORMAT, first_line=2)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}_{n + 1}")
+    return out

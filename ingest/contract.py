@@ -1,0 +1,285 @@
+"""The import contract (domain.md §3): kinds, columns, header aliases, kind recognition."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ingest.errors import IngestError
+from models.enums import ImportKind
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    patient: bool = False  # holds a patient identifier: redacted in rejects
+
+    @property
+    def accepted(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    kind: str
+    columns: tuple[Column, ...]
+    # Groups of which at least one column is required ("one of contactvorm and verrichtingcode").
+    one_of: tuple[tuple[str, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+_AGB_PRAKTIJK = Column(
+    "praktijk_agb",
+    True,
+    (
+        "agb praktijk",
+        "agb-code praktijk",
+        "agbcode praktijk",
+        "praktijk agb-code",
+        "praktijkcode",
+        "agb",
+        "praktijk",
+    ),
+)
+_PATNR = Column(
+    "patientnummer",
+    True,
+    (
+        "patiëntnummer",
+        "patnr",
+        "pat_nr",
+        "patnummer",
+        "patient_id",
+        "patiënt id",
+        "patient",
+        "patiënt",
+        "his patientnummer",
+    ),
+    patient=True,
+)
+
+SPECS: dict[str, KindSpec] = {
+    ImportKind.PRAKTIJKEN.value: KindSpec(
+        ImportKind.PRAKTIJKEN.value,
+        (
+            _AGB_PRAKTIJK,
+            Column("praktijk_naam", True, ("praktijknaam", "naam praktijk", "naam")),
+            Column("regio", True, ("regionaam", "region", "huisartsenorganisatie", "zorggroep")),
+            Column("peildatum", True, ("datum", "peil datum")),
+            Column(
+                "ingeschreven_patienten",
+                True,
+                (
+                    "ingeschreven patiënten",
+                    "ingeschreven",
+                    "aantal patienten",
+                    "aantal ingeschrevenen",
+                    "praktijkgrootte",
+                    "patienten",
+                ),
+            ),
+        ),
+    ),
+    ImportKind.CONTACTEN.value: KindSpec(
+        ImportKind.CONTACTEN.value,
+        (
+            Column("contact_id", False, ("contactid", "consult_id", "id")),
+            _AGB_PRAKTIJK,
+            _PATNR,
+            Column("geboortejaar", False, ("gebjaar", "geboorte jaar", "jaar van geboorte")),
+            Column("geslacht", False, ("sexe", "gender")),
+            Column("datum", True, ("contactdatum", "consultdatum", "datum contact")),
+            Column("tijd", False, ("tijdstip", "starttijd", "begintijd", "contacttijd")),
+            Column(
+                "zorgverlener_code",
+                True,
+                (
+                    "zorgverlener agb",
+                    "agb zorgverlener",
+                    "zorgverlener",
+                    "behandelaar",
+                    "behandelaar code",
+                    "medewerker code",
+                    "gebruikerscode",
+                    "uitvoerder",
+                ),
+            ),
+            Column("zorgverlener_naam", False, ("naam zorgverlener", "behandelaar naam")),
+            Column("functie", True, ("discipline", "rol", "zorgverlener functie")),
+            Column("contactvorm", False, ("contacttype", "soort contact", "type contact")),
+            Column("verrichtingcode", False, ("verrichting", "prestatiecode", "prestatie")),
+            Column("duur_minuten", False, ("duur", "duur min", "minuten", "duur in minuten")),
+            Column("icpc", False, ("icpc code", "icpc-code", "episode icpc", "diagnose")),
+            Column("episode_id", False, ("episode", "episodenummer", "episode code")),
+        ),
+        one_of=(("contactvorm", "verrichtingcode"),),
+    ),
+    ImportKind.VERWIJZINGEN.value: KindSpec(
+        ImportKind.VERWIJZINGEN.value,
+        (
+            Column("verwijzing_id", False, ("verwijzingid", "id")),
+            _AGB_PRAKTIJK,
+            _PATNR,
+            Column("datum", True, ("verwijsdatum", "datum verwijzing", "verwijzingsdatum")),
+            Column("verwijzer_code", False, ("verwijzer", "verwijzer agb")),
+            Column("verwijzer_functie", False, ("functie verwijzer",)),
+            Column(
+                "bestemming",
+                True,
+                ("soort derde", "verwezen naar", "bestemming code", "soortderde code"),
+            ),
+            Column("echelon", False, ("ggz echelon",)),
+            Column("instelling", False, ("ontvanger", "zorgaanbieder", "ontvangende instelling")),
+            Column("icpc", False, ("icpc code", "icpc-code", "diagnose")),
+        ),
+    ),
+    ImportKind.UREN.value: KindSpec(
+        ImportKind.UREN.value,
+        (
+            Column(
+                "zorgverlener_code",
+                True,
+                ("zorgverlener agb", "agb zorgverlener", "zorgverlener", "poh code", "poh"),
+            ),
+            _AGB_PRAKTIJK,
+            Column("week", False, ("iso week", "isoweek", "jaarweek")),
+            Column("periode_start", False, ("week start", "van", "startdatum")),
+            Column("periode_eind", False, ("week eind", "tot", "einddatum")),
+            Column(
+                "uren_contract",
+                True,
+                ("contracturen", "gecontracteerde uren", "uren gecontracteerd"),
+            ),
+            Column("uren_gewerkt", False, ("gewerkte uren", "uren gerealiseerd")),
+            Column("uren_direct", False, ("directe uren", "direct")),
+            Column("uren_indirect", False, ("indirecte uren", "indirect")),
+        ),
+        one_of=(("week", "periode_start"),),
+    ),
+}
+
+# Order in which load_paths imports kinds: practices first, hours last.
+KIND_ORDER: tuple[str, ...] = tuple(k.value for k in ImportKind)
+
+# Headers that announce direct identifiers: a BSN column refuses the file; the others are
+# ignored (never read) and listed as unknown columns.
+BSN_HEADERS = frozenset({"bsn", "burgerservicenummer", "sofinummer", "bsnpatient", "patientbsn"})
+
+
+def normalise_header(name: str) -> str:
+    """Case, spaces, hyphens, underscores, dots and diacritics do not matter."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_.()/]+", "", plain.lower())
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    kind: str
+    rename: dict[str, str]  # source header → contract column
+    unknown: list[str]  # source headers ignored
+
+
+def _lookup(spec: KindSpec) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for col in spec.columns:
+        for alias in col.accepted:
+            table.setdefault(normalise_header(alias), col.name)
+    return table
+
+
+def match_headers(headers: list[str], kind: str) -> HeaderMatch:
+    """Map the file's headers onto the contract of ``kind`` (first match of a column wins)."""
+    spec = SPECS[kind]
+    table = _lookup(spec)
+    rename: dict[str, str] = {}
+    unknown: list[str] = []
+    taken: set[str] = set()
+    # Exact contract names first so that e.g. "datum" beats an alias elsewhere.
+    ordered = sorted(
+        headers,
+        key=lambda h: normalise_header(h) not in {normalise_header(c.name) for c in spec.columns},
+    )
+    for header in ordered:
+        target = table.get(normalise_header(header))
+        if target is None or target in taken:
+            unknown.append(header)
+            continue
+        rename[header] = target
+        taken.add(target)
+    unknown.sort(key=headers.index)
+    return HeaderMatch(kind, rename, unknown)
+
+
+def missing_columns(match: HeaderMatch) -> list[str]:
+    spec = SPECS[match.kind]
+    present = set(match.rename.values())
+    missing = [c for c in spec.required if c not in present]
+    for group in spec.one_of:
+        if not present.intersection(group):
+            missing.append(" of ".join(group))
+    return missing
+
+
+def refuse_bsn_headers(headers: list[str]) -> None:
+    for header in headers:
+        if normalise_header(header) in BSN_HEADERS:
+            raise IngestError(
+                f"Kolom '{header}' bevat burgerservicenummers (BSN). POH-Connect slaat geen BSN "
+                "op: verwijder deze kolom uit de export en gebruik het patiëntnummer van het HIS."
+            )
+
+
+def describe_missing(kind: str, missing: list[str]) -> str:
+    spec = SPECS[kind]
+    parts = []
+    for name in missing:
+        names = name.split(" of ")
+        accepted = [a for n in names for a in spec.column(n).accepted]
+        parts.append(f"'{name}' (geaccepteerde namen: {', '.join(accepted)})")
+    return f"Verplichte kolom ontbreekt voor {kind}: " + "; ".join(parts) + "."
+
+
+def recognise(headers: list[str], kind: str | None = None) -> HeaderMatch:
+    """The kind of a table from its header (or check the given kind); raises IngestError
+    naming the missing columns and their accepted aliases."""
+    refuse_bsn_headers(headers)
+    if kind is not None:
+        if kind not in SPECS:
+            raise IngestError(f"Onbekende soort '{kind}'; kies uit: {', '.join(SPECS)}.")
+        match = match_headers(headers, kind)
+        missing = missing_columns(match)
+        if missing:
+            raise IngestError(describe_missing(kind, missing))
+        return match
+    candidates = []
+    for k in SPECS:
+        match = match_headers(headers, k)
+        missing = missing_columns(match)
+        candidates.append((len(missing), -len(match.rename), KIND_ORDER.index(k), match, missing))
+    candidates.sort(key=lambda c: c[:3])
+    complete = [c for c in candidates if not c[4]]
+    if complete:
+        # Prefer the kind that explains most columns (contacten over verwijzingen etc.).
+        complete.sort(key=lambda c: (c[1], c[2]))
+        return complete[0][3]
+    best = candidates[0]
+    if best[3].rename and len(best[3].rename) >= 2:
+        raise IngestError(
+            "Soort bestand niet herkend aan de kolomkoppen; het lijkt op "
+            f"{best[3].kind}. " + describe_missing(best[3].kind, best[4])
+        )
+    raise IngestError(
+        "Soort bestand niet herkend aan de kolomkoppen "
+        f"({', '.join(headers[:12]) or 'geen kolommen'}). Verwacht een export met de kolommen "
+        "van praktijken, contacten, verwijzingen of uren (zie docs/import.md)."
+    )

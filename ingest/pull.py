@@ -1,0 +1,173 @@
+"""Pull FHIR R4 resources from a FHIR base URL (httpx): paging, retries, incremental.
+
+Fetches Encounter and ServiceRequest searches with the referenced Patient, Practitioner,
+PractitionerRole and Organization resources (``_include``), follows ``Bundle.link[next]``,
+sends a bearer token, retries 429/5xx and transport errors a bounded number of times with
+exponential backoff (honouring ``Retry-After``), and asks only for resources changed since
+the last successful pull (``_lastUpdated=gt…``). No database here: the loader stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ingest.errors import IngestError
+
+SEARCHES: dict[str, list[tuple[str, str]]] = {
+    "Encounter": [
+        ("_include", "Encounter:subject"),
+        ("_include", "Encounter:participant"),
+        ("_include", "Encounter:service-provider"),
+        ("_include:iterate", "PractitionerRole:practitioner"),
+        ("_include:iterate", "PractitionerRole:organization"),
+    ],
+    "ServiceRequest": [
+        ("_include", "ServiceRequest:subject"),
+        ("_include", "ServiceRequest:requester"),
+        ("_include:iterate", "PractitionerRole:practitioner"),
+        ("_include:iterate", "PractitionerRole:organization"),
+    ],
+}
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class PullError(IngestError):
+    """The FHIR server could not be read (after the allowed retries)."""
+
+
+@dataclass(frozen=True)
+class PullConfig:
+    base_url: str
+    token: str | None = None
+    resource_types: tuple[str, ...] = ("Encounter", "ServiceRequest")
+    page_size: int = 200
+    timeout_s: float = 30.0
+    max_retries: int = 4
+    backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    max_pages: int = 100_000
+
+
+@dataclass
+class PullResult:
+    entries: list[dict[str, Any]] = field(default_factory=list)  # Bundle entries (fullUrl kept)
+    pages: int = 0
+    retries: int = 0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _get(
+    client: httpx.Client,
+    url: str,
+    *,
+    params: list[tuple[str, str]] | None,
+    config: PullConfig,
+    result: PullResult,
+    sleep: Callable[[float], None],
+) -> dict[str, Any]:
+    attempt = 0
+    while True:
+        reason: str
+        wait: float | None = None
+        try:
+            response = client.get(url, params=params)
+        except httpx.TransportError as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            if response.status_code == 200:
+                try:
+                    body = response.json()
+                except ValueError as exc:
+                    raise PullError(f"FHIR-server gaf geen JSON terug ({url}).") from exc
+                if not isinstance(body, dict) or body.get("resourceType") != "Bundle":
+                    raise PullError(f"FHIR-server gaf geen Bundle terug ({url}).")
+                return body
+            if response.status_code in (401, 403):
+                raise PullError(
+                    f"FHIR-server weigert toegang ({response.status_code}): controleer het "
+                    "token (--token of POHCONNECT_FHIR_TOKEN)."
+                )
+            if response.status_code not in RETRY_STATUS:
+                raise PullError(
+                    f"FHIR-server antwoordde {response.status_code} op {url}: {response.text[:200]}"
+                )
+            reason = f"HTTP {response.status_code}"
+            wait = _retry_after(response)
+        if attempt >= config.max_retries:
+            raise PullError(
+                f"FHIR-server onbereikbaar na {attempt + 1} pogingen ({reason}) bij {url}."
+            )
+        delay = wait if wait is not None else config.backoff_s * (2**attempt)
+        sleep(min(delay, config.max_backoff_s))
+        attempt += 1
+        result.retries += 1
+
+
+def fetch(
+    config: PullConfig,
+    *,
+    since: dt.datetime | None = None,
+    client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_page: Callable[[int], None] | None = None,
+) -> PullResult:
+    """All matching resources (and their includes), de-duplicated by type and id."""
+    headers = {"Accept": "application/fhir+json"}
+    if config.token:
+        headers["Authorization"] = f"Bearer {config.token}"
+    own = client is None
+    http = client or httpx.Client(timeout=config.timeout_s, follow_redirects=True)
+    http.headers.update(headers)
+    result = PullResult()
+    seen: dict[str, dict[str, Any]] = {}
+    try:
+        for rtype in config.resource_types:
+            params: list[tuple[str, str]] | None = [
+                ("_count", str(config.page_size)),
+                *SEARCHES.get(rtype, []),
+            ]
+            if since is not None:
+                stamp = since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                params.append(("_lastUpdated", f"gt{stamp}"))
+            url: str | None = f"{config.base_url.rstrip('/')}/{rtype}"
+            while url is not None:
+                if result.pages >= config.max_pages:
+                    raise PullError(f"Meer dan {config.max_pages} pagina's; pull afgebroken.")
+                bundle = _get(http, url, params=params, config=config, result=result, sleep=sleep)
+                result.pages += 1
+                if on_page:
+                    on_page(result.pages)
+                for entry in bundle.get("entry") or []:
+                    resource = entry.get("resource")
+                    if isinstance(resource, dict) and resource.get("resourceType"):
+                        key = f"{resource['resourceType']}/{resource.get('id')}"
+                        seen[key] = {"fullUrl": entry.get("fullUrl"), "resource": resource}
+                url = next(
+                    (
+                        link.get("url")
+                        for link in bundle.get("link") or []
+                        if link.get("relation") == "next"
+                    ),
+                    None,
+                )
+                params = None  # the next link carries the query
+    finally:
+        if own:
+            http.close()
+    result.entries = list(seen.values())
+    return result
