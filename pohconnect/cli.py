@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from pohconnect.commands.demo import demo_app
 from pohconnect.commands.serve import serve
 from pohconnect.commands.teams import teams_app
 
@@ -35,3 +36,4 @@ from pohconnect.commands.ingest import import_files, pull_app  # noqa: E402
 
 app.command("import")(import_files)
 app.add_typer(pull_app, name="pull")
+app.add_typer(demo_app, name="demo")
