@@ -32,6 +32,48 @@ FONT = (
 )
 
 
+# Norms with a number, per KPI slug (domain.md §5), drawn as amber lines or bands on charts:
+# (low, high) — a line when both are equal.
+NORMS: dict[str, tuple[float, float]] = {
+    "ftf_per_workday": (8.0, 9.0),
+    "wait_days_intake": (14.0, 14.0),
+    "hours_vs_norm_pct": (100.0, 100.0),
+}
+
+
+def add_norm(fig: go.Figure, slug: str, label: str, *, horizontal: bool = True) -> None:
+    """Draw the KPI's numeric norm (if it has one) as a band or line with a legend entry."""
+    norm = NORMS.get(slug)
+    if norm is None:
+        return
+    low, high = norm
+    if low == high:
+        if horizontal:
+            fig.add_hline(y=low, line={"color": NORM, "width": 2, "dash": "dot"})
+        else:
+            fig.add_vline(x=low, line={"color": NORM, "width": 2, "dash": "dot"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=label,
+            line={"color": NORM, "width": 2, "dash": "dot"},
+        )
+        return
+    band = {"fillcolor": "rgba(233, 162, 59, 0.22)", "line_width": 0, "layer": "below"}
+    if horizontal:
+        fig.add_hrect(y0=low, y1=high, **band)
+    else:
+        fig.add_vrect(x0=low, x1=high, **band)
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=label,
+        marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.45)"},
+    )
+
+
 def page_header(title: str, lead: str) -> html.Div:
     return html.Div(
         [html.H2(title, className="h3 mb-1 fw-semibold"), html.P(lead, className="text-muted")],

@@ -148,6 +148,15 @@ def hours_figure(contract: Benchmark, norm: Benchmark, lang: str) -> go.Figure:
     return fig
 
 
+def _pct_colour(value: float | None) -> str:
+    """At or above the norm: good; within 80% of it: amber; below: red."""
+    if value is None:
+        return c.MIDDLE
+    if value >= 100:
+        return c.GOOD
+    return c.NORM if value >= 80 else c.BAD
+
+
 def pct_figure(pct: Benchmark, lang: str) -> go.Figure:
     rows = sorted((r for r in pct.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
@@ -156,7 +165,7 @@ def pct_figure(pct: Benchmark, lang: str) -> go.Figure:
         go.Bar(
             x=[r.name for r in rows],
             y=[r.value for r in rows],
-            marker_color=[c.GOOD if (r.value or 0) >= 100 else c.BAD for r in rows],
+            marker_color=[_pct_colour(r.value) for r in rows],
             hovertemplate="%{x}<br>%{y:,.1f}%<extra></extra>",
             showlegend=False,
         )

@@ -140,7 +140,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             funnel, style = funnel_figure(bench, lang, decimals, unit), {}
         else:
             funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), hidden
-        rows, cols = grid(bench, lang, decimals, unit)
+        rows, cols = grid(bench, lang, decimals, unit, app.config.requests_pathname_prefix)
         return info, bar, funnel, style, rows, cols
 
     @app.callback(
@@ -156,6 +156,11 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             if value:
                 patch[key] = value
         return patch
+
+
+def _md(text: str) -> str:
+    """Escape markdown link text."""
+    return "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in text)
 
 
 def info_card(bench: Benchmark, definition: KpiDefinition | None, lang: str) -> dbc.Card:
@@ -262,6 +267,7 @@ def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figu
             name=t("chart.median", lang),
             line={"color": c.PRIMARY, "width": 2, "dash": "dash"},
         )
+    c.add_norm(fig, bench.slug, t("chart.norm", lang))
     c.style_figure(fig, lang)
     fig.update_yaxes(title_text=unit)
     fig.update_xaxes(
@@ -354,11 +360,12 @@ def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.F
 
 
 def grid(
-    bench: Benchmark, lang: str, decimals: int, unit: str
+    bench: Benchmark, lang: str, decimals: int, unit: str, prefix: str = "/dashboard/"
 ) -> tuple[list[dict[str, Any]], list[dict]]:
     rows = [
         {
             "name": r.name,
+            "link": f"[{_md(r.name)}]({prefix}praktijk?agb={r.agb}&period={bench.period.label})",
             "agb": r.agb,
             "value": None if r.suppressed else r.value,
             "value_display": r.value_display,
@@ -379,7 +386,16 @@ def grid(
         "params.data.value_display : " + value_fmt["function"]
     )
     cols = [
-        {"field": "name", "headerName": t("col.practice", lang), "flex": 3, "minWidth": 220},
+        {
+            "field": "link",
+            "headerName": t("col.practice", lang),
+            "cellRenderer": "markdown",
+            "linkTarget": "_self",
+            "flex": 3,
+            "minWidth": 220,
+            "filter": False,
+            "comparator": {"function": "(a, b) => a.localeCompare(b, 'nl')"},
+        },
         {"field": "agb", "headerName": t("col.agb", lang), "flex": 1},
         {
             "field": "value",

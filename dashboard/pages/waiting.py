@@ -90,6 +90,8 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         Output(ids.WAIT_CARDS, "children"),
         Output(ids.WAIT_MEDIAN, "figure"),
         Output(ids.WAIT_SHARE, "figure"),
+        Output(ids.WAIT_MEDIAN, "style"),
+        Output(ids.WAIT_SHARE, "style"),
         Output(ids.WAIT_GRID, "rowData"),
         Output(ids.WAIT_GRID, "columnDefs"),
         Input(ids.WAIT_REGION, "value"),
@@ -98,9 +100,10 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
     )
     def _render(region: str | None, period: str | None, init: Any):
         lang = normalise_lang((init or {}).get("lang"))
+        style = {"height": "420px"}
         if not (region and period):
             empty = c.empty_figure(lang, t("empty.choose", lang))
-            return None, empty, empty, [], []
+            return None, empty, empty, style, style, [], []
         try:
             catalogue = {k.slug: k for k in client.kpis()}
             median = client.benchmark(MEDIAN, region=region, period=period)
@@ -108,7 +111,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             regional = client.kpi(MEDIAN, level="region", id=region, period=period)
         except ApiError as exc:
             empty = c.empty_figure(lang, t("error.title", lang))
-            return c.error_alert(str(exc), lang), empty, empty, [], []
+            return c.error_alert(str(exc), lang), empty, empty, style, style, [], []
         share_region = share.region_value
         cards = dbc.Card(
             dbc.CardBody(
@@ -157,10 +160,14 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             except ApiError:
                 p90 = {}
         rows, cols = grid(median, share, lang, p90)
+        # horizontal bars: one readable row per practice
+        style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
         return (
             cards,
             median_figure(median, lang),
             share_figure(share, lang),
+            style,
+            style,
             rows,
             cols,
         )

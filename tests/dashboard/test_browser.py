@@ -103,6 +103,10 @@ def test_region_page_renders_the_benchmark(live_server, driver, screenshot_dir):
         " .ag-row'); return r.length >= 6 ? r.length : null;",
     )
     assert rows == 6
+    # each practice name links to its Praktijk page for the same period
+    links = driver.find_elements("css selector", f"#{ids.REGION_GRID} a[href*='praktijk?agb=']")
+    assert len(links) == 6
+    assert all(link.get_attribute("href").endswith("&period=2025Q2") for link in links)
     info = driver.find_element("id", ids.REGION_INFO).text
     assert REGION_NAME in info and "K2 2025" in info
     _no_error(driver)
