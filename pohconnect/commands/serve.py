@@ -12,4 +12,12 @@ def serve(
     port: int = typer.Option(8000, help="Poort om op te luisteren."),
 ) -> None:
     """Start de API en het dashboard (zonder migraties; draai eerst `pohconnect db upgrade`)."""
+    from ingest.errors import PseudonymKeyMissing
+    from ingest.settings import require_pseudonym_key
+
+    try:
+        require_pseudonym_key()  # the API refuses to start without it: say so plainly
+    except PseudonymKeyMissing as exc:
+        typer.echo(f"Fout: {exc}", err=True)
+        raise typer.Exit(1) from exc
     run_server(host, port)

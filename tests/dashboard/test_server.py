@@ -54,3 +54,17 @@ def test_serve_command_registered() -> None:
     res = CliRunner().invoke(app, ["serve", "--help"])
     assert res.exit_code == 0
     assert "--host" in res.output and "--port" in res.output
+
+
+def test_serve_refuses_without_pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import settings
+    from pohconnect.cli import app
+
+    monkeypatch.setattr(
+        settings,
+        "get_ingest_settings",
+        lambda: settings.IngestSettings(pseudonym_key=None, environment="production"),
+    )
+    res = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert res.exit_code == 1
+    assert "POHCONNECT_PSEUDONYM_KEY" in res.output
