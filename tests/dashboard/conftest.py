@@ -15,8 +15,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -71,33 +73,19 @@ class LiveServer:
     contacts: dict[tuple[str, str], int]
 
 
-@pytest.fixture(scope="session")
-def live_server(browsers: Browsers) -> Iterator[LiveServer]:
-    """``pohconnect``'s server (API + dashboard) in a subprocess on a free localhost port."""
-    from sqlalchemy.orm import Session
-
-    import migrations
-    from models.db import make_engine
-    from tests.dashboard.data import build_region
-
-    tmp = Path(tempfile.mkdtemp(prefix="pohconnect-browser-"))
-    url = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
-    migrations.upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        built = build_region(session)
-        session.commit()
-    engine.dispose()
-
+@contextmanager
+def _server(database_url: str, *, api_url: str | None = None) -> Iterator[str]:
+    """Run ``pohconnect.server.run_server`` in a subprocess; yield its base URL."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "POHCONNECT_DATABASE_URL": url,
-        "POHCONNECT_API_URL": base,
+        "POHCONNECT_DATABASE_URL": database_url,
+        "POHCONNECT_API_URL": api_url or base,
         "PYTHONUNBUFFERED": "1",
     }
-    log = (tmp / "server.log").open("w")
+    log_path = Path(tempfile.mkstemp(prefix="pohconnect-server-", suffix=".log")[1])
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -113,16 +101,16 @@ def live_server(browsers: Browsers) -> Iterator[LiveServer]:
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {(tmp / 'server.log').read_text()}")
+                raise RuntimeError(f"server exited: {log_path.read_text()}")
             try:
                 if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start: {(tmp / 'server.log').read_text()}")
+                raise RuntimeError(f"server did not start: {log_path.read_text()}")
             time.sleep(0.3)
-        yield LiveServer(url=base, agbs=built.agbs, contacts=built.contacts)
+        yield base
     finally:
         proc.terminate()
         try:
@@ -131,7 +119,45 @@ def live_server(browsers: Browsers) -> Iterator[LiveServer]:
             proc.kill()
             proc.wait(timeout=5)
         log.close()
+        log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def live_database(browsers: Browsers) -> Iterator[tuple[str, object]]:
+    """A migrated temporary SQLite database holding tests/dashboard/data.py's region."""
+    from sqlalchemy.orm import Session
+
+    import migrations
+    from models.db import make_engine
+    from tests.dashboard.data import build_region
+
+    tmp = Path(tempfile.mkdtemp(prefix="pohconnect-browser-"))
+    url = f"sqlite:///{tmp / 'dashboard.sqlite3'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        built = build_region(session)
+        session.commit()
+    engine.dispose()
+    try:
+        yield url, built
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: tuple[str, Any]) -> Iterator[LiveServer]:
+    """``pohconnect``'s server (API + dashboard) in a subprocess on a free localhost port."""
+    url, built = live_database
+    with _server(url) as base:
+        yield LiveServer(url=base, agbs=built.agbs, contacts=built.contacts)
+
+
+@pytest.fixture
+def server_without_api(live_database: tuple[str, Any]) -> Iterator[str]:
+    """The server, but its dashboard's client points at a port where no API listens."""
+    with _server(live_database[0], api_url=f"http://127.0.0.1:{_free_port()}") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -168,5 +168,16 @@ def test_other_pages_render(live_server, driver, screenshot_dir, path, graph_id,
     _shot(driver, screenshot_dir, name)
 
 
+def test_unreachable_api_is_explained_in_dutch(server_without_api, driver):  # type: ignore[no-untyped-def]
+    driver.get(f"{server_without_api}/dashboard/praktijk")
+    text = _wait(
+        driver,
+        "const a = document.querySelector('.alert-danger'); return a ? a.innerText : null;",
+    )
+    assert "Gegevens konden niet worden opgehaald" in text
+    assert "De API is niet bereikbaar op http://127.0.0.1:" in text
+    assert "POHCONNECT_API_URL" in text
+
+
 def test_quarters_fixture_is_consistent() -> None:
     assert QUARTERS == ("2025Q1", "2025Q2", "2025Q3")
