@@ -222,3 +222,38 @@ def test_waiting_and_hours_colours() -> None:
     fig = hours.pct_figure(_bench([120, 90, 50]), "nl")
     bars = next(tr for tr in fig.data if tr.type == "bar")
     assert list(bars.marker.color) == [c.BAD, c.NORM, c.GOOD]
+
+
+def test_every_kpi_renders_on_the_region_page_from_the_real_api(api_client, session) -> None:  # type: ignore[no-untyped-def]
+    """Every KPI of the catalogue goes through the region page builders without error."""
+    from dashboard.client import ApiClient
+    from tests.dashboard.data import REGION, build_region
+
+    build_region(session)
+    client = ApiClient(http=api_client)
+    kpis = client.kpis()
+    assert len(kpis) >= 20
+    for definition in kpis:
+        if not definition.benchmarkable:
+            continue
+        bench = client.benchmark(definition.slug, region=REGION, period="2025Q2")
+        for lang in ("nl", "en"):
+            region.info_card(bench, definition, lang)
+            region.bar_figure(bench, lang, definition.decimals, definition.unit)
+            if bench.funnel_kind:
+                region.funnel_figure(bench, lang, definition.decimals, definition.unit)
+            rows, _cols = region.grid(bench, lang, definition.decimals, definition.unit)
+            assert len(rows) == 6, definition.slug
+
+
+def test_scorecard_of_the_real_api_renders(api_client, session) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.client import ApiClient
+    from tests.dashboard.data import build_region
+
+    built = build_region(session)
+    client = ApiClient(http=api_client)
+    card = client.scorecard(built.agbs[3], period="2025Q3")
+    text = _text(practice.scorecard_table(card, "nl"))
+    assert "POH-GGZ-contacten" in text
+    expected = built.contacts[(built.agbs[3], "2025Q3")]
+    assert str(expected) in text
