@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_period, kpi_title
+from dashboard.i18n import fmt_period, kpi_title, normalise_lang
 from dashboard.periods import is_quarter, quarter_of, quarters_back, shift_quarter
 from dashboard.schemas import KpiDefinition, Practice
 
@@ -60,6 +60,23 @@ def data_quarters(
     if not found:
         return list(reversed(quarters_back(last, 8)))
     return sorted(set(found), reverse=True)
+
+
+def wanted(
+    init: dict[str, Any], selection: dict[str, Any], key: str, selection_key: str | None = None
+) -> Any:
+    """The value a picker should start with.
+
+    A page is rebuilt on navigation (the URL's query wins: deep links) and on a language switch
+    (the user's last choice on that page wins, even if the URL still names another). A language
+    switch is recognised by the selection store having been written in another language.
+    """
+    selection_key = selection_key or key
+    chosen = selection.get(selection_key)
+    switched = selection.get("lang") not in (None, normalise_lang(init.get("lang")))
+    if switched and chosen:
+        return chosen
+    return init.get(key) or chosen
 
 
 def pick(value: Any, options: list[Option], default: Any = None) -> Any:

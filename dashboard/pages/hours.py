@@ -14,7 +14,7 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_date, fmt_period, normalise_lang, t
-from dashboard.lookups import data_quarters, pick, quarter_options, region_options
+from dashboard.lookups import data_quarters, pick, quarter_options, region_options, wanted
 from dashboard.schemas import Benchmark
 
 PATH = "/uren"
@@ -68,9 +68,9 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         if not practices:
             return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
         r_options = region_options(practices)
-        region = pick(init.get("region"), r_options, selection.get("region"))
+        region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
         q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
-        period = pick(init.get("period"), q_options, selection.get("period"))
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return r_options, region, q_options, period, None
 
     @app.callback(
@@ -108,10 +108,12 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
         Input(ids.HOURS_REGION, "value"),
         Input(ids.HOURS_PERIOD, "value"),
+        State(ids.HOURS_INIT, "data"),
         prevent_initial_call=True,
     )
-    def _remember(region: str | None, period: str | None):
+    def _remember(region: str | None, period: str | None, init: dict[str, Any] | None):
         patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
         if region:
             patch["region"] = region
         if period:

@@ -20,6 +20,7 @@ from dashboard.lookups import (
     practice_options,
     quarter_options,
     region_options,
+    wanted,
 )
 from dashboard.periods import is_quarter, shift_quarter
 from dashboard.schemas import KpiDefinition, KpiValue
@@ -116,10 +117,14 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             {"label": t("level.region", lang), "value": "region"},
         ]
         enabled = [o for o in levels if not o.get("disabled")]
-        level = pick(init.get("level"), enabled, selection.get("poh_level") or enabled[0]["value"])
+        level = pick(
+            wanted(init, selection, "level", "poh_level"),
+            enabled,
+            selection.get("poh_level") or enabled[0]["value"],
+        )
         quarters = data_quarters(client, level="region", id=practices[0].region)
         q_options = quarter_options(quarters, lang)
-        period = pick(init.get("period"), q_options, selection.get("period"))
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         note = (
             None
             if has_pohs
@@ -142,8 +147,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         except ApiError:
             return [], None
         selection = selection or {}
-        wanted = (init or {}).get("id") or selection.get(f"poh_{level}")
-        return options, pick(wanted, options)
+        return options, pick(wanted(init or {}, selection, "id", f"poh_{level}"), options)
 
     @app.callback(
         Output(ids.POH_CARDS, "children"),
@@ -192,10 +196,14 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         Input(ids.POH_LEVEL, "value"),
         Input(ids.POH_SCOPE, "value"),
         Input(ids.POH_PERIOD, "value"),
+        State(ids.POH_INIT, "data"),
         prevent_initial_call=True,
     )
-    def _remember(level: str | None, scope: str | None, period: str | None):
+    def _remember(
+        level: str | None, scope: str | None, period: str | None, init: dict[str, Any] | None
+    ):
         patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
         if level:
             patch["poh_level"] = level
             if scope:

@@ -26,7 +26,7 @@ from dashboard.i18n import (
     normalise_lang,
     t,
 )
-from dashboard.lookups import data_quarters, pick, practice_options, quarter_options
+from dashboard.lookups import data_quarters, pick, practice_options, quarter_options, wanted
 from dashboard.periods import is_quarter, shift_quarter
 from dashboard.schemas import KpiSeries, Practice, Scorecard, ScorecardItem
 
@@ -85,11 +85,11 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         if not practices:
             return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
         options = practice_options(practices)
-        agb = pick(init.get("agb"), options, selection.get("agb"))
+        agb = pick(wanted(init, selection, "agb"), options, selection.get("agb"))
         region = next((p.region for p in practices if p.agb == agb), practices[0].region)
         quarters = data_quarters(client, level="region", id=region)
         q_options = quarter_options(quarters, lang)
-        period = pick(init.get("period"), q_options, selection.get("period"))
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return options, agb, q_options, period, None
 
     @app.callback(
@@ -133,10 +133,12 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
         Input(ids.PRACTICE_AGB, "value"),
         Input(ids.PRACTICE_PERIOD, "value"),
+        State(ids.PRACTICE_INIT, "data"),
         prevent_initial_call=True,
     )
-    def _remember(agb: str | None, period: str | None):
+    def _remember(agb: str | None, period: str | None, init: dict[str, Any] | None):
         patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
         if agb:
             patch["agb"] = agb
         if period:

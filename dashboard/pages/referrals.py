@@ -14,7 +14,14 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_date, fmt_number, fmt_period, normalise_lang, t
-from dashboard.lookups import data_quarters, pick, practice_options, quarter_options, region_options
+from dashboard.lookups import (
+    data_quarters,
+    pick,
+    practice_options,
+    quarter_options,
+    region_options,
+    wanted,
+)
 from dashboard.schemas import ReferralFlows
 
 PATH = "/verwijzingen"
@@ -85,11 +92,15 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             {"label": t("level.practice", lang), "value": "practice"},
             {"label": t("level.region", lang), "value": "region"},
         ]
-        level = pick(init.get("level"), levels, selection.get("ref_level") or "practice")
+        level = pick(
+            wanted(init, selection, "level", "ref_level"),
+            levels,
+            selection.get("ref_level") or "practice",
+        )
         q_options = quarter_options(
             data_quarters(client, level="region", id=practices[0].region), lang
         )
-        period = pick(init.get("period"), q_options, selection.get("period"))
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return levels, level, q_options, period, None
 
     @app.callback(
@@ -108,8 +119,8 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             return [], None
         options = practice_options(practices) if level == "practice" else region_options(practices)
         selection = selection or {}
-        default = selection.get("agb") if level == "practice" else selection.get("region")
-        return options, pick((init or {}).get("id"), options, default)
+        key = "agb" if level == "practice" else "region"
+        return options, pick(wanted(init or {}, selection, "id", key), options, selection.get(key))
 
     @app.callback(
         Output(ids.REF_SANKEY, "figure"),
@@ -132,13 +143,20 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
     @app.callback(
         Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
         Input(ids.REF_LEVEL, "value"),
+        Input(ids.REF_SCOPE, "value"),
         Input(ids.REF_PERIOD, "value"),
+        State(ids.REF_INIT, "data"),
         prevent_initial_call=True,
     )
-    def _remember(level: str | None, period: str | None):
+    def _remember(
+        level: str | None, scope: str | None, period: str | None, init: dict[str, Any] | None
+    ):
         patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
         if level:
             patch["ref_level"] = level
+            if scope:  # the practice or region chosen here is the current one everywhere
+                patch["agb" if level == "practice" else "region"] = scope
         if period:
             patch["period"] = period
         return patch

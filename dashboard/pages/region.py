@@ -25,7 +25,14 @@ from dashboard.i18n import (
     normalise_lang,
     t,
 )
-from dashboard.lookups import data_quarters, kpi_options, pick, quarter_options, region_options
+from dashboard.lookups import (
+    data_quarters,
+    kpi_options,
+    pick,
+    quarter_options,
+    region_options,
+    wanted,
+)
 from dashboard.schemas import Benchmark, BenchmarkPracticeRow, KpiDefinition
 
 PATH = "/"
@@ -101,11 +108,11 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             alert = dbc.Alert(t("empty.practices", lang), color="info")
             return [], None, [], None, [], None, alert
         r_options = region_options(practices)
-        region = pick(init.get("region"), r_options, selection.get("region"))
+        region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
         k_options = kpi_options(kpis, lang, benchmarkable_only=True)
-        kpi = pick(init.get("kpi"), k_options, selection.get("kpi") or DEFAULT_KPI)
+        kpi = pick(wanted(init, selection, "kpi"), k_options, selection.get("kpi") or DEFAULT_KPI)
         q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
-        period = pick(init.get("period"), q_options, selection.get("period"))
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return r_options, region, k_options, kpi, q_options, period, None
 
     @app.callback(
@@ -148,10 +155,14 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         Input(ids.REGION_REGION, "value"),
         Input(ids.REGION_KPI, "value"),
         Input(ids.REGION_PERIOD, "value"),
+        State(ids.REGION_INIT, "data"),
         prevent_initial_call=True,
     )
-    def _remember(region: str | None, kpi: str | None, period: str | None):
+    def _remember(
+        region: str | None, kpi: str | None, period: str | None, init: dict[str, Any] | None
+    ):
         patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
         for key, value in (("region", region), ("kpi", kpi), ("period", period)):
             if value:
                 patch[key] = value

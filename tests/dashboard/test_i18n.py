@@ -91,3 +91,20 @@ def test_quarter_arithmetic() -> None:
     assert quarter_end("2025Q1") == dt.date(2025, 3, 31)
     assert quarter_end("2025Q4") == dt.date(2025, 12, 31)
     assert quarters_back("2025Q2", 3) == ["2024Q4", "2025Q1", "2025Q2"]
+
+
+def test_picker_start_values_deep_link_versus_language_switch() -> None:
+    from dashboard.lookups import pick, wanted
+
+    init = {"lang": "nl", "agb": "A"}
+    # fresh navigation in the same language: the URL wins
+    assert wanted(init, {"lang": "nl", "agb": "B"}, "agb") == "A"
+    # rebuilt after switching language: the user's last choice wins over the stale URL
+    assert wanted({"lang": "en", "agb": "A"}, {"lang": "nl", "agb": "B"}, "agb") == "B"
+    # nothing in the URL: the remembered choice
+    assert wanted({"lang": "nl"}, {"lang": "nl", "agb": "B"}, "agb") == "B"
+    assert wanted({"lang": "nl"}, {}, "agb") is None
+    options = [{"label": "a", "value": "A"}, {"label": "b", "value": "B"}]
+    assert pick("X", options, "B") == "B"
+    assert pick(None, options) == "A"
+    assert pick("A", []) is None
