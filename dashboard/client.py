@@ -116,7 +116,12 @@ class ApiClient:
 
     def _send(self, path: str, params: Mapping[str, Any]) -> httpx.Response:
         try:
-            return self._http.get(path, params=params)
+            try:
+                return self._http.get(path, params=params)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+                # A pooled keep-alive connection the server had just closed: a GET is safe to
+                # send again, once, on a fresh connection.
+                return self._http.get(path, params=params)
         except httpx.TimeoutException as exc:
             raise ApiUnavailable(
                 f"De API op {self.base_url} reageerde niet op tijd ({path}). "

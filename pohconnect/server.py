@@ -67,4 +67,12 @@ def run_server(
     print(f"  API-documentatie:    {base}/docs")
     print(f"  Gezondheidscontrole: {base}/health")
     print("Stoppen met Ctrl-C.", flush=True)
-    uvicorn.run(create_server_app(api_base_url=url), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_server_app(api_base_url=url),
+        host=host,
+        port=port,
+        log_level="warning",
+        # the dashboard calls this same server: keep its pooled connections open longer than
+        # uvicorn's default 5 s, so fewer requests race a closing keep-alive connection
+        timeout_keep_alive=30,
+    )

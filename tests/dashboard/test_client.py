@@ -211,3 +211,24 @@ def test_transient_server_errors_are_retried() -> None:
     )
     with pytest.raises(ApiProblem, match="500 Interne fout van de server"):
         ApiClient(http=always, retry_delays=(0, 0)).health()
+
+
+def test_a_dropped_keep_alive_connection_is_retried_once() -> None:
+    calls = {"n": 0}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.ReadError("connection reset", request=request)
+        return httpx.Response(200, json={"status": "ok", "database": "sqlite", "version": "1"})
+
+    http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(handler))
+    assert ApiClient(http=http).health().status == "ok"
+    assert calls["n"] == 2
+
+    def always(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset", request=request)
+
+    http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(always))
+    with pytest.raises(ApiUnavailable, match="niet bereikbaar"):
+        ApiClient(http=http).health()
