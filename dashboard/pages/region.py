@@ -439,4 +439,12 @@ def grid(
         },
         {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1},
     ]
+    # leave out columns that say nothing for this KPI (medians have no numerator, counts no
+    # funnel)
+    empty = {
+        "numerator": all(r["numerator"] is None for r in rows),
+        "denominator": all(r["denominator"] is None for r in rows),
+        "funnel": bench.funnel_kind is None,
+    }
+    cols = [col for col in cols if not empty.get(col["field"], False)]
     return rows, cols

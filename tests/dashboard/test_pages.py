@@ -257,3 +257,10 @@ def test_scorecard_of_the_real_api_renders(api_client, session) -> None:  # type
     assert "POH-GGZ-contacten" in text
     expected = built.contacts[(built.agbs[3], "2025Q3")]
     assert str(expected) in text
+
+
+def test_region_grid_leaves_out_empty_columns() -> None:
+    _rows, cols = region.grid(_bench([1.0, 2.0]), "nl", 0, "x")
+    fields = [col["field"] for col in cols]
+    assert "numerator" not in fields and "funnel" not in fields
+    assert "denominator" in fields and "value" in fields
