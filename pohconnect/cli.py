@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from pohconnect.commands.demo import demo_app
+from pohconnect.commands.demo import demo
+from pohconnect.commands.ingest import import_files, pull_app
 from pohconnect.commands.serve import serve
 from pohconnect.commands.teams import teams_app
 
@@ -30,10 +31,8 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
-app.add_typer(teams_app, name="teams")
-app.command("serve")(serve)
-from pohconnect.commands.ingest import import_files, pull_app  # noqa: E402
-
+app.command("demo")(demo)
 app.command("import")(import_files)
 app.add_typer(pull_app, name="pull")
-app.add_typer(demo_app, name="demo")
+app.add_typer(teams_app, name="teams")
+app.command("serve")(serve)
