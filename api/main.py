@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import (  # KPI engine (issue 4)
+from api.routes import (
     benchmarks,
     health,
     imports,
@@ -29,10 +29,10 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(practices.router)
+    app.include_router(imports.router)
     app.include_router(kpis.router)
     app.include_router(benchmarks.router)
     app.include_router(scorecard.router)
     app.include_router(referrals.router)
     app.include_router(teams.router)
-    app.include_router(imports.router)
     return app

@@ -68,8 +68,13 @@ def invalidate(session: Session) -> None:
     session.execute(delete(KpiCacheEntry))
 
 
+# Bump when the engine's definitions or response shapes change, so that entries computed by an
+# older release are never served by a newer one.
+ENGINE_VERSION = "2026-11-22.2"
+
+
 def cache_key(version: str, kind: str, params: dict[str, Any]) -> str:
-    raw = json.dumps([version, kind, params], sort_keys=True, default=str)
+    raw = json.dumps([ENGINE_VERSION, version, kind, params], sort_keys=True, default=str)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -19,9 +19,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Select, and_, case, distinct, func, literal_column, select
+from sqlalchemy import Integer, Select, and_, case, distinct, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
+from api.kpi.benchmark import percentile
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.periods import Period, norm_hours_factor
 from models import Contact, HoursWeek, Patient, PracticeListSize, Referral
@@ -147,15 +150,33 @@ class Episode:
     patient_id: int
     intake_provider_id: int
     intake_icpc: str | None
-    dates: list[dt.date]
+    start: dt.date
+    last: dt.date
+    n: int
+    last_by_end: tuple[dt.date | None, ...]  # last contact on or before each period end
 
-    @property
-    def start(self) -> dt.date:
-        return self.dates[0]
 
-    @property
-    def last(self) -> dt.date:
-        return self.dates[-1]
+class days_between(FunctionElement[int]):
+    """Whole days from ``b`` to ``a`` (a − b) for two DATE expressions, on both databases."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_pg(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return f"({compiler.process(a, **kw)} - {compiler.process(b, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    a, b = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(a, **kw)}) - "
+        f"julianday({compiler.process(b, **kw)}) AS INTEGER)"
+    )
 
 
 def _num(x: Any) -> float:
@@ -181,17 +202,6 @@ def bucket_case(col: Any, periods: Sequence[Period], shift_days: int = 0) -> Any
 
 def median(values: Sequence[float]) -> float | None:
     return float(statistics.median(values)) if values else None
-
-
-def percentile(sorted_values: Sequence[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default, percentile_cont)."""
-    n = len(sorted_values)
-    if n == 0:
-        return None
-    h = (n - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, n - 1)
-    return float(sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo]))
 
 
 class Engine:
@@ -440,46 +450,72 @@ class Engine:
         )
         return Contact.practice_id.in_(sub)
 
-    def episodes(self, target: Target, since: dt.date | None = None) -> list[Episode]:
-        """POH episodes of the practices in scope, built from the POH contacts from ``since``.
+    def episodes(
+        self, target: Target, since: dt.date | None, ends: tuple[dt.date, ...]
+    ) -> list[Episode]:
+        """POH episodes of the practices in scope, built in SQL from the POH contacts from
+        ``since`` (window functions: a contact starts an episode when the previous POH contact
+        of the patient lies more than 182 days before it).
 
         History before ``since`` is not needed when ``since`` lies at least 183 days before the
         first period (episode starts) and 549 days before its end (long episodes): see
-        :meth:`episode_facts`. Episodes that begin in the first 183 days of the window may be
+        :meth:`episode_facts`. Episodes beginning in the first 183 days of the window may be
         truncated and are only used for the long-episode stock, where that is exact.
         """
-        memo = ("episodes", target.practice_ids, target.provider_ids, since)
+        memo = ("episodes", target.practice_ids, target.provider_ids, since, ends)
         if memo in self._memo:
             return self._memo[memo]
         c = Contact
-        stmt = (
-            select(c.practice_id, c.patient_id, c.date, c.provider_id, c.icpc)
-            .where(c.functie.in_(POH_GGZ_FUNCTIES), self._practice_scope(target))
-            .order_by(
+        tnull = case((c.time.is_(None), 1), else_=0)
+        order = (c.date, tnull, c.time, c.id)
+        where = [c.functie.in_(POH_GGZ_FUNCTIES), self._practice_scope(target)]
+        if since is not None:
+            where.append(c.date >= since)
+        lagged = (
+            select(
                 c.practice_id,
                 c.patient_id,
                 c.date,
-                case((c.time.is_(None), 1), else_=0),
+                c.provider_id,
+                c.icpc,
+                tnull.label("tnull"),
                 c.time,
                 c.id,
+                func.lag(c.date).over(partition_by=c.patient_id, order_by=order).label("prev"),
             )
+            .where(*where)
+            .subquery()
         )
-        if since is not None:
-            stmt = stmt.where(c.date >= since)
-        rows = self._rows(stmt)
-        out: list[Episode] = []
-        cur: Episode | None = None
-        for pid, pat, d, prov, icpc in rows:
-            if (
-                cur is None
-                or cur.patient_id != pat
-                or cur.practice_id != pid
-                or (d - cur.last).days > EPISODE_GAP_DAYS
-            ):
-                cur = Episode(pid, pat, prov, icpc, [d])
-                out.append(cur)
-            else:
-                cur.dates.append(d)
+        is_start = case(
+            (lagged.c.prev.is_(None), 1),
+            (days_between(lagged.c.date, lagged.c.prev) > EPISODE_GAP_DAYS, 1),
+            else_=0,
+        )
+        numbered = select(
+            lagged,
+            is_start.label("is_start"),
+            func.sum(is_start)
+            .over(
+                partition_by=lagged.c.patient_id,
+                order_by=(lagged.c.date, lagged.c.tnull, lagged.c.time, lagged.c.id),
+            )
+            .label("epno"),
+        ).subquery()
+        n = numbered.c
+        stmt = select(
+            func.min(n.practice_id),
+            n.patient_id,
+            func.min(n.date),
+            func.max(n.date),
+            func.count(),
+            func.max(case((n.is_start == 1, n.provider_id))),
+            func.max(case((n.is_start == 1, n.icpc))),
+            *[func.max(case((n.date <= e, n.date))) for e in ends],
+        ).group_by(n.patient_id, n.epno)
+        out = [
+            Episode(pid, pat, prov, icpc, start, last, int(cnt), tuple(les))
+            for pid, pat, start, last, cnt, prov, icpc, *les in self._rows(stmt)
+        ]
         self._memo[memo] = out
         return out
 
@@ -589,7 +625,7 @@ class Engine:
             else None
         )
         since_refs = periods[0].start - dt.timedelta(days=EPISODE_GAP_DAYS + 1)
-        for ep in self.episodes(target, since):
+        for ep in self.episodes(target, since, tuple(p.end for p in periods)):
             k = self._episode_key(target, ep)
             if k is None:
                 continue
@@ -598,8 +634,8 @@ class Engine:
             if i >= 0 and periods[i].contains(ep.start):
                 f = out[(k, i)]
                 f["new"] += 1
-                f["contacts"] += len(ep.dates)
-                f["sizes"].append(len(ep.dates))
+                f["contacts"] += ep.n
+                f["sizes"].append(ep.n)
                 w = self.wait_days(target, ep, since_refs)
                 if w is not None:
                     f["waits"].append(w)
@@ -615,8 +651,8 @@ class Engine:
                 e = p.end
                 if (e - ep.start).days <= LONG_EPISODE_DAYS:
                     continue
-                j = bisect.bisect_right(ep.dates, e) - 1
-                if j >= 0 and (e - ep.dates[j]).days <= EPISODE_GAP_DAYS:
+                le = ep.last_by_end[bi]
+                if le is not None and (e - le).days <= EPISODE_GAP_DAYS:
                     out[(k, bi)]["long"] += 1
         self._memo[memo] = out
         return out

@@ -26,8 +26,8 @@ from api.kpi.benchmark import (
     percent_ranks,
 )
 from api.kpi.definitions import REGISTRY, KpiDefinition
-from api.kpi.engine import Engine, Result, Target
-from api.kpi.errors import KpiInvalid, KpiNotFound
+from api.kpi.engine import DESTINATION_LABELS, Engine, Result, Target
+from api.kpi.errors import KpiForbidden, KpiInvalid, KpiNotFound
 from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period
 from api.kpi.schemas import (
     BenchmarkPosition,
@@ -87,8 +87,6 @@ class CallerScope:
 
 def _check_visible(caller: CallerScope, level: str, key: str) -> None:
     if not caller.can_see(level, key):
-        from api.kpi.errors import KpiForbidden
-
         raise KpiForbidden(f"Geen toegang tot {level} {key}")
 
 
@@ -303,23 +301,46 @@ def get_values(
         pt = _point(d, p, res)
         out = out.model_copy(update=pt.model_dump(exclude={"period"}))
         out.breakdown = pt.breakdown
-        if scope.level == "practice" and rs.region_slug and d.benchmarkable:
-            bm = get_benchmark(
-                session,
-                slug=slug,
-                region=rs.region_slug,
-                period=p,
-                caller=CallerScope(own_all=True),
-            )
-            out.benchmark = _position(bm, scope.id)
         return out
 
-    params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [p.start, p.end]}
-    out = _cached(session, kind="value", params=params, model=KpiValueRead, build=build)
+    if scope.level == "practice" and "practice" in d.levels:
+        # a practice's value is its row of the (cached) regional computation, so that it
+        # always equals what the benchmark and the scorecard show
+        out = _practice_value(session, d, scope.id, p)
+    else:
+        params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [p.start, p.end]}
+        out = _cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = p.read()
     if not caller.is_own(scope.level, scope.id) and scope.level in ("practice", "provider"):
         _suppress(d, out)
     return out
+
+
+def _practice_value(session: Session, d: KpiDefinition, agb: str, p: Period) -> KpiValueRead:
+    row = session.execute(
+        select(Practice.name, Region).join(Region).where(Practice.agb == agb)
+    ).first()
+    if row is None:
+        raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
+    name, region = row
+    bm = _benchmark_cached(session, Engine(session), d, region, p)
+    r = next(x for x in bm.practices if x.agb == agb)
+    return KpiValueRead(
+        slug=d.slug,
+        level="practice",
+        id=agb,
+        name=name,
+        period=p.read(),
+        value=r.value,
+        value_display=r.value_display,
+        numerator=r.numerator,
+        denominator=r.denominator,
+        status=r.status,
+        breakdown=r.breakdown,
+        extra=r.extra,
+        benchmark=_position(bm, agb) if d.benchmarkable else None,
+        data_version=bm.data_version,
+    )
 
 
 def _position(bm: BenchmarkRead, agb: str) -> BenchmarkPosition:
@@ -398,7 +419,6 @@ def _build_benchmark(
     ids = tuple(i for i, _a, _n in practices)
     per = engine.compute(d.slug, Target("practice", practice_ids=ids), [p]) if ids else {}
     rows: dict[int, BenchmarkPracticeRow] = {}
-    sum_num = sum_den = 0.0
     for pid, agb, name in practices:
         res = per[(pid, 0)]
         rows[pid] = BenchmarkPracticeRow(
@@ -412,8 +432,6 @@ def _build_benchmark(
             breakdown=_breakdown_items(res),
             extra=dict(res.extra),
         )
-        sum_num += res.numerator or 0.0
-        sum_den += res.denominator or 0.0
     out = BenchmarkRead(
         slug=d.slug,
         title_nl=d.title_nl,
@@ -427,19 +445,15 @@ def _build_benchmark(
         min_denominator=d.min_denominator,
         practices=[rows[i] for i, _a, _n in practices],
     )
-    # pooled regional value: numerators over denominators (a median over all episodes)
-    if d.special == "median_wait" or d.special == "case_mix":
+    # the regional value is the KPI computed for the region as a whole: pooled numerators
+    # over pooled denominators, a median over all episodes, hours per week as a region total
+    if ids:
         region_res = engine.compute(d.slug, Target("all", practice_ids=ids), [p])[(0, 0)]
         out.region_value, out.region_numerator, out.region_denominator = (
             region_res.value,
             region_res.numerator,
             region_res.denominator,
         )
-    elif d.denominator is not None:
-        out.region_numerator, out.region_denominator = round(sum_num, 6), round(sum_den, 6)
-        out.region_value = round(d.scale * sum_num / sum_den, 6) if sum_den > 0 else None
-    else:
-        out.region_numerator = out.region_value = round(sum_num, 6)
     ranked = {pid: r.value for pid, r in rows.items() if r.value is not None and r.status == "ok"}
     if len(ranked) < MIN_PRACTICES:
         out.distribution_note = (
@@ -677,8 +691,6 @@ def get_referral_flows(
                 via[x.destination] += 1
             elif scope.level != "provider":
                 direct[x.destination] += 1
-        from api.kpi.engine import DESTINATION_LABELS
-
         nodes = [FlowNode(id="huisarts", label="Huisarts"), FlowNode(id="poh-ggz", label="POH-GGZ")]
         links = [FlowLink(source="huisarts", target="poh-ggz", value=intakes, unit="episodes")]
         for dest, label in DESTINATION_LABELS.items():

@@ -195,3 +195,39 @@ def test_openapi_documents_problems(api_client) -> None:  # type: ignore[no-unty
     op = spec["paths"]["/api/v1/kpis/{slug}"]["get"]
     assert {"404", "422", "403"} <= set(op["responses"])
     assert "/api/v1/practices/{agb}/scorecard" in spec["paths"]
+
+
+def test_caller_scope_dependency(api_client, data) -> None:  # type: ignore[no-untyped-def]
+    """Access control only has to fill in the caller: one dependency for every KPI route."""
+    from api.access import get_caller_scope
+    from api.kpi.service import CallerScope
+
+    app = api_client.app
+    app.dependency_overrides[get_caller_scope] = lambda: CallerScope(
+        visible_all=False,
+        visible=frozenset({("practice", "01000000"), ("region", "west")}),
+        own_practices=frozenset({"01000000"}),
+    )
+    ok = api_client.get(
+        "/api/v1/kpis/poh_patients",
+        params={"level": "practice", "id": "01000000", "period": "2025Q3"},
+    )
+    assert ok.status_code == 200 and ok.json()["value"] == 10
+    denied = api_client.get(
+        "/api/v1/kpis/poh_patients",
+        params={"level": "practice", "id": "01000001", "period": "2025Q3"},
+    )
+    assert denied.status_code == 403
+    assert denied.headers["content-type"].startswith("application/problem+json")
+    bm = api_client.get(
+        "/api/v1/benchmarks/poh_patients", params={"region": "west", "period": "2025Q3"}
+    ).json()
+    own = [r for r in bm["practices"] if r["own_scope"]]
+    assert [r["agb"] for r in own] == ["01000000"]
+    assert (
+        api_client.get(
+            "/api/v1/practices/01000002/scorecard", params={"period": "2025Q3"}
+        ).status_code
+        == 403
+    )
+    del app.dependency_overrides[get_caller_scope]

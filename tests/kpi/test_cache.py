@@ -32,7 +32,7 @@ def test_import_batch_changes_version_and_results(session: Session) -> None:
     c = make_contact(session, patient=pat, provider=poh, date=dt.date(2025, 8, 1))
     v0 = cache.data_version(session)
     assert _value(session) == 1
-    assert session.scalar(select(func.count()).select_from(KpiCacheEntry)) == 2  # + benchmark
+    assert session.scalar(select(func.count()).select_from(KpiCacheEntry)) == 1  # the benchmark
     assert _value(session) == 1  # served from the cache
     # the loader updates a row in place and commits a batch: the version moves on
     c.date = dt.date(2025, 6, 1)
@@ -114,7 +114,7 @@ def test_two_workers_share_the_cache_and_see_an_import(scratch_url: str) -> None
             assert _value(s) == 1
         with session_scope(worker_b) as s:
             hits = s.scalar(select(func.count()).select_from(KpiCacheEntry))
-            assert hits == 2 and _value(s) == 1  # served from A's entry
+            assert hits == 1 and _value(s) == 1  # served from A's entry
         with session_scope(loader) as s:  # an import: new rows and a committed batch
             pr = s.scalar(select(Practice).where(Practice.agb == "04000001"))
             make_contact(

@@ -67,4 +67,10 @@ def test_sqlite_and_postgresql_agree(session: Session, tmp_path: Path) -> None:
         engine.dispose()
     assert on_sqlite.keys() == on_pg.keys()
     diff = [k for k in on_pg if on_pg[k] != on_sqlite[k]]
-    assert diff == []
+    detail = [
+        (k, f, on_pg[k][f], on_sqlite[k][f])  # type: ignore[index]
+        for k in diff[:3]
+        for f in on_pg[k]  # type: ignore[attr-defined]
+        if on_pg[k][f] != on_sqlite[k][f]  # type: ignore[index]
+    ]
+    assert diff == [], detail

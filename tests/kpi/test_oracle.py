@@ -71,12 +71,13 @@ def seed(session: Session) -> dict[str, pl.DataFrame]:
         .order_by(Patient.id)
     ).all()
     contacts, referrals = [], []
+    index_of = {p.id: i for i, p in enumerate(practices)}  # ids differ between databases
     start = dt.date(2023, 3, 1)
     for row in pat_ids:
         pid, prac = row.id, row.practice_id
         d = start + dt.timedelta(days=rnd.randint(0, 900))
         for _ in range(rnd.randint(0, 10)):
-            poh = rnd.choice(pohs[:3] if prac % 2 else pohs[2:])
+            poh = rnd.choice(pohs[:3] if index_of[prac] % 2 else pohs[2:])
             contacts.append(
                 {
                     "practice_id": prac,
@@ -430,9 +431,20 @@ def test_benchmark_statistics_match_numpy(session: Session) -> None:
         "ftf_per_workday",
         "wait_days_intake",
         "hours_vs_norm_pct",
+        "hours_contract_per_week",
+        "caseload_stale",
+        "poh_referral_share",
     ):
         d = REGISTRY[slug]
         bm = service.get_benchmark(session, slug=slug, region="oracle", period=p, caller=OWN)
+        whole = service.get_values(
+            session, slug=slug, scope=service.ScopeRef("region", "oracle"), period=p, caller=OWN
+        )
+        assert (bm.region_value, bm.region_numerator, bm.region_denominator) == (
+            whole.value,
+            whole.numerator,
+            whole.denominator,
+        ), slug
         oracle = Oracle(f, p.start, p.end)
         vals = {}
         for r in (
