@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models import (
@@ -36,6 +38,8 @@ from models import (
     Team,
 )
 from models.enums import ImportStatus
+
+logger = logging.getLogger(__name__)
 
 
 def data_version(session: Session) -> str:
@@ -95,5 +99,12 @@ def put(session: Session, *, key: str, version: str, kind: str, payload: str) ->
     # other's clean-up. A batch at a time: old entries disappear over the next few stores.
     stale = (KpiCacheEntry.data_version < version) | (KpiCacheEntry.data_version > version)
     doomed = select(KpiCacheEntry.key).where(stale).limit(200).with_for_update(skip_locked=True)
-    session.execute(delete(KpiCacheEntry).where(KpiCacheEntry.key.in_(doomed)))
-    session.execute(stmt)
+    # The cache is best-effort: the answer is already computed. On SQLite a request whose read
+    # snapshot predates another worker's commit cannot write (SQLITE_BUSY, no waiting helps);
+    # the savepoint keeps the request's transaction usable and the next request stores it.
+    try:
+        with session.begin_nested():
+            session.execute(delete(KpiCacheEntry).where(KpiCacheEntry.key.in_(doomed)))
+            session.execute(stmt)
+    except OperationalError as exc:
+        logger.info("KPI cache entry not stored (%s)", exc.orig)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.kpi import cache
@@ -28,7 +28,7 @@ from api.kpi.benchmark import (
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import DESTINATION_LABELS, Engine, Result, Target
 from api.kpi.errors import KpiForbidden, KpiInvalid, KpiNotFound
-from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period
+from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period, quarter
 from api.kpi.schemas import (
     BenchmarkPosition,
     BenchmarkPracticeRow,
@@ -712,6 +712,12 @@ def get_referral_flows(
 
     params = {"level": scope.level, "id": scope.id, "p": [p.start, p.end]}
     return _cached(session, kind="flows", params=params, model=ReferralFlowsRead, build=build)
+
+
+def latest_quarter(session: Session) -> str | None:
+    """The quarter of the latest contact (what the dashboard opens on), or None without data."""
+    last = session.scalar(select(func.max(Contact.date)))
+    return None if last is None else quarter(last.year, (last.month + 2) // 3).label
 
 
 def warm_cache(session: Session, *, period: Period | str, regions: list[str] | None = None) -> int:

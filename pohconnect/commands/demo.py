@@ -69,6 +69,7 @@ def demo(
     import migrations
     from ingest.loader import load_paths
     from models.db import get_database_settings, session_factory
+    from pohconnect.commands.kpi import warm_kpi_cache
 
     url = get_database_settings().url
     typer.echo(f"Database: {url}")
@@ -77,6 +78,7 @@ def demo(
         region = generate(Path(tmp))
         with session_factory()() as session:
             load_paths(session, list(region.paths.values()), progress=True)
+    warm_kpi_cache()
 
     if serve:
         from pohconnect.commands.serve import run_server

@@ -6,12 +6,9 @@ import time
 
 import typer
 from rich.console import Console
-from sqlalchemy import func, select
 
 from api.kpi import cache, service
 from api.kpi.errors import KpiError
-from api.kpi.periods import quarter
-from models import Contact
 from models.db import session_scope
 
 kpi_app = typer.Typer(help="KPI-cache beheren.", no_args_is_help=True)
@@ -31,13 +28,10 @@ def warm(
     """Bereken alle benchmarks en scorecards vooraf (na een import)."""
     try:
         with session_scope() as session:
-            periods = list(period)
+            periods = list(period) or [q for q in [service.latest_quarter(session)] if q]
             if not periods:
-                last = session.scalar(select(func.max(Contact.date)))
-                if last is None:
-                    console.print("Geen contacten: niets te doen.")
-                    return
-                periods = [quarter(last.year, (last.month + 2) // 3).label]
+                console.print("Geen contacten: niets te doen.")
+                return
             for p in periods:
                 t0 = time.perf_counter()
                 n = service.warm_cache(session, period=p, regions=list(region) or None)
@@ -45,6 +39,21 @@ def warm(
     except KpiError as exc:
         console.print(f"[red]Fout:[/red] {exc.detail}")
         raise typer.Exit(1) from exc
+
+
+def warm_kpi_cache() -> None:
+    """After an import: compute the latest quarter's benchmarks and scorecards in advance, so
+    that the dashboard's first pages come from the cache."""
+    with session_scope() as session:
+        q = service.latest_quarter(session)
+        if q is None:
+            return
+        with console.status(f"KPI's van {q} vooraf berekenen …"):
+            t0 = time.perf_counter()
+            n = service.warm_cache(session, period=q)
+        console.print(
+            f"KPI's van {q} vooraf berekend: {n} resultaten in {time.perf_counter() - t0:.1f} s"
+        )
 
 
 @kpi_app.command("invalidate")
