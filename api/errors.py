@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -63,5 +64,19 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             body.model_dump(exclude_none=True),
             status_code=exc.status_code,
+            media_type="application/problem+json",
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors)
+        body = Problem(title=Invalid.title, status=422, detail=detail, errors=errors)
+        return JSONResponse(
+            body.model_dump(exclude_none=True),
+            status_code=422,
             media_type="application/problem+json",
         )

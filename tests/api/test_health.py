@@ -24,3 +24,12 @@ def test_practices_with_latest_list_size(api_client, session) -> None:  # type: 
     assert by_agb["01000001"]["listed_peildatum"] == "2025-01-01"
     assert by_agb["01000002"]["listed"] is None
     assert api_client.get("/api/v1/practices", params={"region": "oost"}).json()["total"] == 0
+
+
+def test_invalid_parameters_are_problem_json(api_client) -> None:  # type: ignore[no-untyped-def]
+    res = api_client.get("/api/v1/kpis/poh_contacts/series", params={"level": "practice"})
+    assert res.status_code == 422
+    assert res.headers["content-type"].startswith("application/problem+json")
+    body = res.json()
+    assert body["title"] == "Ongeldige invoer"
+    assert "id" in body["detail"]
