@@ -47,6 +47,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def display_url(url: str) -> str:
+    """The URL with its password masked, for messages and logs."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # Let SQLAlchemy, not pysqlite, decide where transactions begin (SAVEPOINTs and
     # transactional DDL work as on PostgreSQL).

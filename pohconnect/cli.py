@@ -24,10 +24,10 @@ app.add_typer(db_app, name="db")
 def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> None:
     """Voer de databasemigraties uit (alembic upgrade)."""
     import migrations
-    from models.db import get_database_settings
+    from models.db import display_url, get_database_settings
 
     migrations.upgrade(revision=revision)
-    typer.echo(f"Database bijgewerkt tot {revision}: {get_database_settings().url}")
+    typer.echo(f"Database bijgewerkt tot {revision}: {display_url(get_database_settings().url)}")
 
 
 # Sub-commands of the feature areas register themselves here, one line each.

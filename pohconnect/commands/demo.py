@@ -68,11 +68,11 @@ def demo(
 
     import migrations
     from ingest.loader import load_paths
-    from models.db import get_database_settings, session_factory
+    from models.db import display_url, get_database_settings, session_factory
     from pohconnect.commands.kpi import warm_kpi_cache
 
     url = get_database_settings().url
-    typer.echo(f"Database: {url}")
+    typer.echo(f"Database: {display_url(url)}")
     migrations.upgrade(url)
     with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
         region = generate(Path(tmp))
