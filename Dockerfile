@@ -38,4 +38,4 @@ WORKDIR /home/app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status == 200 else 1)"]
-CMD ["sh", "-c", "pohconnect db upgrade && exec pohconnect serve --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "pohconnect db upgrade && exec pohconnect serve --host 0.0.0.0 --port 8000 --workers ${POHCONNECT_WORKERS:-2}"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
@@ -48,13 +50,23 @@ def local_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def create_server_app_from_env() -> FastAPI:
+    """Factory for uvicorn worker processes (``--workers``): settings come from the env."""
+    return create_server_app()
+
+
 def run_server(
-    host: str = "127.0.0.1", port: int = 8000, *, api_base_url: str | None = None
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    api_base_url: str | None = None,
+    workers: int = 1,
 ) -> None:
     """Serve API and dashboard with uvicorn until Ctrl-C (no migrations are run here).
 
-    The dashboard calls the API of this same process unless ``api_base_url`` (or
-    ``POHCONNECT_API_URL``) says otherwise.
+    The dashboard calls the API of this same server unless ``api_base_url`` (or
+    ``POHCONNECT_API_URL``) says otherwise. With ``workers`` > 1 uvicorn starts that many
+    processes; they share nothing but the database (the KPI cache lives there too).
     """
     import os
 
@@ -67,12 +79,18 @@ def run_server(
     print(f"  API-documentatie:    {base}/docs")
     print(f"  Gezondheidscontrole: {base}/health")
     print("Stoppen met Ctrl-C.", flush=True)
-    uvicorn.run(
-        create_server_app(api_base_url=url),
-        host=host,
-        port=port,
-        log_level="warning",
-        # the dashboard calls this same server: keep its pooled connections open longer than
-        # uvicorn's default 5 s, so fewer requests race a closing keep-alive connection
-        timeout_keep_alive=30,
-    )
+    # the dashboard calls this same server: keep its pooled connections open longer than
+    # uvicorn's default 5 s, so fewer requests race a closing keep-alive connection
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "timeout_keep_alive": 30,
+    }
+    if workers > 1:
+        os.environ["POHCONNECT_API_URL"] = url  # read by each worker's dashboard settings
+        uvicorn.run(
+            "pohconnect.server:create_server_app_from_env", factory=True, workers=workers, **options
+        )
+    else:
+        uvicorn.run(create_server_app(api_base_url=url), **options)
