@@ -28,6 +28,7 @@ import polars as pl
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from ingest.adapters.base import LINE, ParseOptions
 from ingest.contract import KIND_ORDER
@@ -57,6 +58,9 @@ Progress = Callable[[str, float], None]
 
 CHUNK_ROWS = 100_000
 SQLITE_CACHE_KIB = 128 * 1024
+# Rebuild secondary indexes instead of maintaining them when at least this many new rows go
+# into a table that holds no more rows than that already (first loads).
+BULK_REBUILD_MIN_ROWS = 100_000
 MAX_STORED_REJECTS = 10_000
 REPORT_REJECTS = 50
 UNKNOWN_PRACTICE = "praktijk met deze AGB-code is onbekend: importeer eerst het praktijkenbestand"
@@ -524,34 +528,49 @@ def bulk_upsert(
     conflict: Sequence[str],
     update: dict[str, str] | None = None,
     when: str | None = None,
-    stage: str = "",
-    fraction: tuple[float, float] | None = None,
 ) -> None:
     """INSERT the frame's rows into ``table``; on a conflict of ``conflict`` set ``update``
     (column → SQL expression over ``excluded``) where ``when`` holds, else do nothing."""
     if frame.height == 0:
         return
-    cols = frame.columns
-    collist = ", ".join(_q(c) for c in cols)
+    collist = ", ".join(_q(c) for c in frame.columns)
     target = ", ".join(_q(c) for c in conflict)
     if update:
         sets = ", ".join(f"{_q(c)} = {expr}" for c, expr in update.items())
         action = f"DO UPDATE SET {sets}" + (f" WHERE {when}" if when else "")
     else:
         action = "DO NOTHING"
-    lo, hi = fraction or (0.0, 0.0)
-    total = frame.height
+    stage_table = _stage_rows(ctx, table, frame)
+    ctx.conn.exec_driver_sql(
+        f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {stage_table} "
+        f"WHERE true ON CONFLICT ({target}) {action}"
+    )
+    ctx.conn.exec_driver_sql(f"DROP TABLE {stage_table}")
+
+
+def _stage_rows(
+    ctx: _Context,
+    table: str,
+    frame: pl.DataFrame,
+    *,
+    stage: str = "",
+    fraction: tuple[float, float] | None = None,
+) -> str:
+    """Put the rows in an index-free temp table shaped like ``table``: executemany on SQLite,
+    COPY on PostgreSQL. One statement then moves them: on SQLite about three times faster than
+    an executemany straight into the indexed table."""
+    cols = frame.columns
+    collist = ", ".join(_q(c) for c in cols)
     stage_table = f"_stage_{table}"
+    lo, hi = fraction or (0.0, 0.0)
+    total = max(frame.height, 1)
+    done = 0
     driver = ctx.conn.connection.driver_connection
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
-        # Rows go into an index-free temp table first (executemany on SQLite, COPY on
-        # PostgreSQL), then one INSERT … SELECT … ON CONFLICT moves them: on SQLite that is
-        # about three times faster than an executemany straight into the indexed table.
         cursor.execute(
             f"CREATE TEMP TABLE {stage_table} AS SELECT {collist} FROM {table} WHERE 1 = 0"
         )
-        done = 0
         if ctx.dialect == "sqlite":
             sql = f"INSERT INTO {stage_table} VALUES ({', '.join('?' for _ in cols)})"
             for raw_chunk in frame.iter_slices(CHUNK_ROWS):
@@ -561,7 +580,7 @@ def bulk_upsert(
                 )
                 done += chunk.height
                 if fraction:
-                    ctx.progress(stage, lo + (hi - lo) * done / total / 2)
+                    ctx.progress(stage, lo + (hi - lo) * done / total)
         else:
             copy_sql = f"COPY {stage_table} ({collist}) FROM STDIN (FORMAT csv)"
             with cursor.copy(copy_sql) as copy:
@@ -569,16 +588,10 @@ def bulk_upsert(
                     copy.write(chunk.write_csv(include_header=False, null_value=""))
                     done += chunk.height
                     if fraction:
-                        ctx.progress(stage, lo + (hi - lo) * done / total / 2)
-        cursor.execute(
-            f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {stage_table} "
-            f"WHERE true ON CONFLICT ({target}) {action}"
-        )
-        cursor.execute(f"DROP TABLE {stage_table}")
+                        ctx.progress(stage, lo + (hi - lo) * done / total)
     finally:
         cursor.close()
-    if fraction:
-        ctx.progress(stage, hi)
+    return stage_table
 
 
 @contextmanager
@@ -619,23 +632,63 @@ def _upsert_counted(
     stage: str,
     fraction: tuple[float, float],
 ) -> tuple[int, int, int]:
-    """Upsert rows that carry row_hash and import_id; (new, updated, unchanged)."""
+    """Upsert rows that carry row_hash and import_id by their natural key; returns
+    (new, updated, unchanged). Changed rows are updated, new rows inserted, rows with the
+    same hash left alone. A large load of new rows into a table that is small next to it
+    rebuilds the secondary indexes (and, on PostgreSQL, the foreign keys) afterwards instead
+    of maintaining them row by row."""
+    if frame.height == 0:
+        return 0, 0, 0
     table = model.__tablename__
-    before = _count(ctx, model)
-    update = {c: f"excluded.{_q(c)}" for c in frame.columns if c not in conflict}
-    bulk_upsert(
-        ctx,
-        table,
-        frame,
-        conflict=conflict,
-        update=update,
-        when=_distinct(ctx, f"{table}.row_hash", "excluded.row_hash"),
-        stage=stage,
-        fraction=fraction,
-    )
-    new = _count(ctx, model) - before
-    touched = _count(ctx, model, model.import_id == ctx.batch_id)
-    return new, touched - new, frame.height - touched
+    lo, hi = fraction
+    mid = lo + (hi - lo) * 0.4
+    stage_table = _stage_rows(ctx, table, frame, stage=stage, fraction=(lo, mid))
+    if ctx.dialect == "postgresql":
+        # One import at a time per table: the anti-join below must not race another import.
+        ctx.conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    on = " AND ".join(f"t.{_q(c)} = s.{_q(c)}" for c in conflict)
+    payload = [c for c in frame.columns if c not in conflict]
+    sets = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in payload)
+    updated = ctx.conn.exec_driver_sql(
+        f"UPDATE {table} AS t SET {sets} FROM {stage_table} AS s "
+        f"WHERE {on} AND {_distinct(ctx, 't.row_hash', 's.row_hash')}"
+    ).rowcount
+    ctx.progress(stage, lo + (hi - lo) * 0.5)
+    missing = f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
+    fresh = ctx.conn.exec_driver_sql(
+        f"SELECT count(*) FROM {stage_table} AS s WHERE {missing}"
+    ).scalar_one()
+    rebuild = fresh >= BULK_REBUILD_MIN_ROWS and fresh >= _count(ctx, model)
+    collist = ", ".join(_q(c) for c in frame.columns)
+    with _secondary_indexes_dropped(ctx, model.__table__, active=rebuild):
+        new = ctx.conn.exec_driver_sql(
+            f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {stage_table} AS s "
+            f"WHERE {missing} ORDER BY " + ", ".join(f"s.{_q(c)}" for c in conflict)
+        ).rowcount
+    ctx.conn.exec_driver_sql(f"DROP TABLE {stage_table}")
+    ctx.progress(stage, hi)
+    return new, updated, frame.height - new - updated
+
+
+@contextmanager
+def _secondary_indexes_dropped(ctx: _Context, table: Any, *, active: bool) -> Iterator[None]:
+    """Drop the table's non-unique indexes (and its foreign keys on PostgreSQL) for the
+    block and build them again after it, inside the same transaction. PostgreSQL checks a
+    re-added foreign key in one pass over the table instead of once per inserted row."""
+    if not active:
+        yield
+        return
+    indexes = [ix for ix in table.indexes if not ix.unique]
+    foreign_keys = list(table.foreign_key_constraints) if ctx.dialect == "postgresql" else []
+    for fk in foreign_keys:
+        ctx.conn.execute(DropConstraint(fk))
+    for ix in indexes:
+        ix.drop(ctx.conn)
+    yield
+    for ix in indexes:
+        ix.create(ctx.conn)
+    for fk in foreign_keys:
+        ctx.conn.execute(AddConstraint(fk))
 
 
 def _digests(values: pl.Series, *, length: int, algorithm: str) -> pl.Series:

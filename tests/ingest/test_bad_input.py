@@ -141,14 +141,14 @@ def test_crash_mid_file_leaves_database_as_before(
 ) -> None:  # type: ignore[no-untyped-def]
     load_file(session, fixtures / "contacten_bom.csv")
     before = _data_counts(session)
-    real = loader.bulk_upsert
+    real = loader._stage_rows
 
     def failing(ctx, table, frame, **kwargs):  # type: ignore[no-untyped-def]
         if table == "contacts":
             raise RuntimeError("schijf vol (ingespoten fout)")
         return real(ctx, table, frame, **kwargs)
 
-    monkeypatch.setattr(loader, "bulk_upsert", failing)
+    monkeypatch.setattr(loader, "_stage_rows", failing)
     with pytest.raises(RuntimeError, match="ingespoten"):
         load_file(session, fixtures / "contacten_cp1252.csv")
     # Providers and patients were written before the crash: all rolled back.
