@@ -34,7 +34,7 @@ from ingest.adapters.base import LINE, ParseOptions
 from ingest.contract import KIND_ORDER
 from ingest.errors import IngestError
 from ingest.mapping import Mapping, load_mapping
-from ingest.pseudonym import pseudonyms
+from ingest.pseudonym import pseudonyms_of
 from ingest.pull import PullConfig, fetch
 from ingest.registry import parse
 from ingest.settings import get_ingest_settings
@@ -56,10 +56,10 @@ from models.enums import ImportKind, ImportStatus
 
 Progress = Callable[[str, float], None]
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 SQLITE_CACHE_KIB = 128 * 1024
-# Rebuild secondary indexes instead of maintaining them when at least this many new rows go
-# into a table that holds no more rows than that already (first loads).
+# Rebuild secondary indexes instead of maintaining them when a file of at least this many rows
+# goes into a table holding fewer than half as many (first loads).
 BULK_REBUILD_MIN_ROWS = 100_000
 MAX_STORED_REJECTS = 10_000
 REPORT_REJECTS = 50
@@ -655,15 +655,13 @@ def _upsert_counted(
     ).rowcount
     ctx.progress(stage, lo + (hi - lo) * 0.5)
     missing = f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
-    fresh = ctx.conn.exec_driver_sql(
-        f"SELECT count(*) FROM {stage_table} AS s WHERE {missing}"
-    ).scalar_one()
-    rebuild = fresh >= BULK_REBUILD_MIN_ROWS and fresh >= _count(ctx, model)
+    # The rows were staged in natural-key order, so they reach the unique index in order.
+    rebuild = frame.height >= BULK_REBUILD_MIN_ROWS and 2 * _count(ctx, model) < frame.height
     collist = ", ".join(_q(c) for c in frame.columns)
     with _secondary_indexes_dropped(ctx, model.__table__, active=rebuild):
         new = ctx.conn.exec_driver_sql(
             f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {stage_table} AS s "
-            f"WHERE {missing} ORDER BY " + ", ".join(f"s.{_q(c)}" for c in conflict)
+            f"WHERE {missing}"
         ).rowcount
     ctx.conn.exec_driver_sql(f"DROP TABLE {stage_table}")
     ctx.progress(stage, hi)
@@ -692,12 +690,20 @@ def _secondary_indexes_dropped(ctx: _Context, table: Any, *, active: bool) -> It
 
 
 def _digests(values: pl.Series, *, length: int, algorithm: str) -> pl.Series:
-    """Hex digests (stable across versions, unlike polars' own hash) of a string column."""
+    """Hex digests (stable across versions, unlike polars' own hash) of a string column,
+    chunk by chunk so that only a slice is ever held as Python objects."""
     new = getattr(hashlib, algorithm)
-    encoded = values.cast(pl.Binary).to_list()
-    if length >= new().digest_size * 2:
-        return pl.Series([new(v).hexdigest() for v in encoded], dtype=pl.String)
-    return pl.Series([new(v).hexdigest()[:length] for v in encoded], dtype=pl.String)
+    full = length >= new().digest_size * 2
+    parts = []
+    for chunk in values.cast(pl.Binary).to_frame().iter_slices(CHUNK_ROWS):
+        encoded = chunk.to_series().to_list()
+        digests = (
+            [new(v).hexdigest() for v in encoded]
+            if full
+            else [new(v).hexdigest()[:length] for v in encoded]
+        )
+        parts.append(pl.Series(digests, dtype=pl.String))
+    return pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
 
 
 def _hash_column(frame: pl.DataFrame, parts: list[pl.Expr], *, length: int = 32) -> pl.Series:
@@ -722,39 +728,38 @@ def _practice_ids(ctx: _Context, agbs: list[str]) -> dict[str, int]:
 
 
 def _with_practices(ctx: _Context, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Join practice_id; rows of unknown practices become rejects."""
-    ids = _practice_ids(ctx, frame.get_column("praktijk_agb").unique().to_list())
-    lookup = pl.DataFrame(
-        {"praktijk_agb": list(ids), "practice_id": list(ids.values())},
-        schema={"praktijk_agb": pl.String, "practice_id": pl.Int64},
+    """Add practice_id (a column lookup, no copy of the frame); rows of unknown practices
+    become rejects."""
+    agb = frame.get_column("praktijk_agb")
+    ids = _practice_ids(ctx, agb.unique().to_list())
+    frame = frame.with_columns(
+        agb.replace_strict(ids, default=None, return_dtype=pl.Int64).alias("practice_id")
     )
-    joined = frame.join(lookup, on="praktijk_agb", how="left")
-    unknown = joined.filter(pl.col("practice_id").is_null()).select(
+    unknown = frame.filter(pl.col("practice_id").is_null()).select(
         pl.col(LINE).alias("line"),
         pl.lit("praktijk_agb").alias("column"),
         pl.col("praktijk_agb").alias("value"),
         pl.lit(UNKNOWN_PRACTICE).alias("reason"),
     )
-    return joined.filter(pl.col("practice_id").is_not_null()), unknown
+    if unknown.height:
+        frame = frame.filter(pl.col("practice_id").is_not_null())
+    return frame, unknown
 
 
 def _with_pseudonyms(ctx: _Context, frame: pl.DataFrame) -> pl.DataFrame:
-    """Replace patientnummer by its keyed pseudonym (hashing each distinct number once)."""
-    pairs = frame.select("praktijk_agb", "patientnummer").unique()
-    hashed = pairs.with_columns(
-        pl.Series(
-            "pseudonym",
-            pseudonyms(ctx.key, pairs.iter_rows()),
-            dtype=pl.String,
-        )
-    )
-    return frame.join(hashed, on=["praktijk_agb", "patientnummer"], how="left").drop(
-        "patientnummer"
-    )
+    """Replace patientnummer by its keyed pseudonym, hashing each distinct number once."""
+    message = frame.select(
+        pl.concat_str([pl.col("praktijk_agb"), pl.lit(":"), pl.col("patientnummer")])
+    ).to_series()
+    distinct = message.unique().to_list()
+    mapping = dict(zip(distinct, pseudonyms_of(ctx.key, distinct), strict=True))
+    return frame.with_columns(
+        message.replace_strict(mapping, return_dtype=pl.String).alias("pseudonym")
+    ).drop("patientnummer")
 
 
 def _patient_ids(ctx: _Context, frame: pl.DataFrame, *, with_details: bool) -> pl.DataFrame:
-    """Upsert the file's patients; join patient_id."""
+    """Upsert the file's patients; add patient_id."""
     if with_details:
         patients = frame.group_by("practice_id", "pseudonym").agg(
             pl.col("birth_year").drop_nulls().last().alias("birth_year"),
@@ -784,30 +789,31 @@ def _patient_ids(ctx: _Context, frame: pl.DataFrame, *, with_details: bool) -> p
         patients = frame.select("practice_id", "pseudonym").unique()
         bulk_upsert(ctx, "patients", patients, conflict=["practice_id", "pseudonym"])
     practice_ids = frame.get_column("practice_id").unique().to_list()
-    rows: list[tuple[int, int, str]] = []
+    # A pseudonym is keyed on the practice's AGB too, so it names one patient on its own.
+    ids: dict[str, int] = {}
     for part in _chunks(practice_ids):
-        rows += ctx.conn.execute(
-            select(Patient.id, Patient.practice_id, Patient.pseudonym).where(
-                Patient.practice_id.in_(part)
+        ids.update(
+            (pseudonym, pid)
+            for pid, pseudonym in ctx.conn.execute(
+                select(Patient.id, Patient.pseudonym).where(Patient.practice_id.in_(part))
             )
-        ).all()
-    lookup = pl.DataFrame(
-        rows,
-        schema={"patient_id": pl.Int64, "practice_id": pl.Int64, "pseudonym": pl.String},
-        orient="row",
-    )
-    return frame.join(lookup, on=["practice_id", "pseudonym"], how="inner")
+        )
+    return frame.with_columns(
+        pl.col("pseudonym")
+        .replace_strict(ids, default=None, return_dtype=pl.Int64)
+        .alias("patient_id")
+    ).filter(pl.col("patient_id").is_not_null())
 
 
-def _provider_ids(ctx: _Context, codes: list[str]) -> pl.DataFrame:
-    rows: list[tuple[str, int]] = []
+def _provider_ids(ctx: _Context, codes: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
     for part in _chunks(codes):
-        rows += ctx.conn.execute(
-            select(Provider.code, Provider.id).where(Provider.code.in_(part))
-        ).all()
-    return pl.DataFrame(
-        rows, schema={"provider_code": pl.String, "provider_id": pl.Int64}, orient="row"
-    )
+        ids.update(
+            ctx.conn.execute(
+                select(Provider.code, Provider.id).where(Provider.code.in_(part))
+            ).all()
+        )
+    return ids
 
 
 def _link_providers(ctx: _Context, frame: pl.DataFrame) -> None:
@@ -847,11 +853,11 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
         + _distinct(ctx, "providers.name", "excluded.name")
         + ")",
     )
-    frame = frame.join(
-        _provider_ids(ctx, providers.get_column("code").to_list()),
-        left_on="zorgverlener_code",
-        right_on="provider_code",
-        how="left",
+    provider_ids = _provider_ids(ctx, providers.get_column("code").to_list())
+    frame = frame.with_columns(
+        pl.col("zorgverlener_code")
+        .replace_strict(provider_ids, default=None, return_dtype=pl.Int64)
+        .alias("provider_id")
     )
     _link_providers(ctx, frame)
     frame = _patient_ids(ctx, frame, with_details=True)
@@ -870,6 +876,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     ).to_series()
     has_id = frame.get_column("contact_id").is_not_null()
     digests = _digests(nk_src.filter(~has_id), length=40, algorithm="sha1")
+    del nk_src
     natural = frame.get_column("contact_id").clone()
     natural = natural.scatter(has_id.not_().arg_true(), digests) if digests.len() else natural
     row_hash = _hash_column(
@@ -911,7 +918,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     ).sort("practice_id", "natural_key")
     period = _period(frame.get_column("datum"))
     practices = frame.get_column("praktijk_agb").unique().sort().to_list()
-    del frame, natural, row_hash, nk_src
+    del frame, natural, row_hash
     new, updated, unchanged = _upsert_counted(
         ctx,
         Contact,
@@ -946,11 +953,11 @@ def _write_verwijzingen(ctx: _Context, v: ValidatedTable) -> _Written:
     frame = _with_pseudonyms(ctx, frame)
     frame = _patient_ids(ctx, frame, with_details=False)
     codes = frame.get_column("verwijzer_code").drop_nulls().unique().to_list()
-    frame = frame.join(
-        _provider_ids(ctx, codes).rename({"provider_id": "referrer_provider_id"}),
-        left_on="verwijzer_code",
-        right_on="provider_code",
-        how="left",
+    referrers = _provider_ids(ctx, codes)
+    frame = frame.with_columns(
+        pl.col("verwijzer_code")
+        .replace_strict(referrers, default=None, return_dtype=pl.Int64)
+        .alias("referrer_provider_id")
     )
     nk_src = frame.select(
         pl.concat_str(
@@ -1032,8 +1039,11 @@ def _write_uren(ctx: _Context, v: ValidatedTable) -> _Written:
         ),
         conflict=["code"],
     )
-    frame = frame.join(
-        _provider_ids(ctx, codes), left_on="zorgverlener_code", right_on="provider_code"
+    provider_ids = _provider_ids(ctx, codes)
+    frame = frame.with_columns(
+        pl.col("zorgverlener_code")
+        .replace_strict(provider_ids, default=None, return_dtype=pl.Int64)
+        .alias("provider_id")
     )
     _link_providers(ctx, frame)
     rows = frame.select(

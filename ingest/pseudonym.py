@@ -20,6 +20,12 @@ def pseudonyms(key: bytes, pairs: Iterable[tuple[str, str]]) -> list[str]:
     return [digest(key, f"{agb}:{nr}".encode(), "sha256").hex() for agb, nr in pairs]
 
 
+def pseudonyms_of(key: bytes, messages: Iterable[str]) -> list[str]:
+    """Pseudonyms of ready-made "AGB:patientnummer" strings."""
+    digest = hmac.digest
+    return [digest(key, m.encode(), "sha256").hex() for m in messages]
+
+
 def is_bsn(value: str) -> bool:
     """The 11-proef of a burgerservicenummer (9 digits; 8 with an implied leading zero)."""
     digits = value.strip()
