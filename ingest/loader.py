@@ -57,7 +57,7 @@ from models.enums import ImportKind, ImportStatus
 Progress = Callable[[str, float], None]
 
 CHUNK_ROWS = 50_000
-SQLITE_CACHE_KIB = 128 * 1024
+SQLITE_CACHE_KIB = 64 * 1024
 # Rebuild secondary indexes instead of maintaining them when a file of at least this many rows
 # goes into a table holding fewer than half as many (first loads).
 BULK_REBUILD_MIN_ROWS = 100_000
@@ -884,7 +884,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
         [
             pl.col(c)
             for c in (
-                "pseudonym",
+                "patient_id",
                 "zorgverlener_code",
                 "datum",
                 "tijd",
