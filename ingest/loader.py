@@ -140,7 +140,7 @@ def load_paths(
     ``progress``: a callback ``(stage, fraction)``, or True for progress bars and the summary
     table on the console."""
     mapping = load_mapping(mapping) if isinstance(mapping, str | Path) else mapping
-    ordered = sorted((Path(p) for p in paths), key=lambda p: (_kind_rank(p, kind, mapping), str(p)))
+    ordered = ordered_paths(paths, kind=kind, mapping=mapping)
     if progress is not True:
         return _load_each(
             session,
@@ -191,6 +191,14 @@ def _load_each(
                 raise
             reports.append(exc.report)
     return reports
+
+
+def ordered_paths(
+    paths: Iterable[str | Path], *, kind: str | None = None, mapping: Mapping | None = None
+) -> list[Path]:
+    """Files in import order: praktijken, contacten, verwijzingen, uren (from their headers);
+    files whose kind cannot be recognised last, where their import will explain why."""
+    return sorted((Path(p) for p in paths), key=lambda p: (_kind_rank(p, kind, mapping), str(p)))
 
 
 def _kind_rank(path: Path, kind: str | None, mapping: Mapping | None) -> int:
