@@ -85,6 +85,6 @@ def test_import_command_with_mapping(scratch_db: str, fixtures: Path) -> None:
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
-    row = next(line for line in result.output.splitlines() if "his_verwijzingen.csv" in line)
+    row = next(line for line in result.output.splitlines() if line.startswith("│ his_verwijzingen"))
     cells = [c.strip() for c in row.split("│")[1:-1]]
     assert cells[:8] == ["his_verwijzingen.csv", "verwijzingen", "ok", "4", "4", "0", "0", "0"]
