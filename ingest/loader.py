@@ -262,7 +262,7 @@ def load_bytes(
         del data  # the parsed frames are all that is needed from here on
         report.source_format = tables[0].source_format
         report.kind = tables[0].kind if len(tables) == 1 else "gemengd"
-        report.unknown_columns = sorted({c for t in tables for c in t.unknown_columns})
+        report.unknown_columns = list(dict.fromkeys(c for t in tables for c in t.unknown_columns))
         step("controleren", 0.1)
         validated = [validate(t) for t in tables]
         del tables
