@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health, imports, practices
+from api.routes import (
+    benchmarks,
+    health,
+    imports,
+    kpis,
+    practices,
+    referrals,
+    scorecard,
+    teams,
+)
 
 
 def create_app() -> FastAPI:
@@ -21,4 +30,9 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     app.include_router(practices.router)
     app.include_router(imports.router)
+    app.include_router(kpis.router)
+    app.include_router(benchmarks.router)
+    app.include_router(scorecard.router)
+    app.include_router(referrals.router)
+    app.include_router(teams.router)
     return app

@@ -15,6 +15,11 @@ from rich.table import Table
 from ingest.loader import ImportReport
 
 
+def fmt_int(value: int) -> str:
+    """A count in Dutch notation: 74712 → '74.712'."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _period(r: ImportReport) -> str:
     if r.period_start is None:
         return "–"
@@ -42,11 +47,11 @@ def summary_table(reports: list[ImportReport]) -> Table:
             r.filename,
             r.kind,
             status,
-            f"{r.rows_read:,}".replace(",", "."),
-            f"{r.rows_new:,}".replace(",", "."),
-            f"{r.rows_updated:,}".replace(",", "."),
-            f"{r.rows_unchanged:,}".replace(",", "."),
-            f"{r.rows_rejected:,}".replace(",", "."),
+            fmt_int(r.rows_read),
+            fmt_int(r.rows_new),
+            fmt_int(r.rows_updated),
+            fmt_int(r.rows_unchanged),
+            fmt_int(r.rows_rejected),
             _period(r),
             str(len(r.practices)),
         )

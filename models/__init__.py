@@ -4,6 +4,7 @@ from models.auth import AuditLog, User, UserScope
 from models.base import Base
 from models.care import Contact, HoursWeek, Patient, Referral
 from models.imports import ImportBatch, ImportReject, PullState
+from models.kpi import KpiCacheEntry, KpiDataVersion
 from models.organisation import (
     Practice,
     PracticeListSize,
@@ -22,6 +23,8 @@ __all__ = [
     "HoursWeek",
     "ImportBatch",
     "ImportReject",
+    "KpiCacheEntry",
+    "KpiDataVersion",
     "Patient",
     "Practice",
     "PracticeListSize",

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from pohconnect.commands.demo import demo
+from pohconnect.commands.ingest import import_files, pull_app
+from pohconnect.commands.kpi import kpi_app
+from pohconnect.commands.serve import serve
+from pohconnect.commands.teams import teams_app
+
 app = typer.Typer(
     name="pohconnect",
     help="POH-Connect: stuurinformatie voor de POH-GGZ.",
@@ -26,7 +32,9 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
 
 # Sub-commands of the feature areas register themselves here, one line each.
 # (ingest: import/pull · kpi: teams · demo/serve: below)
-from pohconnect.commands.ingest import import_files, pull_app  # noqa: E402
-
+app.command("demo")(demo)
 app.command("import")(import_files)
 app.add_typer(pull_app, name="pull")
+app.add_typer(teams_app, name="teams")
+app.add_typer(kpi_app, name="kpi")
+app.command("serve")(serve)

@@ -1,0 +1,53 @@
+"""Practice scorecard: every KPI for one practice against its region (JSON, CSV or XLSX)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from api.access import CallerDep
+from api.deps import SessionDep
+from api.errors import Forbidden, Invalid, NotFound, problem_responses
+from api.kpi import export, service
+from api.kpi.schemas import ScorecardRead
+from api.routes._kpi_common import (
+    EXPORT_RESPONSES,
+    ExportFormat,
+    export_response,
+    kpi_errors,
+    wanted_format,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["scorecard"])
+
+
+@router.get(
+    "/practices/{agb}/scorecard",
+    response_model=ScorecardRead,
+    summary="Every KPI for one practice against its region",
+    responses={**problem_responses(NotFound, Invalid, Forbidden), **EXPORT_RESPONSES},
+)
+def get_scorecard(
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
+    agb: Annotated[str, Path(examples=["01234567"])],
+    period: Annotated[str, Query(examples=["2025Q3"])],
+    fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
+) -> ScorecardRead | Response:
+    with kpi_errors():
+        sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
+    f = wanted_format(request, fmt)
+    if f == "json":
+        return sc
+    header, rows = export.scorecard_rows(sc)
+    return export_response(
+        f,
+        header,
+        rows,
+        filename=f"scorecard_{agb}_{sc.period.label}".replace("..", "_"),
+        title="Scorecard",
+        meta=[f"{sc.name} ({sc.agb})", f"Regio {sc.region}", f"Periode {sc.period.label}"],
+    )

@@ -1,0 +1,251 @@
+"""The dashboard's one typed HTTP client of the POH-Connect API.
+
+Every number the dashboard shows comes through this class. It returns the pydantic models of
+dashboard/schemas.py and raises :class:`ApiError` with a Dutch message that a page can show as
+it is when the API cannot be reached or answers with a problem+json error.
+
+Tests inject an ``httpx.Client`` (e.g. FastAPI's ``TestClient``) instead of a base URL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from dashboard.schemas import (
+    Benchmark,
+    Health,
+    KpiDefinition,
+    KpiSeries,
+    KpiValue,
+    Level,
+    Practice,
+    ReferralFlows,
+    Scorecard,
+    Team,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+API_PREFIX = "/api/v1"
+# Every call is a GET, so a transient server error (e.g. SQLite's "database is locked" while
+# another request writes the KPI cache) is retried a few times before the user sees it.
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+RETRY_DELAYS = (0.2, 0.6)
+
+
+class ApiError(Exception):
+    """A call to the API failed; ``str(error)`` is a Dutch message fit for the user."""
+
+    def __init__(self, message: str, *, status: int | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.detail = detail
+
+
+class ApiUnavailable(ApiError):
+    """The API could not be reached (connection refused, timeout, DNS …)."""
+
+
+class ApiProblem(ApiError):
+    """The API answered with an error status (usually application/problem+json)."""
+
+
+class ApiClient:
+    """Typed access to the POH-Connect API.
+
+    Either give ``base_url`` (the client then owns an ``httpx.Client``) or inject ``http``,
+    an ``httpx.Client`` whose base URL points at the API.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.Client | None = None,
+        timeout: float = 30.0,
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+    ) -> None:
+        self._retry_delays = retry_delays
+        if http is None:
+            if base_url is None:
+                raise ValueError("ApiClient needs a base_url or an httpx.Client")
+            http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+            self._owns_http = True
+        else:
+            self._owns_http = False
+        self._http = http
+
+    @property
+    def base_url(self) -> str:
+        return str(self._http.base_url)
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> ApiClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        res = self._send(path, clean)
+        for delay in self._retry_delays:
+            if res.status_code not in RETRY_STATUSES:
+                break
+            time.sleep(delay)
+            res = self._send(path, clean)
+        if res.is_error:
+            raise _problem(res, path)
+        try:
+            return res.json()
+        except ValueError as exc:
+            raise ApiProblem(
+                f"De API gaf op {path} een antwoord dat geen JSON is.", status=res.status_code
+            ) from exc
+
+    def _send(self, path: str, params: Mapping[str, Any]) -> httpx.Response:
+        try:
+            try:
+                return self._http.get(path, params=params)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+                # A pooled keep-alive connection the server had just closed: a GET is safe to
+                # send again, once, on a fresh connection.
+                return self._http.get(path, params=params)
+        except httpx.TimeoutException as exc:
+            raise ApiUnavailable(
+                f"De API op {self.base_url} reageerde niet op tijd ({path}). "
+                "Probeer het over een moment opnieuw."
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(
+                f"De API is niet bereikbaar op {self.base_url}. Draait de server "
+                f"(pohconnect serve) en klopt POHCONNECT_API_URL? ({type(exc).__name__})"
+            ) from exc
+
+    def _model(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> M:
+        data = self._get(path, params)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise ApiProblem(
+                f"Het antwoord van de API op {path} heeft een onverwachte vorm "
+                f"({exc.error_count()} afwijking(en)). Zijn dashboard en API van dezelfde versie?"
+            ) from exc
+
+    def _items(self, model: type[M], path: str, params: Mapping[str, Any] | None = None) -> list[M]:
+        data = self._get(path, params)
+        items = data.get("items") if isinstance(data, dict) else data
+        try:
+            return TypeAdapter(list[model]).validate_python(items)  # type: ignore[valid-type]
+        except ValidationError as exc:
+            raise ApiProblem(
+                f"Het antwoord van de API op {path} heeft een onverwachte vorm "
+                f"({exc.error_count()} afwijking(en)). Zijn dashboard en API van dezelfde versie?"
+            ) from exc
+
+    # -- endpoints --------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        """``GET /health``."""
+        return self._model(Health, "/health")
+
+    def practices(self, *, region: str | None = None) -> list[Practice]:
+        """``GET /api/v1/practices`` — practices with their latest list size."""
+        return self._items(Practice, f"{API_PREFIX}/practices", {"region": region})
+
+    def kpis(self) -> list[KpiDefinition]:
+        """``GET /api/v1/kpis`` — the KPI catalogue."""
+        return self._items(KpiDefinition, f"{API_PREFIX}/kpis")
+
+    def kpi(self, slug: str, *, level: Level, id: str, period: str) -> KpiValue:
+        """``GET /api/v1/kpis/{slug}`` — one KPI for one scope and period."""
+        return self._model(
+            KpiValue, f"{API_PREFIX}/kpis/{slug}", {"level": level, "id": id, "period": period}
+        )
+
+    def kpi_series(
+        self,
+        slug: str,
+        *,
+        level: Level,
+        id: str,
+        start: str,
+        end: str,
+        grain: str = "quarter",
+    ) -> KpiSeries:
+        """``GET /api/v1/kpis/{slug}/series`` — one KPI per month or quarter."""
+        return self._model(
+            KpiSeries,
+            f"{API_PREFIX}/kpis/{slug}/series",
+            {"level": level, "id": id, "from": start, "to": end, "grain": grain},
+        )
+
+    def benchmark(self, slug: str, *, region: str, period: str) -> Benchmark:
+        """``GET /api/v1/benchmarks/{slug}`` — a KPI over every practice of a region."""
+        return self._model(
+            Benchmark, f"{API_PREFIX}/benchmarks/{slug}", {"region": region, "period": period}
+        )
+
+    def scorecard(self, agb: str, *, period: str) -> Scorecard:
+        """``GET /api/v1/practices/{agb}/scorecard`` — every KPI of a practice vs its region."""
+        return self._model(Scorecard, f"{API_PREFIX}/practices/{agb}/scorecard", {"period": period})
+
+    def referral_flows(self, *, level: Level, id: str, period: str) -> ReferralFlows:
+        """``GET /api/v1/referrals/flows`` — Sankey-ready referral flows."""
+        return self._model(
+            ReferralFlows,
+            f"{API_PREFIX}/referrals/flows",
+            {"level": level, "id": id, "period": period},
+        )
+
+    def teams(self) -> list[Team]:
+        """``GET /api/v1/teams``."""
+        return self._items(Team, f"{API_PREFIX}/teams")
+
+
+def _problem(res: httpx.Response, path: str) -> ApiProblem:
+    """Turn an error response (problem+json, FastAPI's {"detail": …} or anything) into Dutch."""
+    title: str | None = None
+    detail: str | None = None
+    try:
+        body = res.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        title = body.get("title") if isinstance(body.get("title"), str) else None
+        raw = body.get("detail")
+        if isinstance(raw, str):
+            detail = raw
+        elif isinstance(raw, list):  # FastAPI's request validation errors
+            detail = "; ".join(
+                f"{'.'.join(str(p) for p in e.get('loc', [])[1:])}: {e.get('msg', '')}"
+                for e in raw
+                if isinstance(e, dict)
+            )
+    title = title or _STATUS_NL.get(res.status_code, "Fout")
+    message = f"De API gaf een fout ({res.status_code} {title})"
+    message += f": {detail}" if detail else f" op {path}."
+    return ApiProblem(message, status=res.status_code, detail=detail)
+
+
+_STATUS_NL = {
+    400: "Ongeldige aanvraag",
+    401: "Niet aangemeld",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    422: "Ongeldige invoer",
+    500: "Interne fout van de server",
+    502: "Server onbereikbaar",
+    503: "Dienst niet beschikbaar",
+}

@@ -1,0 +1,290 @@
+"""Shared building blocks of the pages: cards, controls, states, figure styling.
+
+Pure functions that build Dash components or Plotly figures from values they are given; none of
+them fetches data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.i18n import js_locale, kpi_unit, plotly_separators, t
+from dashboard.schemas import KpiDefinition, Polarity
+
+# Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
+PRIMARY = "#1f4e79"
+PRIMARY_LIGHT = "rgba(31, 78, 121, 0.12)"
+ACCENT = "#2a9d8f"
+GOOD = "#2a9d8f"
+BAD = "#d1495b"
+MIDDLE = "#8fa6bf"
+NEUTRAL = "#5b7fa6"
+NORM = "#e9a23b"
+SERIES_COLOURS = ["#1f4e79", "#5b7fa6", "#2a9d8f", "#e9a23b", "#d1495b", "#8d6a9f", "#9fb4c7"]
+FONT = (
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'
+)
+
+
+# Norms with a number, per KPI slug (domain.md §5), drawn as amber lines or bands on charts:
+# (low, high) — a line when both are equal.
+NORMS: dict[str, tuple[float, float]] = {
+    "ftf_per_workday": (8.0, 9.0),
+    "wait_days_intake": (14.0, 14.0),
+    "hours_vs_norm_pct": (100.0, 100.0),
+}
+
+
+def add_norm(fig: go.Figure, slug: str, label: str, *, horizontal: bool = True) -> None:
+    """Draw the KPI's numeric norm (if it has one) as a band or line with a legend entry."""
+    norm = NORMS.get(slug)
+    if norm is None:
+        return
+    low, high = norm
+    if low == high:
+        if horizontal:
+            fig.add_hline(y=low, line={"color": NORM, "width": 2, "dash": "dot"})
+        else:
+            fig.add_vline(x=low, line={"color": NORM, "width": 2, "dash": "dot"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=label,
+            line={"color": NORM, "width": 2, "dash": "dot"},
+        )
+        return
+    band = {"fillcolor": "rgba(233, 162, 59, 0.22)", "line_width": 0, "layer": "below"}
+    if horizontal:
+        fig.add_hrect(y0=low, y1=high, **band)
+    else:
+        fig.add_vrect(x0=low, x1=high, **band)
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=label,
+        marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.45)"},
+    )
+
+
+def page_header(title: str, lead: str) -> html.Div:
+    return html.Div(
+        [html.H2(title, className="h3 mb-1 fw-semibold"), html.P(lead, className="text-muted")],
+        className="mb-3",
+    )
+
+
+def control(label: str, component: Any, *, width: int = 4) -> dbc.Col:
+    return dbc.Col(
+        [dbc.Label(label, className="small text-uppercase text-muted fw-semibold mb-1"), component],
+        md=width,
+        className="mb-2",
+    )
+
+
+def dropdown(id: str, lang: str, *, searchable: bool = True) -> dcc.Dropdown:
+    """A dropdown that a callback fills (options and value) after the page has loaded."""
+    return dcc.Dropdown(
+        id=id,
+        options=[],
+        value=None,
+        clearable=False,
+        searchable=searchable,
+        placeholder=t("ctl.choose", lang),
+    )
+
+
+def controls_card(cols: Sequence[dbc.Col]) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(dbc.Row(list(cols), className="g-3")), className="mb-3 shadow-sm")
+
+
+def message_area(id: str) -> html.Div:
+    return html.Div(id=id)
+
+
+def error_alert(message: str, lang: str) -> dbc.Alert:
+    return dbc.Alert(
+        [html.Strong(t("error.title", lang)), html.Br(), message],
+        color="danger",
+        className="mb-3",
+    )
+
+
+def empty_state(lang: str, text: str | None = None) -> html.Div:
+    return html.Div(
+        [
+            html.Div("∅", className="display-6 text-muted mb-1", **{"aria-hidden": "true"}),
+            html.Div(text or t("empty.period", lang), className="fw-semibold text-muted"),
+        ],
+        className="text-center py-5 border rounded bg-light empty-state",
+    )
+
+
+def chart_card(title: str, graph_id: str, *, height: int = 380, note_id: str | None = None):
+    body: list[Any] = [
+        dcc.Loading(
+            dcc.Graph(
+                id=graph_id,
+                figure=blank_figure(),
+                config={
+                    "displaylogo": False,
+                    "responsive": True,
+                    "displayModeBar": "hover",
+                    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                    "toImageButtonOptions": {"format": "png", "scale": 2},
+                },
+                style={"height": f"{height}px"},
+            ),
+            type="circle",
+            color=PRIMARY,
+        )
+    ]
+    if note_id:
+        body.append(html.Div(id=note_id, className="small text-muted mt-2"))
+    return dbc.Card(
+        [dbc.CardHeader(html.H3(title, className="h6 mb-0 fw-semibold")), dbc.CardBody(body)],
+        className="mb-3 shadow-sm",
+    )
+
+
+def content_card(title: str, child_id: str, *, loading: bool = True) -> dbc.Card:
+    inner: Any = html.Div(id=child_id)
+    if loading:
+        inner = dcc.Loading(inner, type="circle", color=PRIMARY)
+    return dbc.Card(
+        [dbc.CardHeader(html.H3(title, className="h6 mb-0 fw-semibold")), dbc.CardBody(inner)],
+        className="mb-3 shadow-sm",
+    )
+
+
+def stat(label: str, value: str, *, sub: str | None = None, colour: str | None = None) -> dbc.Col:
+    children: list[Any] = [
+        html.Div(label, className="small text-uppercase text-muted fw-semibold"),
+        html.Div(value, className="fs-4 fw-semibold", style={"color": colour or PRIMARY}),
+    ]
+    if sub:
+        children.append(html.Div(sub, className="small text-muted"))
+    return dbc.Col(html.Div(children, className="stat"), xs=6, md=3, className="mb-2")
+
+
+def kpi_reference(defn: KpiDefinition | None, lang: str) -> html.Div:
+    """Unit, direction and the KPI's reference/norm text with its source."""
+    if defn is None:
+        return html.Div()
+    parts: list[Any] = [
+        html.Span([html.Strong(t("unit.label", lang) + ": "), kpi_unit(defn, lang)]),
+        html.Span(" · " + t(f"polarity.{defn.polarity}", lang)),
+    ]
+    if defn.reference:
+        ref = defn.reference
+        if defn.reference_source:
+            ref += f" ({t('ref.source', lang)}: {defn.reference_source})"
+        parts += [html.Br(), html.Strong(t("ref.label", lang) + ": "), ref]
+    return html.Div(parts, className="small text-muted kpi-reference")
+
+
+def reference_line(text: str | None, source: str | None, lang: str) -> html.Div:
+    if not text:
+        return html.Div()
+    ref = text + (f" ({t('ref.source', lang)}: {source})" if source else "")
+    return html.Div(
+        [html.Strong(t("ref.label", lang) + ": "), ref], className="small text-muted kpi-reference"
+    )
+
+
+def blank_figure() -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+    return fig
+
+
+def empty_figure(lang: str, text: str | None = None) -> go.Figure:
+    fig = blank_figure()
+    fig.add_annotation(
+        text=text or t("empty.period", lang),
+        showarrow=False,
+        font={"size": 16, "color": "#6c757d"},
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
+    return fig
+
+
+def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure:
+    """House style: white, light grid, Dutch/English separators, legend on top."""
+    fig.update_layout(
+        template="plotly_white",
+        separators=plotly_separators(lang),
+        font={"family": FONT, "size": 13, "color": "#212529"},
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        colorway=SERIES_COLOURS,
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        hoverlabel={"font": {"family": FONT}},
+        bargap=0.25,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#ced4da")
+    fig.update_yaxes(gridcolor="#eef1f4", zerolinecolor="#ced4da")
+    return fig
+
+
+def position_colour(percent_rank: float | None, polarity: Polarity | str) -> str:
+    """Colour for a practice's position: good/bad in the top/bottom quarter by polarity."""
+    if percent_rank is None:
+        return MIDDLE
+    if polarity == "neutral":
+        return NEUTRAL
+    score = percent_rank if polarity == "higher_better" else 1 - percent_rank
+    if score >= 0.75:
+        return GOOD
+    if score <= 0.25:
+        return BAD
+    return MIDDLE
+
+
+def number_formatter(decimals: int, lang: str, *, suffix: str = "") -> dict[str, str]:
+    """AG Grid valueFormatter: locale-aware numbers, an en dash for missing values."""
+    locale = js_locale(lang)
+    return {
+        "function": (
+            f"params.value == null ? '–' : Number(params.value).toLocaleString('{locale}', "
+            f"{{minimumFractionDigits: {decimals}, maximumFractionDigits: {decimals}}})"
+            f" + '{suffix}'"
+        )
+    }
+
+
+def data_grid(id: str, lang: str) -> dag.AgGrid:
+    """An AG Grid that a callback fills with columnDefs and rowData (25 rows a page)."""
+    return dag.AgGrid(
+        id=id,
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={
+            "animateRows": False,
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": 25,
+            "paginationPageSizeSelector": False,
+            "overlayNoRowsTemplate": t("empty.period", lang),
+            "localeText": {"noRowsToShow": t("empty.period", lang)},
+        },
+        style={"width": "100%"},
+    )

@@ -1,0 +1,309 @@
+"""UI text (Dutch first, English available) and Dutch/English number and date formats.
+
+``t(key, lang)`` looks a text up; the ``fmt_*`` helpers format numbers as ``1.234,5`` and dates
+as ``dd-mm-jjjj`` in Dutch (``1,234.5`` and ``dd/mm/yyyy`` in English). Missing values are
+shown as an en dash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Literal
+
+Lang = Literal["nl", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nl", "en")
+DEFAULT_LANG: Lang = "nl"
+MISSING = "–"
+
+TEXT: dict[str, dict[Lang, str]] = {
+    # app shell
+    "app.title": {"nl": "POH-Connect", "en": "POH-Connect"},
+    "app.tagline": {
+        "nl": "Stuurinformatie POH-GGZ",
+        "en": "POH-GGZ management information",
+    },
+    "nav.region": {"nl": "Regio-overzicht", "en": "Region overview"},
+    "nav.practice": {"nl": "Praktijk", "en": "Practice"},
+    "nav.poh": {"nl": "POH", "en": "POH"},
+    "nav.waiting": {"nl": "Wachttijden", "en": "Waiting times"},
+    "nav.referrals": {"nl": "Verwijzingen", "en": "Referrals"},
+    "nav.hours": {"nl": "Uren", "en": "Hours"},
+    "nav.api_docs": {"nl": "API-documentatie", "en": "API documentation"},
+    "lang.label": {"nl": "Taal", "en": "Language"},
+    "footer.source": {
+        "nl": "Alle cijfers komen uit de POH-Connect API ({url}).",
+        "en": "All figures come from the POH-Connect API ({url}).",
+    },
+    # common controls and states
+    "ctl.region": {"nl": "Regio", "en": "Region"},
+    "ctl.kpi": {"nl": "Indicator", "en": "Indicator"},
+    "ctl.period": {"nl": "Periode", "en": "Period"},
+    "ctl.practice": {"nl": "Praktijk", "en": "Practice"},
+    "ctl.level": {"nl": "Niveau", "en": "Level"},
+    "ctl.scope": {"nl": "Selectie", "en": "Selection"},
+    "ctl.choose": {"nl": "Kies …", "en": "Choose …"},
+    "level.provider": {"nl": "POH", "en": "POH"},
+    "level.practice": {"nl": "Praktijk", "en": "Practice"},
+    "level.team": {"nl": "Team", "en": "Team"},
+    "level.region": {"nl": "Regio", "en": "Region"},
+    "empty.period": {"nl": "Geen gegevens voor deze periode", "en": "No data for this period"},
+    "empty.choose": {
+        "nl": "Kies hierboven wat u wilt zien.",
+        "en": "Choose above what you want to see.",
+    },
+    "empty.practices": {
+        "nl": "Er zijn nog geen praktijken ingelezen. Importeer eerst een praktijkenbestand.",
+        "en": "No practices have been imported yet. Import a practices file first.",
+    },
+    "error.title": {"nl": "Gegevens konden niet worden opgehaald", "en": "Could not load data"},
+    "ref.label": {"nl": "Referentie / norm", "en": "Reference / norm"},
+    "ref.source": {"nl": "Bron", "en": "Source"},
+    "unit.label": {"nl": "Eenheid", "en": "Unit"},
+    "polarity.higher_better": {"nl": "hoger is beter", "en": "higher is better"},
+    "polarity.lower_better": {"nl": "lager is beter", "en": "lower is better"},
+    "polarity.neutral": {"nl": "geen voorkeursrichting", "en": "no preferred direction"},
+    "stat.region_value": {"nl": "Regio (gepoold)", "en": "Region (pooled)"},
+    "stat.median": {"nl": "Mediaan praktijken", "en": "Median of practices"},
+    "stat.band": {"nl": "P25–P75", "en": "P25–P75"},
+    "stat.n": {"nl": "Praktijken met waarde", "en": "Practices with a value"},
+    "stat.not_ranked": {"nl": "niet gerangschikt", "en": "not ranked"},
+    "col.practice": {"nl": "Praktijk", "en": "Practice"},
+    "col.agb": {"nl": "AGB", "en": "AGB"},
+    "col.value": {"nl": "Waarde", "en": "Value"},
+    "col.numerator": {"nl": "Teller", "en": "Numerator"},
+    "col.denominator": {"nl": "Noemer", "en": "Denominator"},
+    "col.rank": {"nl": "Rang", "en": "Rank"},
+    "col.percent_rank": {"nl": "Percentielrang", "en": "Percent rank"},
+    "col.funnel": {"nl": "Trechter (99,8%)", "en": "Funnel (99.8%)"},
+    "col.kpi": {"nl": "Indicator", "en": "Indicator"},
+    "col.region_median": {"nl": "Regiomediaan", "en": "Region median"},
+    "col.position": {"nl": "Positie in de regio", "en": "Position in region"},
+    "col.reference": {"nl": "Referentie / norm", "en": "Reference / norm"},
+    "funnel.within": {"nl": "binnen", "en": "within"},
+    "funnel.above": {"nl": "boven", "en": "above"},
+    "funnel.below": {"nl": "onder", "en": "below"},
+    "chart.median": {"nl": "Mediaan", "en": "Median"},
+    "chart.band": {"nl": "P25–P75 regio", "en": "P25–P75 region"},
+    "chart.region_value": {"nl": "Regiowaarde", "en": "Regional value"},
+    "chart.limit95": {"nl": "95%-grenzen", "en": "95% limits"},
+    "chart.limit998": {"nl": "99,8%-grenzen", "en": "99.8% limits"},
+    "chart.total": {"nl": "Totaal", "en": "Total"},
+    "chart.contacts": {"nl": "Contacten", "en": "Contacts"},
+    "chart.quarter": {"nl": "Kwartaal", "en": "Quarter"},
+    "chart.norm": {"nl": "Norm", "en": "Norm"},
+    # region page
+    "region.title": {"nl": "Regio-overzicht", "en": "Region overview"},
+    "region.lead": {
+        "nl": "Elke praktijk van de regio vergeleken op één indicator.",
+        "en": "Every practice of the region compared on one indicator.",
+    },
+    "region.bar_title": {
+        "nl": "Praktijken gesorteerd, met regiomediaan en P25–P75",
+        "en": "Practices sorted, with regional median and P25–P75",
+    },
+    "region.funnel_title": {
+        "nl": "Trechterdiagram (controlegrenzen rond de regiowaarde)",
+        "en": "Funnel plot (control limits around the regional value)",
+    },
+    "region.table_title": {"nl": "Alle praktijken", "en": "All practices"},
+    "region.no_funnel": {
+        "nl": "Voor deze indicator is geen trechterdiagram van toepassing.",
+        "en": "A funnel plot does not apply to this indicator.",
+    },
+    # practice page
+    "practice.title": {"nl": "Praktijk", "en": "Practice"},
+    "practice.lead": {
+        "nl": "Scorekaart van de praktijk tegen de regio.",
+        "en": "Scorecard of the practice against the region.",
+    },
+    "practice.contacts_title": {
+        "nl": "POH-GGZ-contacten per kwartaal",
+        "en": "POH-GGZ contacts per quarter",
+    },
+    "practice.scorecard_title": {"nl": "Scorekaart", "en": "Scorecard"},
+    "practice.listed": {"nl": "Ingeschreven patiënten", "en": "Listed patients"},
+    "practice.peildatum": {"nl": "peildatum", "en": "as of"},
+    # POH page
+    "poh.title": {"nl": "POH-GGZ", "en": "POH-GGZ"},
+    "poh.lead": {
+        "nl": "Caseload, productie tegen de norm, nieuwe trajecten en wachttijd.",
+        "en": "Caseload, production against the norm, new episodes and waiting time.",
+    },
+    "poh.ftf_title": {
+        "nl": "Face-to-face consulten per werkdag van 8 uur, tegen de norm 8–9",
+        "en": "Face-to-face consults per 8-hour day, against the 8–9 norm",
+    },
+    "poh.caseload_title": {
+        "nl": "Caseload aan het eind van elk kwartaal",
+        "en": "Caseload at the end of each quarter",
+    },
+    "poh.norm_band": {"nl": "Norm 8–9 per dag", "en": "Norm 8–9 per day"},
+    "poh.no_providers": {
+        "nl": "Geen POH's bekend in teams; kies een praktijk, team of de regio.",
+        "en": "No POHs known in teams; choose a practice, team or the region.",
+    },
+    # waiting page
+    "wait.title": {"nl": "Wachttijden", "en": "Waiting times"},
+    "wait.lead": {
+        "nl": "Dagen van aanmelding tot intake bij de POH-GGZ, per praktijk.",
+        "en": "Days from referral to intake with the POH-GGZ, per practice.",
+    },
+    "wait.median_title": {
+        "nl": "Mediane wachttijd tot intake per praktijk (dagen)",
+        "en": "Median wait to intake per practice (days)",
+    },
+    "wait.share_title": {
+        "nl": "Aandeel intakes binnen 14 dagen per praktijk",
+        "en": "Share of intakes within 14 days per practice",
+    },
+    "wait.norm": {"nl": "Trimbos-norm: 14 dagen", "en": "Trimbos norm: 14 days"},
+    "wait.region_p90": {"nl": "P90 regio", "en": "P90 region"},
+    "wait.region_median": {"nl": "Mediaan regio", "en": "Median region"},
+    "col.wait_median": {"nl": "Mediaan (dagen)", "en": "Median (days)"},
+    "col.wait_p90": {"nl": "P90 (dagen)", "en": "P90 (days)"},
+    "col.intakes": {"nl": "Intakes met wachttijd", "en": "Intakes with a wait"},
+    "col.within14": {"nl": "Binnen 14 dagen", "en": "Within 14 days"},
+    "wait.region_share": {"nl": "Binnen 14 dagen (regio)", "en": "Within 14 days (region)"},
+    # referrals page
+    "ref.title": {"nl": "Verwijzingen", "en": "Referrals"},
+    "ref.lead": {
+        "nl": "Stromen van huisarts via POH-GGZ naar vervolgzorg.",
+        "en": "Flows from GP via the POH-GGZ to follow-up care.",
+    },
+    "ref.sankey_title": {
+        "nl": "Huisarts → POH-GGZ → bestemming",
+        "en": "GP → POH-GGZ → destination",
+    },
+    "ref.table_title": {"nl": "Stromen", "en": "Flows"},
+    "ref.from": {"nl": "Van", "en": "From"},
+    "ref.to": {"nl": "Naar", "en": "To"},
+    "ref.count": {"nl": "Aantal", "en": "Count"},
+    # hours page
+    "hours.title": {"nl": "Uren", "en": "Hours"},
+    "hours.lead": {
+        "nl": "Gecontracteerde POH-GGZ-uren per week tegen de financieringsnorm.",
+        "en": "Contracted POH-GGZ hours per week against the funding norm.",
+    },
+    "hours.chart_title": {
+        "nl": "Uren per week: contract en norm per praktijk",
+        "en": "Hours per week: contract and norm per practice",
+    },
+    "hours.pct_title": {
+        "nl": "Contracturen als percentage van de norm",
+        "en": "Contracted hours as a percentage of the norm",
+    },
+    "hours.contract": {"nl": "Contracturen per week", "en": "Contracted hours per week"},
+    "hours.norm": {"nl": "Normuren per week", "en": "Norm hours per week"},
+    "hours.norm_note": {
+        "nl": "Norm: 12 uur per week per normpraktijk van 2.350 patiënten tot 2024, "
+        "16 uur vanaf 1 januari 2024 (NZa / zorgverzekeraars).",
+        "en": "Norm: 12 hours per week per standard practice of 2,350 patients until 2024, "
+        "16 hours from 1 January 2024 (NZa / insurers).",
+    },
+}
+
+
+def normalise_lang(lang: object) -> Lang:
+    """Any stored or requested value to a supported language (Dutch by default)."""
+    return "en" if isinstance(lang, str) and lang.lower().startswith("en") else "nl"
+
+
+def t(key: str, lang: object = DEFAULT_LANG, **values: object) -> str:
+    """The text for ``key`` in ``lang``; unknown keys show the key itself (visible in review)."""
+    entry = TEXT.get(key)
+    if entry is None:
+        return key
+    text = entry[normalise_lang(lang)]
+    return text.format(**values) if values else text
+
+
+def fmt_number(value: float | None, decimals: int = 0, lang: object = DEFAULT_LANG) -> str:
+    """``1234.5`` → ``1.234,5`` (nl) or ``1,234.5`` (en); None/NaN → ``–``."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    text = f"{value:,.{max(decimals, 0)}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # no "-0,0"
+    if normalise_lang(lang) == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_percent(value: float | None, decimals: int = 1, lang: object = DEFAULT_LANG) -> str:
+    """A value already in percent: ``83.04`` → ``83,0%``."""
+    return MISSING if value is None else f"{fmt_number(value, decimals, lang)}%"
+
+
+def fmt_share(value: float | None, decimals: int = 0, lang: object = DEFAULT_LANG) -> str:
+    """A fraction 0–1 as a percentage: ``0.75`` → ``75%``."""
+    return MISSING if value is None else fmt_percent(value * 100, decimals, lang)
+
+
+def fmt_date(value: dt.date | str | None, lang: object = DEFAULT_LANG) -> str:
+    """``2025-07-01`` → ``01-07-2025`` (nl, dd-mm-jjjj) or ``01/07/2025`` (en)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    sep = "-" if normalise_lang(lang) == "nl" else "/"
+    return f"{value.day:02d}{sep}{value.month:02d}{sep}{value.year:04d}"
+
+
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTHS_NL = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def fmt_period(label: str | None, lang: object = DEFAULT_LANG) -> str:
+    """``2025Q3`` → ``K3 2025`` (nl) / ``Q3 2025`` (en); ``2025-07`` → ``jul 2025``."""
+    if not label:
+        return MISSING
+    if m := _QUARTER.match(label):
+        return f"{'K' if normalise_lang(lang) == 'nl' else 'Q'}{m[2]} {m[1]}"
+    if m := _MONTH.match(label):
+        months = _MONTHS_NL if normalise_lang(lang) == "nl" else _MONTHS_EN
+        return f"{months[int(m[2]) - 1]} {m[1]}"
+    return label
+
+
+def fmt_value(
+    value: float | None,
+    *,
+    unit: str = "",
+    decimals: int = 0,
+    lang: object = DEFAULT_LANG,
+    display: str | None = None,
+) -> str:
+    """A KPI value as shown: ``<10`` when the API suppressed it, ``%`` glued to percentages."""
+    if display is not None and display.startswith("<"):
+        return display
+    if unit.strip() in {"%", "percent"}:
+        return fmt_percent(value, decimals, lang)
+    return fmt_number(value, decimals, lang)
+
+
+def plotly_separators(lang: object = DEFAULT_LANG) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return ",." if normalise_lang(lang) == "nl" else ".,"
+
+
+def js_locale(lang: object = DEFAULT_LANG) -> str:
+    """Locale for ``toLocaleString`` in AG Grid value formatters."""
+    return "nl-NL" if normalise_lang(lang) == "nl" else "en-GB"
+
+
+def kpi_title(definition: object, lang: object = DEFAULT_LANG) -> str:
+    """Title of a KPI definition or scorecard item in the chosen language."""
+    nl = getattr(definition, "title_nl", "")
+    en = getattr(definition, "title_en", "") or nl
+    return en if normalise_lang(lang) == "en" else nl
+
+
+def kpi_unit(definition: object, lang: object = DEFAULT_LANG) -> str:
+    """Unit of a KPI definition in the chosen language (falls back to the English unit)."""
+    unit = getattr(definition, "unit", "") or ""
+    unit_nl = getattr(definition, "unit_nl", "") or unit
+    return unit_nl if normalise_lang(lang) == "nl" else unit

@@ -1,0 +1,86 @@
+"""Every component id of the dashboard, in one place (a test checks they are unique).
+
+Page ids carry the page's prefix so that no two pages share an id.
+"""
+
+from __future__ import annotations
+
+# -- app shell -------------------------------------------------------------------------------
+LANG_STORE = "lang-store"
+LANG_SWITCH = "lang-switch"
+SELECTION_STORE = "selection-store"
+NAVBAR = "navbar"
+NAV_BRAND = "nav-brand"
+NAV_TAGLINE = "nav-tagline"
+NAV_LINKS = "nav-links"
+NAV_API_DOCS = "nav-api-docs"
+NAV_TOGGLER = "nav-toggler"
+NAV_COLLAPSE = "nav-collapse"
+NAV_LANG_LABEL = "nav-lang-label"
+FOOTER = "footer"
+GLOBAL_ERROR = "global-error"
+
+# -- Regio-overzicht --------------------------------------------------------------------------
+REGION_REGION = "region-region"
+REGION_KPI = "region-kpi"
+REGION_PERIOD = "region-period"
+REGION_INFO = "region-info"
+REGION_BAR = "region-bar"
+REGION_FUNNEL = "region-funnel"
+REGION_FUNNEL_CARD = "region-funnel-card"
+REGION_GRID = "region-grid"
+REGION_MESSAGE = "region-message"
+REGION_INIT = "region-init"
+
+# -- Praktijk ---------------------------------------------------------------------------------
+PRACTICE_AGB = "practice-agb"
+PRACTICE_PERIOD = "practice-period"
+PRACTICE_HEADER = "practice-header"
+PRACTICE_CONTACTS = "practice-contacts"
+PRACTICE_CONTACTS_NOTE = "practice-contacts-note"
+PRACTICE_SCORECARD = "practice-scorecard"
+PRACTICE_MESSAGE = "practice-message"
+PRACTICE_INIT = "practice-init"
+
+# -- POH --------------------------------------------------------------------------------------
+POH_LEVEL = "poh-level"
+POH_SCOPE = "poh-scope"
+POH_PERIOD = "poh-period"
+POH_CARDS = "poh-cards"
+POH_FTF = "poh-ftf"
+POH_CASELOAD = "poh-caseload"
+POH_MESSAGE = "poh-message"
+POH_INIT = "poh-init"
+
+# -- Wachttijden -----------------------------------------------------------------------------
+WAIT_REGION = "wait-region"
+WAIT_PERIOD = "wait-period"
+WAIT_CARDS = "wait-cards"
+WAIT_MEDIAN = "wait-median"
+WAIT_SHARE = "wait-share"
+WAIT_GRID = "wait-grid"
+WAIT_MESSAGE = "wait-message"
+WAIT_INIT = "wait-init"
+
+# -- Verwijzingen ----------------------------------------------------------------------------
+REF_LEVEL = "ref-level"
+REF_SCOPE = "ref-scope"
+REF_PERIOD = "ref-period"
+REF_SANKEY = "ref-sankey"
+REF_TABLE = "ref-table"
+REF_MESSAGE = "ref-message"
+REF_INIT = "ref-init"
+
+# -- Uren ------------------------------------------------------------------------------------
+HOURS_REGION = "hours-region"
+HOURS_PERIOD = "hours-period"
+HOURS_CHART = "hours-chart"
+HOURS_PCT = "hours-pct"
+HOURS_GRID = "hours-grid"
+HOURS_MESSAGE = "hours-message"
+HOURS_INIT = "hours-init"
+
+
+def all_ids() -> list[str]:
+    """Every id defined above (for the uniqueness test)."""
+    return [v for k, v in globals().items() if k.isupper() and isinstance(v, str)]

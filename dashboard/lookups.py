@@ -1,0 +1,93 @@
+"""Options for the pickers, all obtained through the API client (nothing read at import)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dashboard.client import ApiClient, ApiError
+from dashboard.i18n import fmt_period, kpi_title, normalise_lang
+from dashboard.periods import is_quarter, quarter_of, quarters_back, shift_quarter
+from dashboard.schemas import KpiDefinition, Practice
+
+Option = dict[str, Any]
+
+# Quarters looked at when finding which periods hold data (six years back from today).
+LOOKBACK_QUARTERS = 24
+
+
+def region_options(practices: list[Practice]) -> list[Option]:
+    regions: dict[str, str] = {}
+    for p in practices:
+        regions.setdefault(p.region, p.region_name or p.region)
+    return [{"label": name, "value": slug} for slug, name in sorted(regions.items(), key=_by_2)]
+
+
+def practice_options(practices: list[Practice]) -> list[Option]:
+    return [{"label": f"{p.name} ({p.agb})", "value": p.agb} for p in practices]
+
+
+def kpi_options(
+    kpis: list[KpiDefinition], lang: str, *, benchmarkable_only: bool = False
+) -> list[Option]:
+    return [
+        {"label": kpi_title(k, lang), "value": k.slug}
+        for k in kpis
+        if k.benchmarkable or not benchmarkable_only
+    ]
+
+
+def quarter_options(quarters: list[str], lang: str) -> list[Option]:
+    return [{"label": fmt_period(q, lang), "value": q} for q in quarters]
+
+
+def data_quarters(
+    client: ApiClient, *, level: str, id: str, today: dt.date | None = None
+) -> list[str]:
+    """Quarters, newest first, in which the scope has POH contacts (from the KPI series).
+
+    Falls back to the last eight quarters when the series is empty or unavailable.
+    """
+    last = quarter_of(today or dt.date.today())
+    first = shift_quarter(last, -(LOOKBACK_QUARTERS - 1))
+    try:
+        series = client.kpi_series(
+            "poh_contacts", level=level, id=id, start=first, end=last, grain="quarter"
+        )
+        found = [p.period.label for p in series.points if p.value and is_quarter(p.period.label)]
+    except ApiError:
+        found = []
+    if not found:
+        return list(reversed(quarters_back(last, 8)))
+    return sorted(set(found), reverse=True)
+
+
+def wanted(
+    init: dict[str, Any], selection: dict[str, Any], key: str, selection_key: str | None = None
+) -> Any:
+    """The value a picker should start with.
+
+    A page is rebuilt on navigation (the URL's query wins: deep links) and on a language switch
+    (the user's last choice on that page wins, even if the URL still names another). A language
+    switch is recognised by the selection store having been written in another language.
+    """
+    selection_key = selection_key or key
+    chosen = selection.get(selection_key)
+    switched = selection.get("lang") not in (None, normalise_lang(init.get("lang")))
+    if switched and chosen:
+        return chosen
+    return init.get(key) or chosen
+
+
+def pick(value: Any, options: list[Option], default: Any = None) -> Any:
+    """``value`` if it is one of the options, else ``default`` or the first option."""
+    values = [o["value"] for o in options]
+    if value in values:
+        return value
+    if default in values:
+        return default
+    return values[0] if values else None
+
+
+def _by_2(item: tuple[str, str]) -> str:
+    return item[1].lower()

@@ -1,0 +1,1 @@
+"""The dashboard's pages; each module: PATH, NAV_KEY, layout(), register_callbacks()."""

@@ -1,0 +1,450 @@
+"""Regio-overzicht: one KPI over every practice of the region (huisartsenorganisatie, teamleider).
+
+A sorted bar chart with the regional median and P25–P75 band, a funnel plot for proportions and
+rates, and an AG Grid table — all from ``GET /api/v1/benchmarks/{slug}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, Patch, State, dcc, html
+
+from dashboard import components as c
+from dashboard import ids
+from dashboard.client import ApiClient, ApiError
+from dashboard.i18n import (
+    fmt_date,
+    fmt_number,
+    fmt_period,
+    fmt_value,
+    kpi_title,
+    kpi_unit,
+    normalise_lang,
+    t,
+)
+from dashboard.lookups import (
+    data_quarters,
+    kpi_options,
+    pick,
+    quarter_options,
+    region_options,
+    wanted,
+)
+from dashboard.schemas import Benchmark, BenchmarkPracticeRow, KpiDefinition
+
+PATH = "/"
+NAV_KEY = "nav.region"
+DEFAULT_KPI = "poh_contacts_per_1000_year"
+MANY_PRACTICES = 40  # above this, the bar chart hides practice names on the axis
+
+
+def layout(
+    lang: str | None = None,
+    region: str | None = None,
+    kpi: str | None = None,
+    period: str | None = None,
+    **_: Any,
+) -> html.Div:
+    lang = normalise_lang(lang)
+    return html.Div(
+        [
+            c.page_header(t("region.title", lang), t("region.lead", lang)),
+            c.controls_card(
+                [
+                    c.control(t("ctl.region", lang), c.dropdown(ids.REGION_REGION, lang), width=3),
+                    c.control(t("ctl.kpi", lang), c.dropdown(ids.REGION_KPI, lang), width=6),
+                    c.control(t("ctl.period", lang), c.dropdown(ids.REGION_PERIOD, lang), width=3),
+                ]
+            ),
+            c.message_area(ids.REGION_MESSAGE),
+            dcc.Loading(html.Div(id=ids.REGION_INFO), type="circle", color=c.PRIMARY),
+            c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420),
+            html.Div(
+                c.chart_card(t("region.funnel_title", lang), ids.REGION_FUNNEL, height=420),
+                id=ids.REGION_FUNNEL_CARD,
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        html.H3(t("region.table_title", lang), className="h6 mb-0 fw-semibold")
+                    ),
+                    dbc.CardBody(c.data_grid(ids.REGION_GRID, lang)),
+                ],
+                className="mb-3 shadow-sm",
+            ),
+            dcc.Store(
+                id=ids.REGION_INIT,
+                data={"lang": lang, "region": region, "kpi": kpi, "period": period},
+            ),
+        ]
+    )
+
+
+def register_callbacks(app: Dash, client: ApiClient) -> None:
+    @app.callback(
+        Output(ids.REGION_REGION, "options"),
+        Output(ids.REGION_REGION, "value"),
+        Output(ids.REGION_KPI, "options"),
+        Output(ids.REGION_KPI, "value"),
+        Output(ids.REGION_PERIOD, "options"),
+        Output(ids.REGION_PERIOD, "value"),
+        Output(ids.REGION_MESSAGE, "children"),
+        Input(ids.REGION_INIT, "data"),
+        State(ids.SELECTION_STORE, "data"),
+    )
+    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
+        init = init or {}
+        lang = normalise_lang(init.get("lang"))
+        selection = selection or {}
+        try:
+            practices = client.practices()
+            kpis = client.kpis()
+        except ApiError as exc:
+            return [], None, [], None, [], None, c.error_alert(str(exc), lang)
+        if not practices:
+            alert = dbc.Alert(t("empty.practices", lang), color="info")
+            return [], None, [], None, [], None, alert
+        r_options = region_options(practices)
+        region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
+        k_options = kpi_options(kpis, lang, benchmarkable_only=True)
+        kpi = pick(wanted(init, selection, "kpi"), k_options, selection.get("kpi") or DEFAULT_KPI)
+        q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
+        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
+        return r_options, region, k_options, kpi, q_options, period, None
+
+    @app.callback(
+        Output(ids.REGION_INFO, "children"),
+        Output(ids.REGION_BAR, "figure"),
+        Output(ids.REGION_FUNNEL, "figure"),
+        Output(ids.REGION_FUNNEL_CARD, "style"),
+        Output(ids.REGION_GRID, "rowData"),
+        Output(ids.REGION_GRID, "columnDefs"),
+        Input(ids.REGION_REGION, "value"),
+        Input(ids.REGION_KPI, "value"),
+        Input(ids.REGION_PERIOD, "value"),
+        State(ids.REGION_INIT, "data"),
+    )
+    def _render(region: str | None, kpi: str | None, period: str | None, init: Any):
+        lang = normalise_lang((init or {}).get("lang"))
+        hidden = {"display": "none"}
+        if not (region and kpi and period):
+            empty = c.empty_figure(lang, t("empty.choose", lang))
+            return None, empty, empty, hidden, [], []
+        try:
+            definition = next((k for k in client.kpis() if k.slug == kpi), None)
+            bench = client.benchmark(kpi, region=region, period=period)
+        except ApiError as exc:
+            empty = c.empty_figure(lang, t("error.title", lang))
+            return c.error_alert(str(exc), lang), empty, empty, hidden, [], []
+        decimals = definition.decimals if definition else 0
+        info = info_card(bench, definition, lang)
+        unit = kpi_unit(definition, lang) if definition else bench.unit
+        bar = bar_figure(bench, lang, decimals, unit)
+        if bench.funnel_kind:
+            funnel, style = funnel_figure(bench, lang, decimals, unit), {}
+        else:
+            funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), hidden
+        rows, cols = grid(bench, lang, decimals, unit, app.config.requests_pathname_prefix)
+        return info, bar, funnel, style, rows, cols
+
+    @app.callback(
+        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
+        Input(ids.REGION_REGION, "value"),
+        Input(ids.REGION_KPI, "value"),
+        Input(ids.REGION_PERIOD, "value"),
+        State(ids.REGION_INIT, "data"),
+        prevent_initial_call=True,
+    )
+    def _remember(
+        region: str | None, kpi: str | None, period: str | None, init: dict[str, Any] | None
+    ):
+        patch = Patch()
+        patch["lang"] = normalise_lang((init or {}).get("lang"))
+        for key, value in (("region", region), ("kpi", kpi), ("period", period)):
+            if value:
+                patch[key] = value
+        return patch
+
+
+def _md(text: str) -> str:
+    """Escape markdown link text."""
+    return "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in text)
+
+
+def info_card(bench: Benchmark, definition: KpiDefinition | None, lang: str) -> dbc.Card:
+    decimals = definition.decimals if definition else 0
+    unit = kpi_unit(definition, lang) if definition else bench.unit
+    title = kpi_title(definition, lang) if definition else bench.title_nl
+    d = bench.distribution
+
+    def v(x: float | None) -> str:
+        return fmt_value(x, unit=bench.unit, decimals=decimals, lang=lang)
+
+    stats = [
+        c.stat(t("stat.region_value", lang), v(bench.region_value), sub=unit),
+        c.stat(t("stat.median", lang), v(d.median if d else None)),
+        c.stat(t("stat.band", lang), f"{v(d.p25)} – {v(d.p75)}" if d else "–"),
+        c.stat(
+            t("stat.n", lang),
+            fmt_number(d.n if d else len(bench.practices), 0, lang),
+            sub=f"/ {fmt_number(len(bench.practices), 0, lang)}",
+        ),
+    ]
+    period = bench.period
+    body = [
+        html.Div(
+            [
+                html.H3(title, className="h5 mb-0 fw-semibold"),
+                html.Span(
+                    f"{bench.region_name or bench.region} · {fmt_period(period.label, lang)} "
+                    f"({fmt_date(period.start, lang)} – {fmt_date(period.end, lang)})",
+                    className="small text-muted",
+                ),
+            ],
+            className="mb-2",
+        ),
+        html.P(definition.description, className="small mb-2") if definition else None,
+        dbc.Row(stats, className="mb-2"),
+        c.kpi_reference(definition, lang),
+    ]
+    if bench.distribution_note:
+        body.append(html.Div(bench.distribution_note, className="small text-warning mt-1"))
+    return dbc.Card(dbc.CardBody([b for b in body if b is not None]), className="mb-3 shadow-sm")
+
+
+def _shown(row: BenchmarkPracticeRow) -> bool:
+    return row.value is not None
+
+
+def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
+    rows = sorted((r for r in bench.practices if _shown(r)), key=lambda r: r.value or 0)
+    if not rows:
+        return c.empty_figure(lang)
+    names = [r.name for r in rows]
+    colours = [
+        c.position_colour(r.percent_rank if r.ranked else None, bench.polarity) for r in rows
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=names,
+            y=[r.value for r in rows],
+            marker={
+                "color": colours,
+                "pattern": {"shape": ["" if r.ranked else "/" for r in rows]},
+            },
+            customdata=[
+                [
+                    fmt_value(
+                        r.value,
+                        unit=bench.unit,
+                        decimals=decimals,
+                        lang=lang,
+                        display=r.value_display,
+                    ),
+                    r.agb,
+                ]
+                for r in rows
+            ],
+            hovertemplate="<b>%{x}</b> (%{customdata[1]})<br>%{customdata[0]}<extra></extra>",
+            name=bench.title_nl,
+            showlegend=False,
+        )
+    )
+    d = bench.distribution
+    if d and d.p25 is not None and d.p75 is not None:
+        fig.add_hrect(
+            y0=d.p25,
+            y1=d.p75,
+            fillcolor=c.PRIMARY_LIGHT,
+            line_width=0,
+            layer="below",
+        )
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("chart.band", lang),
+            marker={"size": 12, "symbol": "square", "color": c.PRIMARY_LIGHT},
+        )
+    if d and d.median is not None:
+        fig.add_hline(y=d.median, line={"color": c.PRIMARY, "width": 2, "dash": "dash"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("chart.median", lang),
+            line={"color": c.PRIMARY, "width": 2, "dash": "dash"},
+        )
+    c.add_norm(fig, bench.slug, t("chart.norm", lang))
+    c.style_figure(fig, lang)
+    fig.update_yaxes(title_text=unit)
+    fig.update_xaxes(
+        type="category",
+        tickangle=-35,
+        showticklabels=len(rows) <= MANY_PRACTICES,
+        automargin=True,
+    )
+    return fig
+
+
+def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
+    rows = sorted(
+        (r for r in bench.practices if _shown(r) and r.denominator),
+        key=lambda r: r.denominator or 0,
+    )
+    if not rows:
+        return c.empty_figure(lang)
+    fig = go.Figure()
+    limited = [r for r in rows if r.funnel]
+    x = [r.denominator for r in limited]
+    for key, name, dash_style in (
+        ("998", t("chart.limit998", lang), "solid"),
+        ("95", t("chart.limit95", lang), "dot"),
+    ):
+        for side in ("lower", "upper"):
+            fig.add_scatter(
+                x=x,
+                y=[getattr(r.funnel, f"{side}{key}") for r in limited],
+                mode="lines",
+                line={"color": "#98a6b5", "width": 1.5, "dash": dash_style, "shape": "spline"},
+                name=name,
+                legendgroup=key,
+                showlegend=side == "lower",
+                hoverinfo="skip",
+            )
+    if bench.region_value is not None:
+        fig.add_hline(y=bench.region_value, line={"color": c.PRIMARY, "width": 2})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("chart.region_value", lang),
+            line={"color": c.PRIMARY, "width": 2},
+        )
+    good_high = bench.polarity == "higher_better"
+
+    def colour(r: BenchmarkPracticeRow) -> str:
+        cls = r.funnel.class998 if r.funnel else None
+        if cls == "above":
+            return c.GOOD if good_high else (c.BAD if bench.polarity == "lower_better" else c.NORM)
+        if cls == "below":
+            return c.BAD if good_high else (c.GOOD if bench.polarity == "lower_better" else c.NORM)
+        return c.NEUTRAL
+
+    fig.add_scatter(
+        x=[r.denominator for r in rows],
+        y=[r.value for r in rows],
+        mode="markers",
+        marker={
+            "size": 10,
+            "color": [colour(r) for r in rows],
+            "line": {"color": "white", "width": 1},
+        },
+        text=[r.name for r in rows],
+        customdata=[
+            [
+                fmt_value(
+                    r.value, unit=bench.unit, decimals=decimals, lang=lang, display=r.value_display
+                ),
+                fmt_number(r.denominator, 0, lang),
+                t(f"funnel.{r.funnel.class998}", lang) if r.funnel and r.funnel.class998 else "–",
+            ]
+            for r in rows
+        ],
+        hovertemplate=(
+            "<b>%{text}</b><br>%{customdata[0]}<br>"
+            + t("col.denominator", lang)
+            + ": %{customdata[1]}<br>"
+            + t("col.funnel", lang)
+            + ": %{customdata[2]}<extra></extra>"
+        ),
+        name=t("col.practice", lang),
+        showlegend=False,
+    )
+    c.style_figure(fig, lang)
+    fig.update_xaxes(title_text=t("col.denominator", lang), showgrid=True, gridcolor="#eef1f4")
+    fig.update_yaxes(title_text=unit)
+    return fig
+
+
+def grid(
+    bench: Benchmark, lang: str, decimals: int, unit: str, prefix: str = "/dashboard/"
+) -> tuple[list[dict[str, Any]], list[dict]]:
+    rows = [
+        {
+            "name": r.name,
+            "link": f"[{_md(r.name)}]({prefix}praktijk?agb={r.agb}&period={bench.period.label})",
+            "agb": r.agb,
+            "value": None if r.suppressed else r.value,
+            "value_display": r.value_display,
+            "numerator": None if r.suppressed else r.numerator,
+            "denominator": r.denominator,
+            "rank": r.rank,
+            "percent_rank": None if r.percent_rank is None else r.percent_rank * 100,
+            "funnel": t(f"funnel.{r.funnel.class998}", lang)
+            if r.funnel and r.funnel.class998
+            else "–",
+        }
+        for r in sorted(bench.practices, key=lambda r: (r.value is None, -(r.value or 0)))
+    ]
+    suffix = "%" if bench.unit.strip() in {"%", "percent"} else ""
+    value_fmt = c.number_formatter(decimals, lang, suffix=suffix)
+    value_fmt["function"] = (
+        "params.data.value_display && params.data.value_display.startsWith('<') ? "
+        "params.data.value_display : " + value_fmt["function"]
+    )
+    cols = [
+        {
+            "field": "link",
+            "headerName": t("col.practice", lang),
+            "cellRenderer": "markdown",
+            "linkTarget": "_self",
+            "flex": 3,
+            "minWidth": 220,
+            "filter": False,
+            "comparator": {"function": "(a, b) => a.localeCompare(b, 'nl')"},
+        },
+        {"field": "agb", "headerName": t("col.agb", lang), "flex": 1},
+        {
+            "field": "value",
+            "headerName": f"{t('col.value', lang)} ({unit})",
+            "type": "rightAligned",
+            "valueFormatter": value_fmt,
+            "flex": 2,
+        },
+        {
+            "field": "numerator",
+            "headerName": t("col.numerator", lang),
+            "type": "rightAligned",
+            "valueFormatter": c.number_formatter(0, lang),
+            "flex": 1,
+        },
+        {
+            "field": "denominator",
+            "headerName": t("col.denominator", lang),
+            "type": "rightAligned",
+            "valueFormatter": c.number_formatter(0, lang),
+            "flex": 1,
+        },
+        {"field": "rank", "headerName": t("col.rank", lang), "type": "rightAligned", "flex": 1},
+        {
+            "field": "percent_rank",
+            "headerName": t("col.percent_rank", lang),
+            "type": "rightAligned",
+            "valueFormatter": c.number_formatter(0, lang, suffix="%"),
+            "flex": 1,
+        },
+        {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1},
+    ]
+    # leave out columns that say nothing for this KPI (medians have no numerator, counts no
+    # funnel)
+    empty = {
+        "numerator": all(r["numerator"] is None for r in rows),
+        "denominator": all(r["denominator"] is None for r in rows),
+        "funnel": bench.funnel_kind is None,
+    }
+    cols = [col for col in cols if not empty.get(col["field"], False)]
+    return rows, cols

@@ -1,0 +1,248 @@
+"""The API's response shapes as the dashboard reads them.
+
+These mirror api/schemas.py and api/kpi/schemas.py field for field, but the dashboard keeps its
+own copy: it talks to the API over HTTP only and must not import the service's packages.
+Unknown fields are ignored (the API only ever adds fields), so a newer API never breaks an
+older dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["provider", "practice", "team", "region"]
+Grain = Literal["month", "quarter"]
+Polarity = Literal["higher_better", "lower_better", "neutral"]
+FunnelClass = Literal["within", "above", "below"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Health(_Model):
+    status: str
+    database: str
+    version: str
+
+
+class Practice(_Model):
+    agb: str
+    name: str
+    region: str
+    region_name: str
+    listed: int | None = None
+    listed_peildatum: dt.date | None = None
+
+
+class Period(_Model):
+    label: str
+    start: dt.date
+    end: dt.date
+    days: int | None = None
+    weeks: int | None = None
+
+
+class KpiDefinition(_Model):
+    slug: str
+    title_nl: str
+    title_en: str
+    description: str = ""
+    why_it_matters: str = ""
+    unit: str = ""
+    unit_nl: str = ""
+    polarity: Polarity = "neutral"
+    aggregation: str = "flow"
+    funnel: Literal["proportion", "rate"] | None = None
+    min_denominator: float | None = None
+    reference: str | None = None
+    reference_source: str | None = None
+    levels: list[Level] = Field(default_factory=list)
+    breakdowns: list[str] = Field(default_factory=list)
+    patient_count: bool = False
+    benchmarkable: bool = True
+    decimals: int = 0
+
+
+class BreakdownItem(_Model):
+    dimension: str
+    key: str
+    label: str
+    value: float | None = None
+    share_pct: float | None = None
+    suppressed: bool = False
+
+
+class Funnel(_Model):
+    target: float
+    lower95: float
+    upper95: float
+    lower998: float
+    upper998: float
+    class95: FunnelClass | None = None
+    class998: FunnelClass | None = None
+
+
+class BenchmarkPosition(_Model):
+    region: str
+    region_value: float | None = None
+    n: int = 0
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    percent_rank: float | None = None
+    ranked: bool = False
+    funnel: Funnel | None = None
+
+
+class KpiValue(_Model):
+    slug: str
+    level: Level
+    id: str
+    name: str | None = None
+    period: Period
+    value: float | None = None
+    value_display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: str = "ok"
+    suppressed: bool = False
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
+    benchmark: BenchmarkPosition | None = None
+
+
+class KpiPoint(_Model):
+    period: Period
+    value: float | None = None
+    value_display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: str = "ok"
+    suppressed: bool = False
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
+
+
+class KpiSeries(_Model):
+    slug: str
+    level: Level
+    id: str
+    name: str | None = None
+    grain: Grain
+    start: dt.date
+    end: dt.date
+    points: list[KpiPoint]
+
+
+class Distribution(_Model):
+    n: int
+    p10: float | None = None
+    p25: float | None = None
+    median: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    mean: float | None = None
+
+
+class BenchmarkPracticeRow(_Model):
+    agb: str
+    name: str
+    value: float | None = None
+    value_display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: str = "ok"
+    suppressed: bool = False
+    ranked: bool = False
+    rank: int | None = None
+    percent_rank: float | None = None
+    funnel: Funnel | None = None
+    own_scope: bool = False
+
+
+class Benchmark(_Model):
+    slug: str
+    title_nl: str
+    unit: str
+    polarity: Polarity = "neutral"
+    region: str
+    region_name: str | None = None
+    period: Period
+    region_value: float | None = None
+    region_numerator: float | None = None
+    region_denominator: float | None = None
+    distribution: Distribution | None = None
+    distribution_note: str | None = None
+    funnel_kind: Literal["proportion", "rate"] | None = None
+    funnel_method: str | None = None
+    min_denominator: float | None = None
+    practices: list[BenchmarkPracticeRow] = Field(default_factory=list)
+
+
+class ScorecardItem(_Model):
+    slug: str
+    title_nl: str
+    title_en: str
+    unit: str = ""
+    polarity: Polarity = "neutral"
+    decimals: int = 0
+    value: float | None = None
+    value_display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: str = "ok"
+    suppressed: bool = False
+    region_value: float | None = None
+    region_n: int = 0
+    region_p25: float | None = None
+    region_median: float | None = None
+    region_p75: float | None = None
+    percent_rank: float | None = None
+    ranked: bool = False
+    funnel: Funnel | None = None
+    reference: str | None = None
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
+
+
+class Scorecard(_Model):
+    agb: str
+    name: str
+    region: str
+    region_name: str | None = None
+    period: Period
+    items: list[ScorecardItem]
+
+
+class FlowNode(_Model):
+    id: str
+    label: str
+
+
+class FlowLink(_Model):
+    source: str
+    target: str
+    value: int
+    unit: str = "referrals"
+
+
+class ReferralFlows(_Model):
+    level: Level
+    id: str
+    name: str | None = None
+    period: Period
+    nodes: list[FlowNode] = Field(default_factory=list)
+    links: list[FlowLink] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Team(_Model):
+    slug: str
+    name: str
+    region: str | None = None
+    practices: list[str] = Field(default_factory=list)
+    providers: list[str] = Field(default_factory=list)

@@ -1,0 +1,84 @@
+"""`pohconnect demo`: a synthetic region, imported through the real ingest path, served.
+
+The region is described in docs/demo.md. The demo keeps to a database of its own (an SQLite
+file beside, not in, the real one) and the demo pseudonymisation key, so it never mixes with
+real data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from platformdirs import user_data_dir
+
+from ingest.console import fmt_int
+from pohconnect.demo import DEFAULT_SEED, generate_region
+
+
+def demo_database_url() -> str:
+    data_dir = Path(user_data_dir("pohconnect", appauthor=False))
+    return f"sqlite:///{data_dir / 'demo.sqlite3'}"
+
+
+def demo(
+    out: Path | None = typer.Option(
+        None, "--out", help="Schrijf alleen de vier exportbestanden naar deze map (geen import)."
+    ),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="Start na de import de API en het dashboard."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, help="Seed; dezelfde seed geeft dezelfde bestanden."),
+    practices: int = typer.Option(25, min=1, help="Aantal praktijken."),
+    start: datetime = typer.Option("2024-01-01", formats=["%Y-%m-%d"], help="Eerste dag."),
+    end: datetime = typer.Option("2025-12-31", formats=["%Y-%m-%d"], help="Laatste dag."),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="Database voor de demo (standaard een eigen SQLite-bestand, los van echte data).",
+    ),
+    host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
+    port: int = typer.Option(8000, help="Poort."),
+) -> None:
+    """Genereer een realistische demoregio, importeer die en start API en dashboard."""
+
+    def generate(out_dir: Path):  # type: ignore[no-untyped-def]
+        region = generate_region(
+            out_dir, seed=seed, n_practices=practices, start=start.date(), end=end.date()
+        )
+        typer.echo(
+            f"{region.name}: {region.n_practices} praktijken, {region.n_pohs} POH's, "
+            f"{fmt_int(region.n_contacts)} contacten, {fmt_int(region.n_referrals)} "
+            f"verwijzingen, {fmt_int(region.n_hours_rows)} urenregels"
+        )
+        return region
+
+    if out is not None:
+        region = generate(out)
+        for kind, path in region.paths.items():
+            typer.echo(f"  {kind:<13} {path}")
+        return
+
+    # Settings are read from the environment (and cached), so set them before anything reads.
+    os.environ["POHCONNECT_DATABASE_URL"] = database_url or demo_database_url()
+    os.environ.setdefault("POHCONNECT_ENVIRONMENT", "demo")
+
+    import migrations
+    from ingest.loader import load_paths
+    from models.db import get_database_settings, session_factory
+
+    url = get_database_settings().url
+    typer.echo(f"Database: {url}")
+    migrations.upgrade(url)
+    with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
+        region = generate(Path(tmp))
+        with session_factory()() as session:
+            load_paths(session, list(region.paths.values()), progress=True)
+
+    if serve:
+        from pohconnect.commands.serve import run_server
+
+        run_server(host=host, port=port)

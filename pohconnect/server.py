@@ -1,0 +1,78 @@
+"""One process serves the API and the dashboard: FastAPI with Dash mounted at /dashboard/."""
+
+from __future__ import annotations
+
+from a2wsgi import WSGIMiddleware
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from api.main import create_app
+
+DASHBOARD_PREFIX = "/dashboard/"
+
+
+def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
+    """The API app with the dashboard mounted at ``/dashboard/`` and ``/`` redirecting there.
+
+    The dashboard's client calls the API over HTTP at ``api_base_url`` (default: the
+    dashboard setting ``POHCONNECT_API_URL``), normally this same process.
+    """
+    from dashboard.app import create_dash
+
+    app = create_app()
+    dash_app = create_dash(
+        api_base_url=api_base_url, requests_pathname_prefix=DASHBOARD_PREFIX, api_docs_url="/docs"
+    )
+
+    @app.get("/", include_in_schema=False)
+    def _root() -> RedirectResponse:
+        return RedirectResponse(DASHBOARD_PREFIX)
+
+    @app.get(DASHBOARD_PREFIX.rstrip("/"), include_in_schema=False)
+    def _dashboard_no_slash() -> RedirectResponse:
+        return RedirectResponse(DASHBOARD_PREFIX)
+
+    app.mount(
+        DASHBOARD_PREFIX.rstrip("/"),
+        WSGIMiddleware(dash_app.server),  # type: ignore[arg-type]
+        name="dashboard",
+    )
+    return app
+
+
+def local_url(host: str, port: int) -> str:
+    """The URL a browser on this machine uses for ``host:port`` (0.0.0.0 → 127.0.0.1)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def run_server(
+    host: str = "127.0.0.1", port: int = 8000, *, api_base_url: str | None = None
+) -> None:
+    """Serve API and dashboard with uvicorn until Ctrl-C (no migrations are run here).
+
+    The dashboard calls the API of this same process unless ``api_base_url`` (or
+    ``POHCONNECT_API_URL``) says otherwise.
+    """
+    import os
+
+    import uvicorn
+
+    base = local_url(host, port)
+    url = api_base_url or os.environ.get("POHCONNECT_API_URL") or base
+    print(f"POH-Connect draait op {base}")
+    print(f"  Dashboard:           {base}{DASHBOARD_PREFIX}")
+    print(f"  API-documentatie:    {base}/docs")
+    print(f"  Gezondheidscontrole: {base}/health")
+    print("Stoppen met Ctrl-C.", flush=True)
+    uvicorn.run(
+        create_server_app(api_base_url=url),
+        host=host,
+        port=port,
+        log_level="warning",
+        # the dashboard calls this same server: keep its pooled connections open longer than
+        # uvicorn's default 5 s, so fewer requests race a closing keep-alive connection
+        timeout_keep_alive=30,
+    )

@@ -1,0 +1,183 @@
+"""The real dashboard in headless Chromium: server in a subprocess, numbers from its own API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard import ids
+from dashboard.periods import quarters_back
+from tests.dashboard.data import QUARTERS, REGION_NAME
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 60
+
+
+def _wait(driver: Any, script: str, *args: Any, timeout: float = TIMEOUT) -> Any:
+    """Run ``script`` until it returns something truthy; return that."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.3).until(
+            lambda d: d.execute_script(script, *args)
+        )
+    except TimeoutException:
+        from tests.dashboard.conftest import SCREENSHOT_DIR
+
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOT_DIR / "failed-wait.png"))
+        raise
+
+
+_FIGURE = """
+const el = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!el || !el.data || !el.data.length) return null;
+return el.data.map(t => ({type: t.type, name: t.name || null, meta: t.meta || null,
+                          x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
+                          text: t.text ? Array.from(t.text) : null}));
+"""
+
+
+def _figure(driver: Any, graph_id: str, predicate: str = "true") -> list[dict[str, Any]]:
+    script = (
+        "const data = (function(){" + _FIGURE + "}).apply(null, arguments);"
+        "if (!data) return null; const ok = (" + predicate + "); return ok ? data : null;"
+    )
+    return _wait(driver, script, graph_id)
+
+
+def _no_error(driver: Any) -> None:
+    alerts = driver.find_elements("css selector", ".alert-danger")
+    assert not alerts, [a.text for a in alerts]
+
+
+def _switch_language(driver: Any, label: str) -> None:
+    xpath = f"//*[@id='{ids.LANG_SWITCH}']//label[normalize-space()='{label}']"
+    label_el = driver.find_element("xpath", xpath)
+    driver.execute_script("arguments[0].click();", label_el)
+
+
+def _shot(driver: Any, directory: Path, name: str) -> None:
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1440, max(1000, min(int(height) + 40, 4000)))
+    driver.save_screenshot(str(directory / f"{name}.png"))
+    driver.set_window_size(1440, 1000)
+
+
+def test_practice_page_shows_poh_contacts_per_quarter(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
+    agb = live_server.agbs[1]
+    driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3")
+    data = _figure(
+        driver, ids.PRACTICE_CONTACTS, "data.some(t => t.meta === 'totals' && t.y.length === 8)"
+    )
+    totals = next(t for t in data if t.get("meta") == "totals")
+    expected = [float(live_server.contacts.get((agb, q), 0)) for q in quarters_back("2025Q3", 8)]
+    assert totals["y"] == expected
+    assert totals["x"][-3:] == ["K1 2025", "K2 2025", "K3 2025"]
+    # Dutch thousands separators in the labels above the bars; bars split by contactvorm
+    assert totals["text"][-1] == str(live_server.contacts[(agb, "2025Q3")])
+    assert {t["name"] for t in data if t["type"] == "bar"} >= {"Consult"}
+    # the scorecard lists the KPIs with the region
+    _wait(driver, "return document.querySelectorAll('.scorecard tbody tr').length > 10")
+    header = driver.find_element("id", ids.PRACTICE_HEADER).text
+    assert "Gezondheidscentrum Het Anker" in header and REGION_NAME in header
+    _no_error(driver)
+    _shot(driver, screenshot_dir, "praktijk")
+
+
+def test_region_page_renders_the_benchmark(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
+    driver.get(f"{live_server.url}/dashboard/?kpi=poh_contacts&period=2025Q2")
+    data = _figure(driver, ids.REGION_BAR, "data.some(t => t.type === 'bar' && t.y.length === 6)")
+    bars = next(t for t in data if t["type"] == "bar")
+    expected = sorted(float(live_server.contacts[(a, "2025Q2")]) for a in live_server.agbs)
+    assert bars["y"] == expected
+    # median line and P25–P75 band are in the legend
+    assert {"Mediaan", "P25–P75 regio"} <= {t["name"] for t in data}
+    rows = _wait(
+        driver,
+        "const r = document.querySelectorAll('#" + ids.REGION_GRID + " .ag-center-cols-container"
+        " .ag-row'); return r.length >= 6 ? r.length : null;",
+    )
+    assert rows == 6
+    # each practice name links to its Praktijk page for the same period
+    links = driver.find_elements("css selector", f"#{ids.REGION_GRID} a[href*='praktijk?agb=']")
+    assert len(links) == 6
+    assert all(link.get_attribute("href").endswith("&period=2025Q2") for link in links)
+    info = driver.find_element("id", ids.REGION_INFO).text
+    assert REGION_NAME in info and "K2 2025" in info
+    _no_error(driver)
+    _shot(driver, screenshot_dir, "regio")
+    # a rate KPI gets a funnel plot
+    driver.get(f"{live_server.url}/dashboard/?kpi=ftf_per_workday&period=2025Q2")
+    _figure(driver, ids.REGION_FUNNEL, "data.some(t => t.type === 'scatter' && t.y.length === 6)")
+    _no_error(driver)
+    _shot(driver, screenshot_dir, "regio-trechter")
+
+
+def test_language_switch_changes_the_labels(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
+    agb = live_server.agbs[0]
+    driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3")
+    _figure(driver, ids.PRACTICE_CONTACTS, "data.some(t => t.meta === 'totals')")
+    nav = driver.find_element("id", ids.NAV_LINKS)
+    assert "Regio-overzicht" in nav.text
+    _switch_language(driver, "EN")
+    _wait(
+        driver,
+        "return document.getElementById(arguments[0]).innerText.includes('Region overview')",
+        ids.NAV_LINKS,
+    )
+    _wait(driver, "return document.body.innerText.includes('Scorecard')")
+    data = _figure(
+        driver,
+        ids.PRACTICE_CONTACTS,
+        "data.some(t => t.meta === 'totals' && t.x[t.x.length - 1] === 'Q3 2025')",
+    )
+    assert next(t for t in data if t.get("meta") == "totals")["x"][-1] == "Q3 2025"
+    assert "POH-GGZ contacts per quarter" in driver.find_element("tag name", "body").text
+    _shot(driver, screenshot_dir, "praktijk-en")
+    _switch_language(driver, "NL")
+    _wait(
+        driver,
+        "return document.getElementById(arguments[0]).innerText.includes('Regio-overzicht')",
+        ids.NAV_LINKS,
+    )
+    _wait(driver, "return document.body.innerText.includes('Scorekaart')")
+
+
+@pytest.mark.parametrize(
+    ("path", "graph_id", "name"),
+    [
+        ("poh?level=practice&period=2025Q2", ids.POH_FTF, "poh"),
+        ("wachttijden?period=2025Q1", ids.WAIT_MEDIAN, "wachttijden"),
+        ("verwijzingen?level=region&period=2025Q1", ids.REF_SANKEY, "verwijzingen"),
+        ("uren?period=2025Q2", ids.HOURS_CHART, "uren"),
+    ],
+)
+def test_other_pages_render(live_server, driver, screenshot_dir, path, graph_id, name):  # type: ignore[no-untyped-def]
+    driver.get(f"{live_server.url}/dashboard/{path}")
+    _figure(
+        driver,
+        graph_id,
+        "data.some(t => t.type !== 'scatter' || (t.y && t.y.some(v => v !== null)))",
+    )
+    _no_error(driver)
+    _shot(driver, screenshot_dir, name)
+
+
+def test_unreachable_api_is_explained_in_dutch(server_without_api, driver):  # type: ignore[no-untyped-def]
+    driver.get(f"{server_without_api}/dashboard/praktijk")
+    text = _wait(
+        driver,
+        "const a = document.querySelector('.alert-danger'); return a ? a.innerText : null;",
+    )
+    assert "Gegevens konden niet worden opgehaald" in text
+    assert "De API is niet bereikbaar op http://127.0.0.1:" in text
+    assert "POHCONNECT_API_URL" in text
+
+
+def test_quarters_fixture_is_consistent() -> None:
+    assert QUARTERS == ("2025Q1", "2025Q2", "2025Q3")

@@ -1,0 +1,266 @@
+"""Page builders on hand-made API answers: numbers, empty states, colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dashboard import components as c
+from dashboard.pages import hours, practice, referrals, region, waiting
+from dashboard.schemas import (
+    Benchmark,
+    BenchmarkPracticeRow,
+    BreakdownItem,
+    Distribution,
+    KpiPoint,
+    KpiSeries,
+    Period,
+    ReferralFlows,
+    Scorecard,
+    ScorecardItem,
+)
+
+Q3 = Period(label="2025Q3", start=dt.date(2025, 7, 1), end=dt.date(2025, 9, 30))
+
+
+def _text(component: Any) -> str:
+    """All text in a component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else _text(children)
+
+
+def _annotations(fig: Any) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def _series(values: list[float | None], breakdown: bool = False) -> KpiSeries:
+    points = []
+    for i, v in enumerate(values):
+        label = f"2025Q{i + 1}"
+        items = (
+            [
+                BreakdownItem(dimension="contactvorm", key="consult", label="Consult", value=v),
+                BreakdownItem(dimension="contactvorm", key="video", label="Video", value=0),
+            ]
+            if breakdown and v is not None
+            else []
+        )
+        points.append(
+            KpiPoint(
+                period=Period(label=label, start=dt.date(2025, 3 * i + 1, 1), end=Q3.end),
+                value=v,
+                breakdown=items,
+            )
+        )
+    return KpiSeries(
+        slug="poh_contacts",
+        level="practice",
+        id="01990001",
+        grain="quarter",
+        start=dt.date(2025, 1, 1),
+        end=Q3.end,
+        points=points,
+    )
+
+
+def test_contacts_figure_totals_and_dutch_labels() -> None:
+    fig = practice.contacts_figure(_series([1200, 1345, 980], breakdown=True), "nl")
+    totals = next(tr for tr in fig.data if tr.meta == "totals")
+    assert list(totals.y) == [1200, 1345, 980]
+    assert list(totals.text) == ["1.200", "1.345", "980"]
+    assert list(totals.x) == ["K1 2025", "K2 2025", "K3 2025"]
+    bars = [tr.name for tr in fig.data if tr.type == "bar"]
+    assert bars == ["Consult"]  # a contactvorm without contacts stays out of the legend
+    assert fig.layout.separators == ",."
+
+
+def test_contacts_figure_empty_state() -> None:
+    for series in (_series([]), _series([0, 0, None])):
+        fig = practice.contacts_figure(series, "nl")
+        assert _annotations(fig) == ["Geen gegevens voor deze periode"]
+    assert _annotations(practice.contacts_figure(_series([]), "en")) == ["No data for this period"]
+
+
+def _bench(values: list[float | None], **kwargs: Any) -> Benchmark:
+    rows = [
+        BenchmarkPracticeRow(
+            agb=f"0199000{i}",
+            name=f"Praktijk {i}",
+            value=v,
+            denominator=100 + 10 * i,
+            ranked=v is not None,
+            percent_rank=None if v is None else i / max(len(values) - 1, 1),
+        )
+        for i, v in enumerate(values)
+    ]
+    return Benchmark(
+        slug=kwargs.pop("slug", "poh_contacts"),
+        title_nl="POH-GGZ-contacten",
+        unit="contacts",
+        polarity=kwargs.pop("polarity", "neutral"),
+        region="r",
+        region_name="Regio R",
+        period=Q3,
+        practices=rows,
+        **kwargs,
+    )
+
+
+def test_region_bar_sorted_with_band_and_median() -> None:
+    bench = _bench(
+        [30, 10, 20, None],
+        distribution=Distribution(n=3, p10=None, p25=15, median=20, p75=25, p90=None, mean=20),
+    )
+    fig = region.bar_figure(bench, "nl", 0, "contacten")
+    bars = next(tr for tr in fig.data if tr.type == "bar")
+    assert list(bars.y) == [10, 20, 30]  # practice without a value left out
+    assert {tr.name for tr in fig.data} >= {"Mediaan", "P25–P75 regio"}
+    assert [s.y0 for s in fig.layout.shapes if s.type == "rect"] == [15]
+    assert _annotations(region.bar_figure(_bench([None]), "nl", 0, "x")) == [
+        "Geen gegevens voor deze periode"
+    ]
+
+
+def test_region_norm_band_for_ftf_per_workday() -> None:
+    fig = region.bar_figure(_bench([7.5, 9.5], slug="ftf_per_workday"), "nl", 1, "x")
+    rects = [(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"]
+    assert (8.0, 9.0) in rects
+
+
+def test_region_grid_links_and_formatting() -> None:
+    rows, cols = region.grid(_bench([12.5, None]), "nl", 1, "contacten")
+    assert rows[0]["link"] == "[Praktijk 0](/dashboard/praktijk?agb=01990000&period=2025Q3)"
+    assert rows[-1]["value"] is None
+    value_col = next(col for col in cols if col["field"] == "value")
+    assert "nl-NL" in value_col["valueFormatter"]["function"]
+    assert value_col["headerName"] == "Waarde (contacten)"
+
+
+def test_position_colour_follows_polarity() -> None:
+    assert c.position_colour(0.9, "higher_better") == c.GOOD
+    assert c.position_colour(0.9, "lower_better") == c.BAD
+    assert c.position_colour(0.1, "lower_better") == c.GOOD
+    assert c.position_colour(0.5, "higher_better") == c.MIDDLE
+    assert c.position_colour(0.9, "neutral") == c.NEUTRAL
+    assert c.position_colour(None, "higher_better") == c.MIDDLE
+
+
+def test_scorecard_table_shows_values_and_suppression() -> None:
+    card = Scorecard(
+        agb="01990001",
+        name="De Linde",
+        region="r",
+        region_name="Regio R",
+        period=Q3,
+        items=[
+            ScorecardItem(
+                slug="poh_contacts",
+                title_nl="POH-GGZ-contacten",
+                title_en="POH-GGZ contacts",
+                unit="contacts",
+                value=1234,
+                region_median=1000,
+                region_p25=900,
+                region_p75=1100,
+                percent_rank=0.8,
+                ranked=True,
+                polarity="neutral",
+            ),
+            ScorecardItem(
+                slug="poh_patients",
+                title_nl="Patiënten",
+                title_en="Patients",
+                unit="patients",
+                value=None,
+                value_display="<10",
+                suppressed=True,
+                status="suppressed",
+            ),
+        ],
+    )
+    text = _text(practice.scorecard_table(card, "nl", {"poh_contacts": "contacten"}))
+    assert "1.234" in text and "1.000" in text and "900 – 1.100" in text
+    assert "<10" in text and "contacten" in text and "80%" in text
+    assert "POH-GGZ contacts" in _text(practice.scorecard_table(card, "en"))
+    empty = card.model_copy(update={"items": []})
+    assert "Geen gegevens voor deze periode" in _text(practice.scorecard_table(empty, "nl"))
+
+
+def test_sankey_from_flows_and_empty() -> None:
+    flows = ReferralFlows(
+        level="region",
+        id="r",
+        name="Regio R",
+        period=Q3,
+        nodes=[
+            {"id": "huisarts", "label": "Huisarts"},
+            {"id": "poh-ggz", "label": "POH-GGZ"},
+            {"id": "s-ggz", "label": "S-GGZ"},
+        ],
+        links=[
+            {"source": "huisarts", "target": "poh-ggz", "value": 40},
+            {"source": "poh-ggz", "target": "s-ggz", "value": 5},
+        ],
+    )
+    fig = referrals.sankey_figure(flows, "nl")
+    sankey = fig.data[0]
+    assert list(sankey.link.source) == [0, 1] and list(sankey.link.target) == [1, 2]
+    assert list(sankey.link.value) == [40, 5]
+    assert list(sankey.node.label) == ["Huisarts", "POH-GGZ", "S-GGZ"]
+    none = flows.model_copy(update={"links": []})
+    assert _annotations(referrals.sankey_figure(none, "nl")) == ["Geen gegevens voor deze periode"]
+
+
+def test_waiting_and_hours_colours() -> None:
+    fig = waiting.median_figure(_bench([7, 21]), "nl")
+    bars = next(tr for tr in fig.data if tr.type == "bar")
+    assert list(bars.marker.color) == [c.GOOD, c.BAD]  # above the 14-day norm is red
+    fig = hours.pct_figure(_bench([120, 90, 50]), "nl")
+    bars = next(tr for tr in fig.data if tr.type == "bar")
+    assert list(bars.marker.color) == [c.BAD, c.NORM, c.GOOD]
+
+
+def test_every_kpi_renders_on_the_region_page_from_the_real_api(api_client, session) -> None:  # type: ignore[no-untyped-def]
+    """Every KPI of the catalogue goes through the region page builders without error."""
+    from dashboard.client import ApiClient
+    from tests.dashboard.data import REGION, build_region
+
+    build_region(session)
+    client = ApiClient(http=api_client)
+    kpis = client.kpis()
+    assert len(kpis) >= 20
+    for definition in kpis:
+        if not definition.benchmarkable:
+            continue
+        bench = client.benchmark(definition.slug, region=REGION, period="2025Q2")
+        for lang in ("nl", "en"):
+            region.info_card(bench, definition, lang)
+            region.bar_figure(bench, lang, definition.decimals, definition.unit)
+            if bench.funnel_kind:
+                region.funnel_figure(bench, lang, definition.decimals, definition.unit)
+            rows, _cols = region.grid(bench, lang, definition.decimals, definition.unit)
+            assert len(rows) == 6, definition.slug
+
+
+def test_scorecard_of_the_real_api_renders(api_client, session) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.client import ApiClient
+    from tests.dashboard.data import build_region
+
+    built = build_region(session)
+    client = ApiClient(http=api_client)
+    card = client.scorecard(built.agbs[3], period="2025Q3")
+    text = _text(practice.scorecard_table(card, "nl"))
+    assert "POH-GGZ-contacten" in text
+    expected = built.contacts[(built.agbs[3], "2025Q3")]
+    assert str(expected) in text
+
+
+def test_region_grid_leaves_out_empty_columns() -> None:
+    _rows, cols = region.grid(_bench([1.0, 2.0]), "nl", 0, "x")
+    fields = [col["field"] for col in cols]
+    assert "numerator" not in fields and "funnel" not in fields
+    assert "denominator" in fields and "value" in fields
