@@ -27,6 +27,7 @@ def create_app() -> FastAPI:
         ),
     )
     install_error_handlers(app)
+    app.add_middleware(imports.UploadSizeLimit)
     app.include_router(health.router)
     app.include_router(practices.router)
     app.include_router(imports.router)

@@ -106,9 +106,12 @@ def _run_one(url: str, prak: Path, contacts: Path) -> dict[str, object]:
     with session_factory(engine)() as session:
         load_file(session, prak)
         for label in ("first", "reimport"):
+            load_before = os.getloadavg()[0]
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
             start = time.perf_counter()
             report = load_file(session, contacts)
             seconds = time.perf_counter() - start
+            cpu_after = resource.getrusage(resource.RUSAGE_SELF)
             result[label] = {
                 "rows": report.rows_read,
                 "new": report.rows_new,
@@ -116,6 +119,11 @@ def _run_one(url: str, prak: Path, contacts: Path) -> dict[str, object]:
                 "rejected": report.rows_rejected,
                 "seconds": round(seconds, 2),
                 "rows_per_s": round(report.rows_read / seconds),
+                # CPU of this process only (a PostgreSQL server's work is not in it).
+                "process_cpu_s": round(
+                    cpu_after.ru_utime - cpu.ru_utime + cpu_after.ru_stime - cpu.ru_stime, 2
+                ),
+                "loadavg_1m_before": round(load_before, 2),
             }
     engine.dispose()
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -14,10 +14,10 @@ def pseudonym(key: bytes, practice_agb: str, patientnummer: str) -> str:
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 
 
-def pseudonyms(key: bytes, pairs: Iterable[tuple[str, str]]) -> list[str]:
-    """Many pseudonyms at once (``hmac.digest`` is OpenSSL's one-shot HMAC)."""
+def pseudonyms_of(key: bytes, messages: Iterable[str]) -> list[str]:
+    """Pseudonyms of ready-made "AGB:patientnummer" strings."""
     digest = hmac.digest
-    return [digest(key, f"{agb}:{nr}".encode(), "sha256").hex() for agb, nr in pairs]
+    return [digest(key, m.encode(), "sha256").hex() for m in messages]
 
 
 def is_bsn(value: str) -> bool:

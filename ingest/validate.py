@@ -263,9 +263,16 @@ def _run(
     ok = frame.filter(~any_bad) if bad.height else frame
     ok = ok.with_columns(finals)
     if key:
-        ok = ok.with_columns(pl.col(LINE).min().over(key).alias("__first"))
-        dups = ok.filter(pl.col(LINE) != pl.col("__first"))
-        if dups.height:
+        # Rows are in line order, so the first of a key is its earliest line.
+        repeated = ok.select(pl.struct(key).is_first_distinct().not_()).to_series()
+        if repeated.any():
+            dup_keys = ok.filter(repeated).select(key).unique()
+            firsts = (
+                ok.join(dup_keys, on=key, how="semi", nulls_equal=True)
+                .group_by(key)
+                .agg(pl.col(LINE).min().alias("__first"))
+            )
+            dups = ok.filter(repeated).join(firsts, on=key, how="left", nulls_equal=True)
             parts.append(
                 dups.select(
                     pl.col(LINE).alias("line"),
@@ -276,7 +283,7 @@ def _run(
                     ),
                 )
             )
-            ok = ok.filter(pl.col(LINE) == pl.col("__first"))
+            ok = ok.filter(~repeated)
     rejects = (
         pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=REJECT_SCHEMA)
     ).sort("line", maintain_order=True)

@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile, status
+from fastapi import APIRouter, FastAPI, File, Form, Query, UploadFile, status
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import imports as service
 from api.deps import SessionDep
-from api.errors import Invalid, NotFound, PayloadTooLarge, problem_responses
+from api.errors import Invalid, NotFound, PayloadTooLarge, Problem, problem_responses
 from api.imports import ImportList, ImportRead
 from ingest.contract import SPECS
 from ingest.errors import IngestError
@@ -29,16 +31,49 @@ async def _require_key(_app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(prefix="/api/v1", tags=["imports"], lifespan=_require_key)
 
 
+def _too_large(limit: int) -> str:
+    return (
+        f"Bestand is groter dan {limit // (1024 * 1024)} MB; splits de export of "
+        "importeer hem met `pohconnect import` op de server."
+    )
+
+
+class UploadSizeLimit:
+    """ASGI middleware: refuse an import upload by its Content-Length before the body is
+    read or spooled to disk (413, problem+json). Uploads without a length are counted while
+    they are read, in the handler."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"].rstrip("/") == "/api/v1/imports"
+        ):
+            limit = get_ingest_settings().max_upload_mb * 1024 * 1024
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            # The multipart envelope around the file is allowed one extra chunk.
+            if length.isdigit() and int(length) > limit + _CHUNK:
+                problem = Problem(title=PayloadTooLarge.title, status=413, detail=_too_large(limit))
+                response = JSONResponse(
+                    problem.model_dump(exclude_none=True),
+                    status_code=413,
+                    media_type="application/problem+json",
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def _read_limited(upload: UploadFile, limit: int) -> bytes:
     parts: list[bytes] = []
     size = 0
     while chunk := upload.file.read(_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise PayloadTooLarge(
-                f"Bestand is groter dan {limit // (1024 * 1024)} MB; splits de export of "
-                "importeer hem met `pohconnect import` op de server."
-            )
+            raise PayloadTooLarge(_too_large(limit))
         parts.append(chunk)
     return b"".join(parts)
 
@@ -53,7 +88,6 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
     responses=problem_responses(Invalid, PayloadTooLarge),
 )
 def create_import(
-    request: Request,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="Exportbestand")],
     kind: Annotated[
@@ -66,9 +100,6 @@ def create_import(
     from ingest.mapping import parse_mapping
 
     limit = get_ingest_settings().max_upload_mb * 1024 * 1024
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit + _CHUNK:
-        raise PayloadTooLarge(f"Bestand is groter dan {limit // (1024 * 1024)} MB.")
     if kind is not None and kind not in SPECS:
         raise Invalid(f"Onbekende soort '{kind}'; kies uit: {', '.join(SPECS)}.")
     data = _read_limited(file, limit)

@@ -69,11 +69,23 @@ def to_contract(
 
 
 def clean_strings(frame: pl.DataFrame) -> pl.DataFrame:
-    """Strip every value; empty strings become null."""
+    """Strip values and turn empty strings into null — only in the columns that need it (a
+    scan is cheap; a copy of a million-row column is not)."""
+    needs = (
+        frame.select(
+            pl.col(c).str.contains(r"^\s|\s$").any() | (pl.col(c) == "").any()
+            for c in frame.columns
+        ).row(0)
+        if frame.height
+        else ()
+    )
+    dirty = [c for c, flag in zip(frame.columns, needs, strict=False) if flag]
+    if not dirty:
+        return frame
     return frame.with_columns(
         pl.when(pl.col(c).str.strip_chars() == "")
         .then(None)
         .otherwise(pl.col(c).str.strip_chars())
         .alias(c)
-        for c in frame.columns
+        for c in dirty
     )

@@ -65,7 +65,7 @@ def import_files(
 
     Bestanden worden in de volgorde praktijken → contacten → verwijzingen → uren geladen;
     elk bestand in één transactie, met een importverslag."""
-    from ingest.loader import _kind_rank, load_file
+    from ingest.loader import load_file, ordered_paths
     from ingest.mapping import load_mapping
     from models.db import session_factory
 
@@ -76,7 +76,7 @@ def import_files(
     except IngestError as exc:
         console.print(f"[red]Fout:[/red] {exc.message}")
         raise typer.Exit(2) from exc
-    ordered = sorted(paths, key=lambda p: (_kind_rank(p, kind, loaded_mapping), str(p)))
+    ordered = ordered_paths(paths, kind=kind, mapping=loaded_mapping)
     reports: list[ImportReport] = []
     session = session_factory()()
     try:

@@ -72,6 +72,21 @@ def test_oversized_upload_is_refused(api_client, session, monkeypatch) -> None: 
     assert session.scalar(select(func.count()).select_from(Contact)) == 0
 
 
+def test_upload_without_length_is_counted_while_read() -> None:
+    import io
+
+    from fastapi import UploadFile
+
+    from api.errors import PayloadTooLarge
+    from api.routes.imports import _read_limited
+
+    upload = UploadFile(file=io.BytesIO(b"x" * (3 * 1024 * 1024)), filename="groot.csv")
+    with pytest.raises(PayloadTooLarge, match="groter dan 2 MB"):
+        _read_limited(upload, 2 * 1024 * 1024)
+    small = UploadFile(file=io.BytesIO(b"abc"), filename="klein.csv")
+    assert _read_limited(small, 2 * 1024 * 1024) == b"abc"
+
+
 def test_unknown_import_is_404(api_client) -> None:  # type: ignore[no-untyped-def]
     res = api_client.get("/api/v1/imports/999999")
     assert res.status_code == 404

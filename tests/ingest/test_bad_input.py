@@ -141,14 +141,14 @@ def test_crash_mid_file_leaves_database_as_before(
 ) -> None:  # type: ignore[no-untyped-def]
     load_file(session, fixtures / "contacten_bom.csv")
     before = _data_counts(session)
-    real = loader.bulk_upsert
+    real = loader._stage_rows
 
     def failing(ctx, table, frame, **kwargs):  # type: ignore[no-untyped-def]
         if table == "contacts":
             raise RuntimeError("schijf vol (ingespoten fout)")
         return real(ctx, table, frame, **kwargs)
 
-    monkeypatch.setattr(loader, "bulk_upsert", failing)
+    monkeypatch.setattr(loader, "_stage_rows", failing)
     with pytest.raises(RuntimeError, match="ingespoten"):
         load_file(session, fixtures / "contacten_cp1252.csv")
     # Providers and patients were written before the crash: all rolled back.
@@ -202,3 +202,30 @@ def test_future_is_impossible(session: Session, practices, tmp_path: Path) -> No
     r = load_file(session, path)
     assert r.rows_rejected == 2
     assert all(x.reason.startswith("onmogelijke datum") for x in r.rejects)
+
+
+def test_invalid_mapping_file_is_explained(
+    session: Session, fixtures: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "fout.toml"
+    bad.write_text('soort = "verwijzingen"\n[kolommen]\n"Pat.nr." = "patient"\n')
+    error = _refused(session, fixtures / "his_verwijzingen.csv", mapping=bad)
+    assert "onbekende contractkolom(men) voor verwijzingen: patient" in error.message
+    missing = tmp_path / "mist.toml"
+    missing.write_text('soort = "verwijzingen"\n[kolommen]\n"Verwijsnummer" = "verwijzing_id"\n')
+    error = _refused(session, fixtures / "his_verwijzingen.csv", mapping=missing)
+    assert error.message.startswith(
+        "Toewijzing 'verwijzingen': bronkolom 'Verwijsnummer' (voor verwijzing_id) ontbreekt"
+    )
+
+
+def test_missing_xlsx_sheet_is_named(session: Session, fixtures: Path) -> None:
+    error = _refused(session, fixtures / "contacten.xlsx", sheet="Blad9")
+    assert error.message == "Werkblad 'Blad9' bestaat niet; wel: Contacten, Uren."
+
+
+def test_xlsx_that_is_not_a_zip(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "kapot.xlsx"
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+    error = _refused(session, path)
+    assert error.message == "Geen geldig XLSX-bestand (beschadigd zip-archief)."

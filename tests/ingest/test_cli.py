@@ -71,3 +71,20 @@ def test_import_command_refuses_without_key(
     result = CliRunner().invoke(app, ["import", str(fixtures / "praktijken.csv")])
     assert result.exit_code == 2
     assert "Geen pseudonimiseringssleutel" in result.output
+
+
+def test_import_command_with_mapping(scratch_db: str, fixtures: Path) -> None:
+    mapping = (
+        Path(__file__).resolve().parents[2] / "ingest/mappings/voorbeeld_his_verwijzingen.toml"
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(fixtures / "praktijken.csv")]).exit_code == 0
+    result = runner.invoke(
+        app,
+        ["import", str(fixtures / "his_verwijzingen.csv"), "--mapping", str(mapping)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("│ his_verwijzingen"))
+    cells = [c.strip() for c in row.split("│")[1:-1]]
+    assert cells[:8] == ["his_verwijzingen.csv", "verwijzingen", "ok", "4", "4", "0", "0", "0"]

@@ -68,3 +68,28 @@ def test_overlapping_exports_upsert_by_natural_key(
     assert durations == [45, 45, 50, 30]
     imports = session.scalars(select(Contact.import_id).order_by(Contact.date)).all()
     assert imports == [first.import_id, first.import_id, second.import_id, second.import_id]
+
+
+def test_first_load_rebuilds_indexes(
+    session: Session, fixtures: Path, practices, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A large first load drops and rebuilds the secondary indexes (and foreign keys on
+    PostgreSQL) in its transaction; the schema is the same afterwards."""
+    from sqlalchemy import inspect
+
+    import ingest.loader as loader
+
+    def shape() -> tuple[list, list]:
+        insp = inspect(session.connection())
+        return (
+            sorted((i["name"], tuple(i["column_names"])) for i in insp.get_indexes("contacts")),
+            sorted(fk["name"] for fk in insp.get_foreign_keys("contacts")),
+        )
+
+    before = shape()
+    monkeypatch.setattr(loader, "BULK_REBUILD_MIN_ROWS", 1)
+    r = load_file(session, fixtures / "contacten_cp1252.csv")
+    assert (r.rows_new, r.rows_updated, r.rows_unchanged) == (8, 0, 0)
+    assert shape() == before
+    again = load_file(session, fixtures / "contacten_cp1252.csv")
+    assert (again.rows_new, again.rows_unchanged) == (0, 8)

@@ -86,7 +86,7 @@ def server(fixtures: Path) -> Iterator[tuple[str, FakeFhir]]:
             if self.headers.get("Authorization") != f"Bearer {TOKEN}":
                 return self._send(401, {"resourceType": "OperationOutcome"})
             if failure is not None and failure[1] == "slow":
-                time.sleep(1.0)
+                time.sleep(2.5)
             elif failure is not None:
                 headers = {"Retry-After": "0"} if failure[1] == 429 else {}
                 return self._send(int(failure[1]), {"resourceType": "OperationOutcome"}, headers)
@@ -177,7 +177,7 @@ def test_pull_retries_a_timeout(session: Session, server, practices) -> None:  #
     url, fake = server
     fake.failures = [("/ServiceRequest", "slow")]
     sleeps: list[float] = []
-    r = pull_fhir(session, config=_config(url, timeout_s=0.3), sleep=sleeps.append)
+    r = pull_fhir(session, config=_config(url, timeout_s=1.0), sleep=sleeps.append)
     assert (r.rows_new, sleeps) == (4, [0.5])
 
 
