@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -14,6 +14,7 @@ from api import imports as service
 from api.deps import SessionDep
 from api.errors import Invalid, NotFound, PayloadTooLarge, Problem, problem_responses
 from api.imports import ImportList, ImportRead
+from api.kpi import jobs
 from ingest.contract import SPECS
 from ingest.errors import IngestError
 from ingest.settings import get_ingest_settings, require_pseudonym_key
@@ -89,6 +90,7 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
 )
 def create_import(
     session: SessionDep,
+    background: BackgroundTasks,
     file: Annotated[UploadFile, File(description="Exportbestand")],
     kind: Annotated[
         str | None, Form(description="praktijken, contacten, verwijzingen of uren")
@@ -121,6 +123,7 @@ def create_import(
         import_id = exc.report.import_id if exc.report is not None else None
         raise Invalid(exc.message, errors=[{"import_id": import_id}]) from exc
     assert report.import_id is not None
+    background.add_task(jobs.warm_latest_quarter_quietly, bind=session.get_bind())
     return service.get_import(session, import_id=report.import_id)
 
 

@@ -12,6 +12,7 @@ from rich.progress import Progress, TextColumn, TimeElapsedColumn
 from ingest.console import print_details, progress_bars, summary_table
 from ingest.errors import IngestError
 from ingest.loader import ImportReport
+from pohconnect.commands.kpi import warm_kpi_cache
 
 pull_app = typer.Typer(help="Gegevens ophalen bij een bron (FHIR).", no_args_is_help=True)
 
@@ -104,6 +105,8 @@ def import_files(
         session.close()
     console.print(summary_table(reports))
     print_details(console, reports)
+    if any(r.status == "committed" for r in reports):
+        warm_kpi_cache()
     if any(r.status != "committed" for r in reports) or len(reports) < len(paths):
         raise typer.Exit(1)
 
@@ -160,3 +163,5 @@ def pull_fhir_command(
         session.close()
     console.print(summary_table([report]))
     print_details(console, [report])
+    if report.status == "committed":
+        warm_kpi_cache()

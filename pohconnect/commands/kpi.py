@@ -7,7 +7,7 @@ import time
 import typer
 from rich.console import Console
 
-from api.kpi import cache, service
+from api.kpi import cache, jobs, service
 from api.kpi.errors import KpiError
 from models.db import session_scope
 
@@ -44,13 +44,10 @@ def warm(
 def warm_kpi_cache() -> None:
     """After an import: compute the latest quarter's benchmarks and scorecards in advance, so
     that the dashboard's first pages come from the cache."""
-    with session_scope() as session:
-        q = service.latest_quarter(session)
-        if q is None:
-            return
-        with console.status(f"KPI's van {q} vooraf berekenen …"):
-            t0 = time.perf_counter()
-            n = service.warm_cache(session, period=q)
+    with console.status("KPI's van het laatste kwartaal vooraf berekenen …"):
+        t0 = time.perf_counter()
+        q, n = jobs.warm_latest_quarter()
+    if q is not None:
         console.print(
             f"KPI's van {q} vooraf berekend: {n} resultaten in {time.perf_counter() - t0:.1f} s"
         )

@@ -106,3 +106,14 @@ def test_startup_refuses_without_key(monkeypatch) -> None:  # type: ignore[no-un
     )
     with pytest.raises(PseudonymKeyMissing), TestClient(create_app()):
         pass
+
+
+def test_upload_warms_the_kpi_cache_for_the_latest_quarter(api_client, session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from models import KpiCacheEntry
+
+    assert _upload(api_client, "praktijken.csv").status_code == 201
+    assert _upload(api_client, "bad_rows.csv", kind="contacten").status_code == 201
+    kinds = session.scalars(select(KpiCacheEntry.kind)).all()
+    assert "scorecard" in kinds  # the background task ran after the response
