@@ -627,6 +627,16 @@ def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(conversions) if conversions else frame
 
 
+def _any_existing(ctx: _Context, model: Any, column: str, values: list[Any]) -> bool:
+    """Whether any row of ``model`` has one of ``values`` in ``column``."""
+    col = model.__table__.c[column]
+    for start in range(0, len(values), 10_000):
+        chunk = values[start : start + 10_000]
+        if ctx.conn.execute(select(col).where(col.in_(chunk)).limit(1)).first() is not None:
+            return True
+    return False
+
+
 def _count(ctx: _Context, model: Any, *where: Any) -> int:
     return ctx.conn.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
 
@@ -654,15 +664,21 @@ def _upsert_counted(
     if ctx.dialect == "postgresql":
         # One import at a time per table: the anti-join below must not race another import.
         ctx.conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    # When no row of the table shares the key's leading column (a first import of these
+    # practices) nothing can conflict: no UPDATE and no anti-join probe per row.
+    first = conflict[0]
+    fresh = not _any_existing(ctx, model, first, frame.get_column(first).unique().to_list())
     on = " AND ".join(f"t.{_q(c)} = s.{_q(c)}" for c in conflict)
     payload = [c for c in frame.columns if c not in conflict]
     sets = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in payload)
-    updated = ctx.conn.exec_driver_sql(
-        f"UPDATE {table} AS t SET {sets} FROM {stage_table} AS s "
-        f"WHERE {on} AND {_distinct(ctx, 't.row_hash', 's.row_hash')}"
-    ).rowcount
+    updated = 0
+    if not fresh:
+        updated = ctx.conn.exec_driver_sql(
+            f"UPDATE {table} AS t SET {sets} FROM {stage_table} AS s "
+            f"WHERE {on} AND {_distinct(ctx, 't.row_hash', 's.row_hash')}"
+        ).rowcount
     ctx.progress(stage, lo + (hi - lo) * 0.5)
-    missing = f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
+    missing = "true" if fresh else f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
     # The rows were staged in natural-key order, so they reach the unique index in order.
     rebuild = frame.height >= BULK_REBUILD_MIN_ROWS and 2 * _count(ctx, model) < frame.height
     collist = ", ".join(_q(c) for c in frame.columns)

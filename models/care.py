@@ -69,7 +69,7 @@ class Contact(IdMixin, Base):
     # zorgverlener_code, contactvorm): unique per practice, makes re-imports idempotent.
     natural_key: Mapped[str] = mapped_column(String(80))
     row_hash: Mapped[str] = mapped_column(String(32))
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
 class Referral(IdMixin, Base):
@@ -96,7 +96,7 @@ class Referral(IdMixin, Base):
     source_id: Mapped[str | None] = mapped_column(String(64))
     natural_key: Mapped[str] = mapped_column(String(80))
     row_hash: Mapped[str] = mapped_column(String(32))
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
 class HoursWeek(IdMixin, Base):
@@ -117,4 +117,4 @@ class HoursWeek(IdMixin, Base):
     hours_direct: Mapped[float | None] = mapped_column(Float)
     hours_indirect: Mapped[float | None] = mapped_column(Float)
     row_hash: Mapped[str] = mapped_column(String(32))
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))

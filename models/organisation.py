@@ -57,7 +57,7 @@ class PracticeListSize(IdMixin, Base):
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
     peildatum: Mapped[dt.date] = mapped_column(Date)
     listed: Mapped[int] = mapped_column(Integer)
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
     practice: Mapped[Practice] = relationship(back_populates="list_sizes")
 
