@@ -34,6 +34,11 @@ class IngestSettings(BaseSettings):
         """The HMAC key; refuses a missing or short key unless in demo mode."""
         key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else ""
         if key:
+            if key == DEMO_PSEUDONYM_KEY and not self.is_demo:
+                raise PseudonymKeyMissing(
+                    "POHCONNECT_PSEUDONYM_KEY is de openbare demosleutel; die is alleen voor "
+                    "synthetische demodata. Kies een eigen geheime sleutel."
+                )
             if len(key) < MIN_KEY_LENGTH:
                 raise PseudonymKeyMissing(
                     f"POHCONNECT_PSEUDONYM_KEY is te kort (minimaal {MIN_KEY_LENGTH} tekens)."

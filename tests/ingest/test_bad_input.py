@@ -165,6 +165,11 @@ def test_key_is_required_outside_demo_mode() -> None:
         IngestSettings(pseudonym_key="kort").pseudonym_key_bytes()  # type: ignore[arg-type]
     demo = IngestSettings(pseudonym_key=None, environment="demo")
     assert demo.pseudonym_key_bytes() == DEMO_PSEUDONYM_KEY.encode()
+    with pytest.raises(PseudonymKeyMissing, match="demosleutel"):
+        IngestSettings(
+            pseudonym_key=DEMO_PSEUDONYM_KEY,  # type: ignore[arg-type]
+            environment="production",
+        ).pseudonym_key_bytes()
 
 
 def test_loader_refuses_without_key(session: Session, fixtures: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
