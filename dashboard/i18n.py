@@ -141,8 +141,13 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "poh.norm_band": {"nl": "Norm 8–9 per dag", "en": "Norm 8–9 per day"},
     "poh.no_providers": {
-        "nl": "Geen POH's bekend in teams; kies een praktijk, team of de regio.",
-        "en": "No POHs known in teams; choose a practice, team or the region.",
+        "nl": "Er zijn nog geen POH's ingelezen; kies een praktijk, team of de regio.",
+        "en": "No POHs have been imported yet; choose a practice, team or the region.",
+    },
+    "poh.works_in": {"nl": "Werkt in", "en": "Works in"},
+    "poh.no_practices": {
+        "nl": "Geen praktijken bekend voor deze POH.",
+        "en": "No practices known for this POH.",
     },
     # waiting page
     "wait.title": {"nl": "Wachttijden", "en": "Waiting times"},

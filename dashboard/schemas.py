@@ -38,6 +38,22 @@ class Practice(_Model):
     listed_peildatum: dt.date | None = None
 
 
+class Provider(_Model):
+    code: str
+    name: str | None = None
+    functie: str = "poh-ggz"
+    practices: list[str] = Field(default_factory=list)
+
+
+class DataPeriods(_Model):
+    region: str | None = None
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    latest_quarter: str | None = None
+    quarters: list[str] = Field(default_factory=list)
+    years: list[str] = Field(default_factory=list)
+
+
 class Period(_Model):
     label: str
     start: dt.date

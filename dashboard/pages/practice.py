@@ -87,7 +87,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         options = practice_options(practices)
         agb = pick(wanted(init, selection, "agb"), options, selection.get("agb"))
         region = next((p.region for p in practices if p.agb == agb), practices[0].region)
-        quarters = data_quarters(client, level="region", id=region)
+        quarters = data_quarters(client, region=region)
         q_options = quarter_options(quarters, lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return options, agb, q_options, period, None

@@ -97,9 +97,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             levels,
             selection.get("ref_level") or "practice",
         )
-        q_options = quarter_options(
-            data_quarters(client, level="region", id=practices[0].region), lang
-        )
+        q_options = quarter_options(data_quarters(client), lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return levels, level, q_options, period, None
 

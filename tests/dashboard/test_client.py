@@ -232,3 +232,51 @@ def test_a_dropped_keep_alive_connection_is_retried_once() -> None:
     http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(always))
     with pytest.raises(ApiUnavailable, match="niet bereikbaar"):
         ApiClient(http=http).health()
+
+
+def test_providers_with_their_practices(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    providers = client.providers(region=REGION)
+    # the six POHs of the region, sorted by name; huisartsen only when asked for
+    assert [(p.code, p.name, p.functie, p.practices) for p in providers] == [
+        (f"POHD{i + 1:03d}", f"POH {i + 1}", "poh-ggz", [agb]) for i, agb in enumerate(built.agbs)
+    ]
+    assert [p.code for p in client.providers(practice=built.agbs[2])] == ["POHD003"]
+    doctors = client.providers(region=REGION, functie=["huisarts"])
+    assert [p.code for p in doctors] == [f"HAD{i + 1:03d}" for i in range(6)]
+    assert client.providers(region="bestaat-niet") == []
+
+
+def test_periods_newest_first(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    build_region(session)
+    periods = client.periods(region=REGION)
+    # huisarts contacts (aanmelding) start in December 2024, the last POH contact is in 2025Q3
+    assert periods.quarters == ["2025Q3", "2025Q2", "2025Q1", "2024Q4"]
+    assert periods.years == ["2025", "2024"]
+    assert periods.latest_quarter == "2025Q3"
+    assert periods.last_date is not None and periods.last_date.isoformat() == "2025-09-21"
+    assert client.periods().quarters == periods.quarters
+    with pytest.raises(ApiProblem) as info:
+        client.periods(region="bestaat-niet")
+    assert info.value.status == 404
+
+
+def test_data_quarters_come_from_the_periods_endpoint(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from dashboard.lookups import data_quarters
+
+    today = dt.date(2026, 2, 1)
+    # no contacts yet: the last eight quarters up to today
+    assert data_quarters(client, region=REGION, today=today) == [
+        "2026Q1",
+        "2025Q4",
+        "2025Q3",
+        "2025Q2",
+        "2025Q1",
+        "2024Q4",
+        "2024Q3",
+        "2024Q2",
+    ]
+    build_region(session)
+    assert data_quarters(client, region=REGION, today=today)[0] == "2025Q3"

@@ -264,3 +264,24 @@ def test_region_grid_leaves_out_empty_columns() -> None:
     fields = [col["field"] for col in cols]
     assert "numerator" not in fields and "funnel" not in fields
     assert "denominator" in fields and "value" in fields
+
+
+def test_poh_picker_options_and_practices() -> None:
+    from dashboard.pages import poh
+    from dashboard.schemas import Practice, Provider
+
+    providers = [
+        Provider(code="P2", name="Anna Bakker", practices=["01990001", "01990009"]),
+        Provider(code="P1", name=None, practices=[]),
+    ]
+    assert poh.provider_options(providers) == [
+        {"label": "Anna Bakker (P2)", "value": "P2"},
+        {"label": "P1", "value": "P1"},
+    ]
+    practices = [Practice(agb="01990001", name="De Linde", region="r", region_name="R")]
+    shown = _text(poh.provider_practices(providers[0], practices, "nl"))
+    assert shown == "Werkt in:  De Linde (01990001), 01990009"
+    assert _text(poh.provider_practices(providers[1], practices, "en")) == (
+        "No practices known for this POH."
+    )
+    assert poh.provider_practices(None, practices, "nl") is None
