@@ -178,6 +178,8 @@ class BenchmarkPracticeRow(_Model):
     percent_rank: float | None = None
     funnel: Funnel | None = None
     own_scope: bool = False
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
 
 
 class Benchmark(_Model):

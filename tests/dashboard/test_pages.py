@@ -266,6 +266,23 @@ def test_region_grid_leaves_out_empty_columns() -> None:
     assert "denominator" in fields and "value" in fields
 
 
+def test_waiting_grid_takes_p90_from_the_benchmark_rows() -> None:
+    median = _bench([7.0, 21.0, None])
+    rows_in = [
+        r.model_copy(update={"extra": {"p90": 10.0 * (i + 1), "mean": 5.0}})
+        for i, r in enumerate(median.practices)
+    ]
+    median = median.model_copy(update={"practices": rows_in})
+    share = _bench([80.0, 40.0, None])
+    rows, cols = waiting.grid(median, share, "nl")
+    assert [(r["agb"], r["median"], r["p90"], r["share"]) for r in rows] == [
+        ("01990001", 21.0, 20.0, 40.0),
+        ("01990000", 7.0, 10.0, 80.0),
+        ("01990002", None, 30.0, None),
+    ]
+    assert any(col["field"] == "p90" for col in cols)
+
+
 def test_poh_picker_options_and_practices() -> None:
     from dashboard.pages import poh
     from dashboard.schemas import Practice, Provider
