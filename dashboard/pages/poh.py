@@ -19,6 +19,7 @@ from dashboard.i18n import (
     kpi_title,
     kpi_unit,
     normalise_lang,
+    reference_text,
     t,
 )
 from dashboard.lookups import (
@@ -289,7 +290,7 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
                 ),
                 html.Div(shown, className="fs-3 fw-semibold", style={"color": colour}),
                 html.Div(sub, className="small text-muted"),
-                c.reference_line(definition.reference, definition.reference_source, lang),
+                c.reference_line(*reference_text(definition, lang), lang),
             ]
         ),
         className="h-100 shadow-sm",

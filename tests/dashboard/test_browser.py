@@ -138,6 +138,9 @@ def test_language_switch_changes_the_labels(live_server, driver, screenshot_dir)
     )
     assert next(t for t in data if t.get("meta") == "totals")["x"][-1] == "Q3 2025"
     assert "POH-GGZ contacts per quarter" in driver.find_element("tag name", "body").text
+    # reference texts and breakdown labels come from the API in English too
+    _wait(driver, "return document.body.innerText.includes('Norm ≤ 8–9 a day')")
+    assert {t["name"] for t in data if t["type"] == "bar"} >= {"Consultation", "Telephone"}
     _shot(driver, screenshot_dir, "praktijk-en")
     _switch_language(driver, "NL")
     _wait(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 import httpx
 import pytest
 
@@ -280,3 +282,29 @@ def test_data_quarters_come_from_the_periods_endpoint(client: ApiClient, session
     ]
     build_region(session)
     assert data_quarters(client, region=REGION, today=today)[0] == "2025Q3"
+
+
+def test_benchmark_rows_carry_extra_and_english_labels(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    bench = client.benchmark("wait_days_intake", region=REGION, period="2025Q1")
+    for row in bench.practices:
+        one = client.kpi("wait_days_intake", level="practice", id=row.agb, period="2025Q1")
+        assert row.extra == one.extra
+        assert row.extra["p90"] is not None and row.extra["p90"] >= (row.value or 0)
+    # practice 0 (data.py): patient p's aanmelding is 3 + p % 5 days before day 5p % 77 of the
+    # quarter; it counts when that day is still the patient's first POH contact
+    first_day = {p: min((5 * k) % 77 for k in range(60) if k % 25 == p) for p in range(25)}
+    waits = sorted(
+        3 + p % 5 for p in range(25) if (5 * p) % 77 - (3 + p % 5) <= first_day[p] <= (5 * p) % 77
+    )
+    assert waits == [3, 3, 3, 4, 4, 4, 5, 5, 6, 6, 7, 7]
+    first = next(r for r in bench.practices if r.agb == built.agbs[0])
+    assert first.value == 4.5 == statistics.median(waits)
+    assert first.extra["p90"] == pytest.approx(6.9)  # 6 + 0.9 × (7 − 6), linear interpolation
+    value = client.kpi("poh_contacts", level="practice", id=built.agbs[0], period="2025Q1")
+    labels = {b.key: (b.label, b.label_en) for b in value.breakdown}
+    assert labels["telefonisch"] == ("Telefonisch", "Telephone")
+    kpis = {k.slug: k for k in client.kpis()}
+    assert kpis["ftf_per_workday"].reference_en == (
+        "Norm ≤ 8–9 a day; Trimbos mean 9.2, 46% of POHs ≥ 10"
+    )
