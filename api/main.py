@@ -10,7 +10,9 @@ from api.routes import (
     health,
     imports,
     kpis,
+    periods,
     practices,
+    providers,
     referrals,
     scorecard,
     teams,
@@ -30,6 +32,8 @@ def create_app() -> FastAPI:
     app.add_middleware(imports.UploadSizeLimit)
     app.include_router(health.router)
     app.include_router(practices.router)
+    app.include_router(providers.router)
+    app.include_router(periods.router)
     app.include_router(imports.router)
     app.include_router(kpis.router)
     app.include_router(benchmarks.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -26,4 +26,18 @@ class PracticeRead(BaseModel):
 
 class PracticeList(BaseModel):
     items: list[PracticeRead]
+    total: int
+
+
+class ProviderRead(BaseModel):
+    """A zorgverlener with the practices (AGB) it works in, as seen in contacts or hours."""
+
+    code: str = Field(examples=["POH001"])
+    name: str | None = Field(None, examples=["Petra de Vries"])
+    functie: str = Field(examples=["poh-ggz"])
+    practices: list[str] = Field(default_factory=list, examples=[["01234567", "01234568"]])
+
+
+class ProviderList(BaseModel):
+    items: list[ProviderRead]
     total: int

@@ -18,12 +18,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dashboard.schemas import (
     Benchmark,
+    DataPeriods,
     Health,
     KpiDefinition,
     KpiSeries,
     KpiValue,
     Level,
     Practice,
+    Provider,
     ReferralFlows,
     Scorecard,
     Team,
@@ -163,6 +165,24 @@ class ApiClient:
     def practices(self, *, region: str | None = None) -> list[Practice]:
         """``GET /api/v1/practices`` — practices with their latest list size."""
         return self._items(Practice, f"{API_PREFIX}/practices", {"region": region})
+
+    def providers(
+        self,
+        *,
+        region: str | None = None,
+        practice: str | None = None,
+        functie: list[str] | None = None,
+    ) -> list[Provider]:
+        """``GET /api/v1/providers`` — POHs (by default) with the AGBs of their practices."""
+        return self._items(
+            Provider,
+            f"{API_PREFIX}/providers",
+            {"region": region, "practice": practice, "functie": functie},
+        )
+
+    def periods(self, *, region: str | None = None) -> DataPeriods:
+        """``GET /api/v1/periods`` — quarters and years with contacts, newest first."""
+        return self._model(DataPeriods, f"{API_PREFIX}/periods", {"region": region})
 
     def kpis(self) -> list[KpiDefinition]:
         """``GET /api/v1/kpis`` — the KPI catalogue."""

@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.i18n import js_locale, kpi_unit, plotly_separators, t
+from dashboard.i18n import js_locale, kpi_unit, plotly_separators, reference_text, t
 from dashboard.schemas import KpiDefinition, Polarity
 
 # Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
@@ -182,10 +182,10 @@ def kpi_reference(defn: KpiDefinition | None, lang: str) -> html.Div:
         html.Span([html.Strong(t("unit.label", lang) + ": "), kpi_unit(defn, lang)]),
         html.Span(" · " + t(f"polarity.{defn.polarity}", lang)),
     ]
-    if defn.reference:
-        ref = defn.reference
-        if defn.reference_source:
-            ref += f" ({t('ref.source', lang)}: {defn.reference_source})"
+    ref, source = reference_text(defn, lang)
+    if ref:
+        if source:
+            ref += f" ({t('ref.source', lang)}: {source})"
         parts += [html.Br(), html.Strong(t("ref.label", lang) + ": "), ref]
     return html.Div(parts, className="small text-muted kpi-reference")
 

@@ -141,8 +141,13 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "poh.norm_band": {"nl": "Norm 8–9 per dag", "en": "Norm 8–9 per day"},
     "poh.no_providers": {
-        "nl": "Geen POH's bekend in teams; kies een praktijk, team of de regio.",
-        "en": "No POHs known in teams; choose a practice, team or the region.",
+        "nl": "Er zijn nog geen POH's ingelezen; kies een praktijk, team of de regio.",
+        "en": "No POHs have been imported yet; choose a practice, team or the region.",
+    },
+    "poh.works_in": {"nl": "Werkt in", "en": "Works in"},
+    "poh.no_practices": {
+        "nl": "Geen praktijken bekend voor deze POH.",
+        "en": "No practices known for this POH.",
     },
     # waiting page
     "wait.title": {"nl": "Wachttijden", "en": "Waiting times"},
@@ -307,3 +312,24 @@ def kpi_unit(definition: object, lang: object = DEFAULT_LANG) -> str:
     unit = getattr(definition, "unit", "") or ""
     unit_nl = getattr(definition, "unit_nl", "") or unit
     return unit_nl if normalise_lang(lang) == "nl" else unit
+
+
+def reference_text(
+    definition: object, lang: object = DEFAULT_LANG
+) -> tuple[str | None, str | None]:
+    """A KPI's reference/norm text and its source in the chosen language (a KPI definition or a
+    scorecard item); English falls back to the Dutch text when the API has none."""
+    ref = getattr(definition, "reference", None)
+    source = getattr(definition, "reference_source", None)
+    if normalise_lang(lang) == "en":
+        ref = getattr(definition, "reference_en", None) or ref
+        source = getattr(definition, "reference_source_en", None) or source
+    return ref, source
+
+
+def api_label(item: object, lang: object = DEFAULT_LANG) -> str:
+    """``label`` or ``label_en`` of a breakdown item or flow node from the API."""
+    label = getattr(item, "label", "") or ""
+    if normalise_lang(lang) == "en":
+        return getattr(item, "label_en", None) or label
+    return label

@@ -50,6 +50,7 @@ POH_CARDS = "poh-cards"
 POH_FTF = "poh-ftf"
 POH_CASELOAD = "poh-caseload"
 POH_MESSAGE = "poh-message"
+POH_PRACTICES = "poh-practices"
 POH_INIT = "poh-init"
 
 # -- Wachttijden -----------------------------------------------------------------------------

@@ -7,13 +7,10 @@ from typing import Any
 
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_period, kpi_title, normalise_lang
-from dashboard.periods import is_quarter, quarter_of, quarters_back, shift_quarter
+from dashboard.periods import quarter_of, quarters_back
 from dashboard.schemas import KpiDefinition, Practice
 
 Option = dict[str, Any]
-
-# Quarters looked at when finding which periods hold data (six years back from today).
-LOOKBACK_QUARTERS = 24
 
 
 def region_options(practices: list[Practice]) -> list[Option]:
@@ -42,24 +39,20 @@ def quarter_options(quarters: list[str], lang: str) -> list[Option]:
 
 
 def data_quarters(
-    client: ApiClient, *, level: str, id: str, today: dt.date | None = None
+    client: ApiClient, *, region: str | None = None, today: dt.date | None = None
 ) -> list[str]:
-    """Quarters, newest first, in which the scope has POH contacts (from the KPI series).
+    """Quarters with contacts, newest first (``GET /api/v1/periods``), so that a picker's first
+    option — its default — is the latest quarter with data, the one the KPI cache is warmed for.
 
-    Falls back to the last eight quarters when the series is empty or unavailable.
+    Falls back to the last eight quarters up to today when there are none or the API fails.
     """
-    last = quarter_of(today or dt.date.today())
-    first = shift_quarter(last, -(LOOKBACK_QUARTERS - 1))
     try:
-        series = client.kpi_series(
-            "poh_contacts", level=level, id=id, start=first, end=last, grain="quarter"
-        )
-        found = [p.period.label for p in series.points if p.value and is_quarter(p.period.label)]
+        found = client.periods(region=region).quarters
     except ApiError:
         found = []
     if not found:
-        return list(reversed(quarters_back(last, 8)))
-    return sorted(set(found), reverse=True)
+        return list(reversed(quarters_back(quarter_of(today or dt.date.today()), 8)))
+    return list(found)
 
 
 def wanted(

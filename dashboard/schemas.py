@@ -38,6 +38,22 @@ class Practice(_Model):
     listed_peildatum: dt.date | None = None
 
 
+class Provider(_Model):
+    code: str
+    name: str | None = None
+    functie: str = "poh-ggz"
+    practices: list[str] = Field(default_factory=list)
+
+
+class DataPeriods(_Model):
+    region: str | None = None
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    latest_quarter: str | None = None
+    quarters: list[str] = Field(default_factory=list)
+    years: list[str] = Field(default_factory=list)
+
+
 class Period(_Model):
     label: str
     start: dt.date
@@ -60,6 +76,8 @@ class KpiDefinition(_Model):
     min_denominator: float | None = None
     reference: str | None = None
     reference_source: str | None = None
+    reference_en: str | None = None
+    reference_source_en: str | None = None
     levels: list[Level] = Field(default_factory=list)
     breakdowns: list[str] = Field(default_factory=list)
     patient_count: bool = False
@@ -71,6 +89,7 @@ class BreakdownItem(_Model):
     dimension: str
     key: str
     label: str
+    label_en: str | None = None
     value: float | None = None
     share_pct: float | None = None
     suppressed: bool = False
@@ -162,6 +181,8 @@ class BenchmarkPracticeRow(_Model):
     percent_rank: float | None = None
     funnel: Funnel | None = None
     own_scope: bool = False
+    breakdown: list[BreakdownItem] = Field(default_factory=list)
+    extra: dict[str, float | None] = Field(default_factory=dict)
 
 
 class Benchmark(_Model):
@@ -205,6 +226,9 @@ class ScorecardItem(_Model):
     ranked: bool = False
     funnel: Funnel | None = None
     reference: str | None = None
+    reference_source: str | None = None
+    reference_en: str | None = None
+    reference_source_en: str | None = None
     breakdown: list[BreakdownItem] = Field(default_factory=list)
     extra: dict[str, float | None] = Field(default_factory=dict)
 
@@ -221,6 +245,7 @@ class Scorecard(_Model):
 class FlowNode(_Model):
     id: str
     label: str
+    label_en: str | None = None
 
 
 class FlowLink(_Model):
@@ -238,6 +263,7 @@ class ReferralFlows(_Model):
     nodes: list[FlowNode] = Field(default_factory=list)
     links: list[FlowLink] = Field(default_factory=list)
     note: str | None = None
+    note_en: str | None = None
 
 
 class Team(_Model):

@@ -74,7 +74,7 @@ def invalidate(session: Session) -> None:
 
 # Bump when the engine's definitions or response shapes change, so that entries computed by an
 # older release are never served by a newer one.
-ENGINE_VERSION = "2026-11-22.2"
+ENGINE_VERSION = "2026-11-22.3"
 
 
 def cache_key(version: str, kind: str, params: dict[str, Any]) -> str:

@@ -70,6 +70,8 @@ class KpiDefinition:
     min_denominator: float | None = None
     reference: str | None = None
     reference_source: str | None = None
+    reference_en: str | None = None
+    reference_source_en: str | None = None
     levels: tuple[Level, ...] = ALL_LEVELS
     breakdowns: tuple[str, ...] = ()
     patient_count: bool = False
@@ -93,6 +95,8 @@ class KpiDefinition:
             min_denominator=self.min_denominator,
             reference=self.reference,
             reference_source=self.reference_source,
+            reference_en=self.reference_en,
+            reference_source_en=self.reference_source_en,
             levels=list(self.levels),
             breakdowns=list(self.breakdowns),
             patient_count=self.patient_count,
@@ -102,6 +106,67 @@ class KpiDefinition:
 
 
 TRIMBOS = "Trimbos-instituut, onderzoek POH-GGZ (79 POH's)"
+TRIMBOS_EN = "Trimbos Institute, study of the POH-GGZ (79 POHs)"
+
+# Breakdown categories per dimension: key → (Dutch label, English label), in display order.
+BREAKDOWN_LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        "contactvorm": MappingProxyType(
+            {
+                "consult": ("Consult", "Consultation"),
+                "visite": ("Visite", "Home visit"),
+                "telefonisch": ("Telefonisch", "Telephone"),
+                "video": ("Video", "Video"),
+                "e-consult": ("E-consult", "E-consultation"),
+                "groep": ("Groep", "Group"),
+            }
+        ),
+        "destination": MappingProxyType(
+            {
+                "gb-ggz": ("GB-GGZ", "GB-GGZ (basic mental-health care)"),
+                "s-ggz": ("S-GGZ", "S-GGZ (specialist mental-health care)"),
+                "sociaal-domein": ("Sociaal domein", "Social domain"),
+                "ehealth": ("eHealth", "eHealth"),
+                "anders": ("Anders", "Other"),
+            }
+        ),
+        "age_group": MappingProxyType(
+            {
+                "<18": ("< 18", "< 18"),
+                "18-22": ("18–22", "18–22"),
+                "23-64": ("23–64", "23–64"),
+                "65+": ("65+", "65+"),
+                "onbekend": ("Onbekend", "Unknown"),
+            }
+        ),
+        "icpc_group": MappingProxyType(
+            {
+                "angst": ("Angst (P01, P74)", "Anxiety (P01, P74)"),
+                "depressie": ("Depressie (P03, P76)", "Depression (P03, P76)"),
+                "overspanning": (
+                    "Overspanning/burn-out (P78, Z29.01)",
+                    "Strain/burnout (P78, Z29.01)",
+                ),
+                "stress": ("Stress/trauma (P02)", "Stress/trauma (P02)"),
+                "slaap": ("Slaap (P06)", "Sleep (P06)"),
+                "sociaal": ("Sociaal (overige Z)", "Social (other Z)"),
+                "overig": ("Overig", "Other"),
+                "onbekend": ("Onbekend (geen ICPC)", "Unknown (no ICPC)"),
+            }
+        ),
+    }
+)
+# Nodes of the referral flows that are not destinations.
+FLOW_NODE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {"huisarts": ("Huisarts", "GP"), "poh-ggz": ("POH-GGZ", "POH-GGZ")}
+)
+
+
+def label_en(dimension: str, key: str, default: str) -> str:
+    """The English label of a breakdown category (``default`` when the key is unknown)."""
+    pair = BREAKDOWN_LABELS.get(dimension, {}).get(key)
+    return pair[1] if pair else default
+
 
 _DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
@@ -148,6 +213,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=5,
         reference="Norm ≤ 8–9 per dag; Trimbos gemiddeld 9,2, 46% van de POH's ≥ 10",
         reference_source="LV POH-GGZ, in " + TRIMBOS,
+        reference_en="Norm ≤ 8–9 a day; Trimbos mean 9.2, 46% of POHs ≥ 10",
+        reference_source_en="LV POH-GGZ, in " + TRIMBOS_EN,
         decimals=1,
     ),
     KpiDefinition(
@@ -180,6 +247,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         numerator="new_episodes",
         reference="Trimbos: 2,0 intakes per werkdag van 8 uur",
         reference_source=TRIMBOS,
+        reference_en="Trimbos: 2.0 intakes per 8-hour workday",
+        reference_source_en=TRIMBOS_EN,
         patient_count=True,
     ),
     KpiDefinition(
@@ -199,6 +268,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=500,
         reference="1 op 25 Nederlanders zag in 2017 een POH-GGZ (40 per 1.000 per jaar)",
         reference_source="Nivel Zorgregistraties eerste lijn",
+        reference_en="1 in 25 Dutch people saw a POH-GGZ in 2017 (40 per 1,000 per year)",
+        reference_source_en="Nivel Primary Care Database",
         levels=NO_PROVIDER,
         numerator_is_patients=True,
         decimals=1,
@@ -223,6 +294,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=100,
         reference="Nivel: 150 (2019), 172 (2021)",
         reference_source="Nivel Zorgregistraties eerste lijn",
+        reference_en="Nivel: 150 (2019), 172 (2021)",
+        reference_source_en="Nivel Primary Care Database",
         levels=NO_PROVIDER,
         decimals=1,
     ),
@@ -244,6 +317,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=5,
         reference="5–7 contacten per traject",
         reference_source="Regionaal project (domain.md §5)",
+        reference_en="5–7 contacts per episode",
+        reference_source_en="Regional project (domain.md §5)",
         extra=("median",),
         decimals=1,
     ),
@@ -267,6 +342,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=5,
         reference="Norm 1–2 weken; Trimbos: 62% ≤ 2 weken, 14% ≥ 3 weken",
         reference_source=TRIMBOS,
+        reference_en="Norm 1–2 weeks; Trimbos: 62% ≤ 2 weeks, 14% ≥ 3 weeks",
+        reference_source_en=TRIMBOS_EN,
         extra=("p90", "mean"),
         decimals=1,
     ),
@@ -287,6 +364,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=10,
         reference="Trimbos: 62% binnen 2 weken",
         reference_source=TRIMBOS,
+        reference_en="Trimbos: 62% within 2 weeks",
+        reference_source_en=TRIMBOS_EN,
         decimals=1,
     ),
     KpiDefinition(
@@ -322,6 +401,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=100,
         reference="LHV: < 18% bereikt de GB-GGZ binnen 4 weken, < 3% de S-GGZ",
         reference_source="LHV-enquête",
+        reference_en="LHV: < 18% reach the GB-GGZ within 4 weeks, < 3% the S-GGZ",
+        reference_source_en="LHV survey",
         levels=NO_PROVIDER,
         decimals=1,
     ),
@@ -361,6 +442,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         numerator="bridging_patients",
         reference="Overbruggingszorg is een hoofdoorzaak van werkdruk",
         reference_source=TRIMBOS,
+        reference_en="Bridging care is a main cause of workload",
+        reference_source_en=TRIMBOS_EN,
         patient_count=True,
         extra=("contacts",),
     ),
@@ -378,6 +461,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         denominator="weeks",
         reference="Trimbos: gemiddeld 24,6 uur per week per POH",
         reference_source=TRIMBOS,
+        reference_en="Trimbos: mean 24.6 hours per week per POH",
+        reference_source_en=TRIMBOS_EN,
         decimals=1,
     ),
     KpiDefinition(
@@ -396,6 +481,10 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         numerator="hours_norm_pw",
         reference="12 uur per normpraktijk (2.350) tot 2024, 16 uur vanaf 1 januari 2024",
         reference_source="NZa / zorgverzekeraars (CZ, VGZ); IZA",
+        reference_en=(
+            "12 hours per standard practice (2,350) until 2024, 16 hours from 1 January 2024"
+        ),
+        reference_source_en="NZa / health insurers (CZ, VGZ); IZA",
         levels=NO_PROVIDER,
         decimals=1,
     ),
@@ -414,6 +503,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         scale=100.0,
         reference="100% = de financieringsnorm",
         reference_source="NZa / zorgverzekeraars",
+        reference_en="100% = the funding norm",
+        reference_source_en="NZa / health insurers",
         levels=NO_PROVIDER,
         decimals=1,
     ),
@@ -435,6 +526,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=8,
         reference="Trimbos: 83% direct",
         reference_source=TRIMBOS,
+        reference_en="Trimbos: 83% direct",
+        reference_source_en=TRIMBOS_EN,
         decimals=1,
     ),
     KpiDefinition(
@@ -482,6 +575,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         numerator="long_episodes",
         reference="Stabiele chronische patiënten",
         reference_source=TRIMBOS,
+        reference_en="Stable chronic patients",
+        reference_source_en=TRIMBOS_EN,
         patient_count=True,
     ),
     KpiDefinition(
@@ -505,6 +600,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         breakdowns=("icpc_group",),
         reference="Angst, depressie en burn-out overheersen",
         reference_source=TRIMBOS,
+        reference_en="Anxiety, depression and burnout dominate",
+        reference_source_en=TRIMBOS_EN,
         benchmarkable=False,
         patient_count=True,
     ),
@@ -525,6 +622,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         min_denominator=20,
         reference="Datakwaliteit",
         reference_source="POH-Connect",
+        reference_en="Data quality",
+        reference_source_en="POH-Connect",
         decimals=1,
     ),
 )
@@ -550,6 +649,12 @@ def _validate(defs: tuple[KpiDefinition, ...]) -> Mapping[str, KpiDefinition]:
             problems.append("bad levels")
         if not (d.title_nl and d.title_en and d.description and d.unit):
             problems.append("missing text")
+        if bool(d.reference) != bool(d.reference_en) or bool(d.reference_source) != bool(
+            d.reference_source_en
+        ):
+            problems.append("a reference needs its English text (reference_en, …_source_en)")
+        if any(b not in BREAKDOWN_LABELS for b in d.breakdowns):
+            problems.append("unknown breakdown")
         if problems:
             raise ValueError(f"KPI registry: {d.slug}: {', '.join(problems)}")
         out[d.slug] = d

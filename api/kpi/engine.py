@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from api.kpi.benchmark import percentile
-from api.kpi.definitions import REGISTRY, KpiDefinition
+from api.kpi.definitions import BREAKDOWN_LABELS, REGISTRY, KpiDefinition
 from api.kpi.periods import Period, norm_hours_factor
 from models import Contact, HoursWeek, Patient, PracticeListSize, Referral
 from models.enums import FACE_TO_FACE, GGZ_DESTINATIONS, POH_GGZ_FUNCTIES, Bestemming
@@ -42,38 +42,11 @@ STALE_DAYS = 182
 LONG_EPISODE_DAYS = 365
 NORMPRAKTIJK = 2350
 
-CONTACTVORM_LABELS = {
-    "consult": "Consult",
-    "visite": "Visite",
-    "telefonisch": "Telefonisch",
-    "video": "Video",
-    "e-consult": "E-consult",
-    "groep": "Groep",
-}
-DESTINATION_LABELS = {
-    "gb-ggz": "GB-GGZ",
-    "s-ggz": "S-GGZ",
-    "sociaal-domein": "Sociaal domein",
-    "ehealth": "eHealth",
-    "anders": "Anders",
-}
-AGE_GROUPS = {
-    "<18": "< 18",
-    "18-22": "18–22",
-    "23-64": "23–64",
-    "65+": "65+",
-    "onbekend": "Onbekend",
-}
-ICPC_GROUPS = {
-    "angst": "Angst (P01, P74)",
-    "depressie": "Depressie (P03, P76)",
-    "overspanning": "Overspanning/burn-out (P78, Z29.01)",
-    "stress": "Stress/trauma (P02)",
-    "slaap": "Slaap (P06)",
-    "sociaal": "Sociaal (overige Z)",
-    "overig": "Overig",
-    "onbekend": "Onbekend (geen ICPC)",
-}
+# Dutch labels of the breakdown categories (English ones: definitions.BREAKDOWN_LABELS).
+CONTACTVORM_LABELS = {k: nl for k, (nl, _en) in BREAKDOWN_LABELS["contactvorm"].items()}
+DESTINATION_LABELS = {k: nl for k, (nl, _en) in BREAKDOWN_LABELS["destination"].items()}
+AGE_GROUPS = {k: nl for k, (nl, _en) in BREAKDOWN_LABELS["age_group"].items()}
+ICPC_GROUPS = {k: nl for k, (nl, _en) in BREAKDOWN_LABELS["icpc_group"].items()}
 
 
 def age_group(birth_year: int | None, on: dt.date) -> str:

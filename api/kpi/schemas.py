@@ -30,6 +30,20 @@ class PeriodRead(BaseModel):
     weeks: int = Field(description="ISO weeks whose Thursday lies in the period", examples=[13])
 
 
+class DataPeriodsRead(BaseModel):
+    """The periods for which contacts exist: every quarter and year from the first to the last
+    contact date (of a region, or of all regions), newest first."""
+
+    region: str | None = Field(None, examples=["regio-west"])
+    first_date: dt.date | None = Field(None, examples=["2024-01-02"])
+    last_date: dt.date | None = Field(None, examples=["2025-09-30"])
+    latest_quarter: str | None = Field(
+        None, description="The quarter of the last contact: the default period", examples=["2025Q3"]
+    )
+    quarters: list[str] = Field(default_factory=list, examples=[["2025Q3", "2025Q2"]])
+    years: list[str] = Field(default_factory=list, examples=[["2025", "2024"]])
+
+
 class KpiDefinitionRead(BaseModel):
     """One KPI of the catalogue (domain.md §5) with everything needed to show and explain it."""
 
@@ -50,6 +64,8 @@ class KpiDefinitionRead(BaseModel):
     )
     reference: str | None = None
     reference_source: str | None = None
+    reference_en: str | None = Field(None, description="The reference/norm text in English")
+    reference_source_en: str | None = None
     levels: list[Level]
     breakdowns: list[str] = Field(default_factory=list, examples=[["contactvorm"]])
     patient_count: bool = Field(
@@ -70,6 +86,7 @@ class BreakdownItem(BaseModel):
     dimension: str = Field(examples=["contactvorm"])
     key: str = Field(examples=["consult"])
     label: str = Field(examples=["Consult"])
+    label_en: str | None = Field(None, examples=["Consultation"])
     value: float | None = Field(examples=[412])
     share_pct: float | None = Field(None, examples=[78.3])
     suppressed: bool = False
@@ -224,6 +241,9 @@ class ScorecardItem(BaseModel):
     ranked: bool = False
     funnel: FunnelRead | None = None
     reference: str | None = None
+    reference_source: str | None = None
+    reference_en: str | None = None
+    reference_source_en: str | None = None
     breakdown: list[BreakdownItem] = Field(default_factory=list)
     extra: dict[str, float | None] = Field(default_factory=dict)
 
@@ -243,6 +263,7 @@ class ScorecardRead(BaseModel):
 class FlowNode(BaseModel):
     id: str = Field(examples=["poh-ggz"])
     label: str = Field(examples=["POH-GGZ"])
+    label_en: str | None = Field(None, examples=["POH-GGZ"])
 
 
 class FlowLink(BaseModel):
@@ -262,6 +283,7 @@ class ReferralFlowsRead(BaseModel):
     nodes: list[FlowNode]
     links: list[FlowLink]
     note: str | None = None
+    note_en: str | None = None
     data_version: str | None = None
 
 

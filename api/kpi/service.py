@@ -25,7 +25,7 @@ from api.kpi.benchmark import (
     funnel_limits,
     percent_ranks,
 )
-from api.kpi.definitions import REGISTRY, KpiDefinition
+from api.kpi.definitions import FLOW_NODE_LABELS, REGISTRY, KpiDefinition, label_en
 from api.kpi.engine import DESTINATION_LABELS, Engine, Result, Target
 from api.kpi.errors import KpiForbidden, KpiInvalid, KpiNotFound
 from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period, quarter
@@ -34,6 +34,7 @@ from api.kpi.schemas import (
     BenchmarkPracticeRow,
     BenchmarkRead,
     BreakdownItem,
+    DataPeriodsRead,
     DistributionRead,
     FlowLink,
     FlowNode,
@@ -198,6 +199,7 @@ def _breakdown_items(res: Result) -> list[BreakdownItem]:
             dimension=dim,
             key=key,
             label=label,
+            label_en=label_en(dim, key, label),
             value=v,
             share_pct=(round(100.0 * (v or 0.0) / total, 6) if total else None),
         )
@@ -576,6 +578,9 @@ def _build_scorecard(
             decimals=d.decimals,
             value=None,
             reference=d.reference,
+            reference_source=d.reference_source,
+            reference_en=d.reference_en,
+            reference_source_en=d.reference_source_en,
         )
         bm = (benchmarks or {}).get(d.slug) or _benchmark_cached(
             session, engine, d, region, p, version
@@ -691,11 +696,13 @@ def get_referral_flows(
                 via[x.destination] += 1
             elif scope.level != "provider":
                 direct[x.destination] += 1
-        nodes = [FlowNode(id="huisarts", label="Huisarts"), FlowNode(id="poh-ggz", label="POH-GGZ")]
+        nodes = [FlowNode(id=k, label=nl, label_en=en) for k, (nl, en) in FLOW_NODE_LABELS.items()]
         links = [FlowLink(source="huisarts", target="poh-ggz", value=intakes, unit="episodes")]
         for dest, label in DESTINATION_LABELS.items():
             if via.get(dest) or direct.get(dest):
-                nodes.append(FlowNode(id=dest, label=label))
+                nodes.append(
+                    FlowNode(id=dest, label=label, label_en=label_en("destination", dest, label))
+                )
             if via.get(dest):
                 links.append(FlowLink(source="poh-ggz", target=dest, value=via[dest]))
             if direct.get(dest):
@@ -708,16 +715,46 @@ def get_referral_flows(
             nodes=nodes,
             links=links,
             note="huisarts → POH-GGZ telt nieuwe trajecten; de andere stromen tellen verwijzingen.",
+            note_en="GP → POH-GGZ counts new episodes; the other flows count referrals.",
         )
 
     params = {"level": scope.level, "id": scope.id, "p": [p.start, p.end]}
     return _cached(session, kind="flows", params=params, model=ReferralFlowsRead, build=build)
 
 
+def _quarter_label(day: dt.date) -> str:
+    return quarter(day.year, (day.month + 2) // 3).label
+
+
 def latest_quarter(session: Session) -> str | None:
     """The quarter of the latest contact (what the dashboard opens on), or None without data."""
-    last = session.scalar(select(func.max(Contact.date)))
-    return None if last is None else quarter(last.year, (last.month + 2) // 3).label
+    return data_periods(session).latest_quarter
+
+
+def data_periods(
+    session: Session, *, region: str | None = None, caller: CallerScope | None = None
+) -> DataPeriodsRead:
+    """Quarters and years from the first to the last contact (any functie) of a region, or of
+    all regions, newest first — one min/max query. Not cached: it is as cheap as the cache."""
+    caller = caller or CallerScope()
+    stmt = select(func.min(Contact.date), func.max(Contact.date))
+    if region is not None:
+        _check_visible(caller, "region", region)
+        reg = _region(session, region)
+        stmt = stmt.join(Practice, Practice.id == Contact.practice_id).where(
+            Practice.region_id == reg.id
+        )
+    first, last = session.execute(stmt).one()
+    out = DataPeriodsRead(region=region, first_date=first, last_date=last)
+    if first is None or last is None:
+        return out
+    y, q = last.year, (last.month + 2) // 3
+    while (y, q) >= (first.year, (first.month + 2) // 3):
+        out.quarters.append(f"{y}Q{q}")
+        y, q = (y, q - 1) if q > 1 else (y - 1, 4)
+    out.years = [str(year) for year in range(last.year, first.year - 1, -1)]
+    out.latest_quarter = _quarter_label(last)
+    return out
 
 
 def warm_cache(session: Session, *, period: Period | str, regions: list[str] | None = None) -> int:

@@ -69,7 +69,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
         r_options = region_options(practices)
         region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
-        q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
+        q_options = quarter_options(data_quarters(client, region=region), lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return r_options, region, q_options, period, None
 

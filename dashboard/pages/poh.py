@@ -13,7 +13,15 @@ from dash import Dash, Input, Output, Patch, State, dcc, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_period, fmt_value, kpi_title, kpi_unit, normalise_lang, t
+from dashboard.i18n import (
+    fmt_period,
+    fmt_value,
+    kpi_title,
+    kpi_unit,
+    normalise_lang,
+    reference_text,
+    t,
+)
 from dashboard.lookups import (
     data_quarters,
     pick,
@@ -23,7 +31,7 @@ from dashboard.lookups import (
     wanted,
 )
 from dashboard.periods import is_quarter, shift_quarter
-from dashboard.schemas import KpiDefinition, KpiValue
+from dashboard.schemas import KpiDefinition, KpiValue, Practice, Provider
 
 PATH = "/poh"
 NAV_KEY = "nav.poh"
@@ -62,6 +70,7 @@ def layout(
                 ]
             ),
             c.message_area(ids.POH_MESSAGE),
+            html.Div(id=ids.POH_PRACTICES, className="small text-muted mb-3"),
             dcc.Loading(html.Div(id=ids.POH_CARDS), type="circle", color=c.PRIMARY),
             dbc.Row(
                 [
@@ -81,11 +90,32 @@ def scope_options(client: ApiClient, level: str) -> list[dict[str, Any]]:
         return practice_options(client.practices())
     if level == "region":
         return region_options(client.practices())
-    teams = client.teams()
     if level == "team":
-        return [{"label": tm.name, "value": tm.slug} for tm in teams]
-    codes = sorted({code for tm in teams for code in tm.providers})
-    return [{"label": code, "value": code} for code in codes]
+        return [{"label": tm.name, "value": tm.slug} for tm in client.teams()]
+    return provider_options(client.providers())
+
+
+def provider_options(providers: list[Provider]) -> list[dict[str, Any]]:
+    """The POHs of ``GET /api/v1/providers`` (sorted by name there): "Name (code)"."""
+    return [
+        {"label": f"{p.name} ({p.code})" if p.name else p.code, "value": p.code} for p in providers
+    ]
+
+
+def provider_practices(
+    provider: Provider | None, practices: list[Practice], lang: str
+) -> html.Div | None:
+    """ "Works in: practice (AGB), …" for the chosen POH, names from ``GET /practices``."""
+    if provider is None:
+        return None
+    if not provider.practices:
+        return html.Div(t("poh.no_practices", lang))
+    names = {p.agb: p.name for p in practices}
+    items = [f"{names[agb]} ({agb})" if agb in names else agb for agb in provider.practices]
+    return html.Div(
+        [html.Strong(t("poh.works_in", lang) + ": "), ", ".join(items)],
+        **{"data-provider": provider.code},
+    )
 
 
 def register_callbacks(app: Dash, client: ApiClient) -> None:
@@ -105,11 +135,12 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         try:
             practices = client.practices()
             teams = client.teams()
+            providers = client.providers()
         except ApiError as exc:
             return [], None, [], None, c.error_alert(str(exc), lang)
         if not practices:
             return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-        has_pohs = any(tm.providers for tm in teams)
+        has_pohs = bool(providers)
         levels = [
             {"label": t("level.provider", lang), "value": "provider", "disabled": not has_pohs},
             {"label": t("level.practice", lang), "value": "practice"},
@@ -122,7 +153,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             enabled,
             selection.get("poh_level") or enabled[0]["value"],
         )
-        quarters = data_quarters(client, level="region", id=practices[0].region)
+        quarters = data_quarters(client)
         q_options = quarter_options(quarters, lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         note = (
@@ -148,6 +179,22 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             return [], None
         selection = selection or {}
         return options, pick(wanted(init or {}, selection, "id", f"poh_{level}"), options)
+
+    @app.callback(
+        Output(ids.POH_PRACTICES, "children"),
+        Input(ids.POH_LEVEL, "value"),
+        Input(ids.POH_SCOPE, "value"),
+        State(ids.POH_INIT, "data"),
+    )
+    def _show_practices(level: str | None, scope: str | None, init: Any):
+        lang = normalise_lang((init or {}).get("lang"))
+        if level != "provider" or not scope:
+            return None
+        try:
+            provider = next((p for p in client.providers() if p.code == scope), None)
+            return provider_practices(provider, client.practices(), lang)
+        except ApiError as exc:
+            return c.error_alert(str(exc), lang)
 
     @app.callback(
         Output(ids.POH_CARDS, "children"),
@@ -243,7 +290,7 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
                 ),
                 html.Div(shown, className="fs-3 fw-semibold", style={"color": colour}),
                 html.Div(sub, className="small text-muted"),
-                c.reference_line(definition.reference, definition.reference_source, lang),
+                c.reference_line(*reference_text(definition, lang), lang),
             ]
         ),
         className="h-100 shadow-sm",

@@ -16,6 +16,7 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import (
+    api_label,
     fmt_date,
     fmt_number,
     fmt_period,
@@ -24,6 +25,7 @@ from dashboard.i18n import (
     kpi_title,
     kpi_unit,
     normalise_lang,
+    reference_text,
     t,
 )
 from dashboard.lookups import data_quarters, pick, practice_options, quarter_options, wanted
@@ -87,7 +89,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         options = practice_options(practices)
         agb = pick(wanted(init, selection, "agb"), options, selection.get("agb"))
         region = next((p.region for p in practices if p.agb == agb), practices[0].region)
-        quarters = data_quarters(client, level="region", id=region)
+        quarters = data_quarters(client, region=region)
         q_options = quarter_options(quarters, lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return options, agb, q_options, period, None
@@ -179,7 +181,7 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
     for p in points:
         for b in p.breakdown:
             if b.dimension == "contactvorm":
-                keys.setdefault(b.key, b.label)
+                keys.setdefault(b.key, api_label(b, lang))
     if keys:
         for key, label in keys.items():
             values = [next((b.value for b in p.breakdown if b.key == key), None) for p in points]
@@ -294,7 +296,7 @@ def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = N
                     html.Td(median, className="text-end text-nowrap"),
                     html.Td(band, className="text-end text-muted small text-nowrap"),
                     html.Td(_position(item, lang)),
-                    html.Td(item.reference or "", className="small text-muted"),
+                    html.Td(reference_text(item, lang)[0] or "", className="small text-muted"),
                 ],
                 **{"data-slug": item.slug},
             )

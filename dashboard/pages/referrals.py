@@ -13,7 +13,7 @@ from dash import Dash, Input, Output, Patch, State, dcc, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_date, fmt_number, fmt_period, normalise_lang, t
+from dashboard.i18n import api_label, fmt_date, fmt_number, fmt_period, normalise_lang, t
 from dashboard.lookups import (
     data_quarters,
     pick,
@@ -97,9 +97,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             levels,
             selection.get("ref_level") or "practice",
         )
-        q_options = quarter_options(
-            data_quarters(client, level="region", id=practices[0].region), lang
-        )
+        q_options = quarter_options(data_quarters(client), lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return levels, level, q_options, period, None
 
@@ -167,7 +165,7 @@ def sankey_figure(flows: ReferralFlows, lang: str) -> go.Figure:
     if not links:
         return c.empty_figure(lang)
     index = {node.id: i for i, node in enumerate(flows.nodes)}
-    labels = [node.label for node in flows.nodes]
+    labels = [api_label(node, lang) for node in flows.nodes]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -201,7 +199,7 @@ def _fade(hex_colour: str, alpha: float = 0.35) -> str:
 
 
 def flows_table(flows: ReferralFlows, lang: str) -> Any:
-    labels = {n.id: n.label for n in flows.nodes}
+    labels = {n.id: api_label(n, lang) for n in flows.nodes}
     caption = html.Div(
         f"{flows.name or flows.id} · {fmt_period(flows.period.label, lang)} "
         f"({fmt_date(flows.period.start, lang)} – {fmt_date(flows.period.end, lang)})",
@@ -236,5 +234,6 @@ def flows_table(flows: ReferralFlows, lang: str) -> Any:
         hover=True,
         class_name="mb-0 scorecard",
     )
-    note = html.Div(flows.note, className="small text-muted mt-2") if flows.note else None
+    text = (flows.note_en or flows.note) if lang == "en" else flows.note
+    note = html.Div(text, className="small text-muted mt-2") if text else None
     return html.Div([caption, table, note])

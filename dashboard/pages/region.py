@@ -111,7 +111,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
         k_options = kpi_options(kpis, lang, benchmarkable_only=True)
         kpi = pick(wanted(init, selection, "kpi"), k_options, selection.get("kpi") or DEFAULT_KPI)
-        q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
+        q_options = quarter_options(data_quarters(client, region=region), lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return r_options, region, k_options, kpi, q_options, period, None
 

@@ -20,9 +20,6 @@ from dashboard.schemas import Benchmark, KpiDefinition
 PATH = "/wachttijden"
 NAV_KEY = "nav.waiting"
 NORM_DAYS = 14
-# Per-practice P90 needs one call per practice (benchmark rows carry no ``extra``): only for
-# regions up to this size.
-P90_MAX_PRACTICES = 60
 MEDIAN, SHARE = "wait_days_intake", "wait_within_14d_pct"
 
 
@@ -82,7 +79,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
         r_options = region_options(practices)
         region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
-        q_options = quarter_options(data_quarters(client, level="region", id=region), lang)
+        q_options = quarter_options(data_quarters(client, region=region), lang)
         period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
         return r_options, region, q_options, period, None
 
@@ -150,16 +147,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
             ),
             className="mb-3 shadow-sm",
         )
-        p90: dict[str, float | None] = {}
-        with_value = [r for r in median.practices if r.value is not None]
-        if len(with_value) <= P90_MAX_PRACTICES:
-            try:
-                for r in with_value:
-                    value = client.kpi(MEDIAN, level="practice", id=r.agb, period=period)
-                    p90[r.agb] = value.extra.get("p90")
-            except ApiError:
-                p90 = {}
-        rows, cols = grid(median, share, lang, p90)
+        rows, cols = grid(median, share, lang)
         # horizontal bars: one readable row per practice
         style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
         return (
@@ -259,17 +247,16 @@ def share_figure(bench: Benchmark, lang: str) -> go.Figure:
     return fig
 
 
-def grid(
-    median: Benchmark, share: Benchmark, lang: str, p90: dict[str, float | None] | None = None
-) -> tuple[list[dict], list[dict]]:
-    p90 = p90 or {}
+def grid(median: Benchmark, share: Benchmark, lang: str) -> tuple[list[dict], list[dict]]:
+    """One row per practice; its P90 comes from the benchmark row's ``extra`` (one request for
+    the whole region, whatever its size)."""
     shares = {r.agb: r for r in share.practices}
     rows = [
         {
             "name": r.name,
             "agb": r.agb,
             "median": r.value,
-            "p90": p90.get(r.agb),
+            "p90": r.extra.get("p90"),
             "intakes": r.denominator,
             "share": shares[r.agb].value if r.agb in shares else None,
         }

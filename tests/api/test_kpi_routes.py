@@ -70,6 +70,7 @@ def test_value_series_and_problems(api_client, data) -> None:  # type: ignore[no
         "dimension": "contactvorm",
         "key": "consult",
         "label": "Consult",
+        "label_en": "Consultation",
         "value": 13.0,
         "share_pct": 100.0,
         "suppressed": False,

@@ -138,6 +138,9 @@ def test_language_switch_changes_the_labels(live_server, driver, screenshot_dir)
     )
     assert next(t for t in data if t.get("meta") == "totals")["x"][-1] == "Q3 2025"
     assert "POH-GGZ contacts per quarter" in driver.find_element("tag name", "body").text
+    # reference texts and breakdown labels come from the API in English too
+    _wait(driver, "return document.body.innerText.includes('Norm ≤ 8–9 a day')")
+    assert {t["name"] for t in data if t["type"] == "bar"} >= {"Consultation", "Telephone"}
     _shot(driver, screenshot_dir, "praktijk-en")
     _switch_language(driver, "NL")
     _wait(
@@ -146,6 +149,53 @@ def test_language_switch_changes_the_labels(live_server, driver, screenshot_dir)
         ids.NAV_LINKS,
     )
     _wait(driver, "return document.body.innerText.includes('Scorekaart')")
+
+
+def test_poh_page_picks_a_poh_from_the_providers_list(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
+    """The POH picker lists every POH of GET /api/v1/providers (no teams exist here)."""
+    url = f"{live_server.url}/dashboard/poh?level=provider&period=2025Q2"
+    # start without the choices (and language) other tests left in this browser's storage
+    driver.get(url)
+    driver.execute_script("window.sessionStorage.clear(); window.localStorage.clear();")
+    driver.get(url)
+    _wait(
+        driver,
+        "return (document.getElementById(arguments[0]) || {}).innerText === 'POH 1 (POHD001)'",
+        f"{ids.POH_SCOPE}-value",
+    )
+    driver.find_element("id", ids.POH_SCOPE).click()
+    labels = _wait(
+        driver,
+        "const o = Array.from(document.querySelectorAll('[role=option]'));"
+        "return o.length >= 6 ? o.map(e => e.innerText.trim()) : null;",
+    )
+    assert labels == [f"POH {i} (POHD00{i})" for i in range(1, 7)]
+    driver.execute_script(
+        "Array.from(document.querySelectorAll('[role=option]'))"
+        ".find(e => e.innerText.trim() === 'POH 3 (POHD003)').click();"
+    )
+    # the POH's practices are shown …
+    text = _wait(
+        driver,
+        "const e = document.querySelector('#' + arguments[0] + ' [data-provider=POHD003]');"
+        "return e ? e.innerText : null;",
+        ids.POH_PRACTICES,
+    )
+    assert text == f"Werkt in: Praktijk Oosterpark ({live_server.agbs[2]})"
+    # … and the cards are that POH's: POH 3 (practice index 2) in 2025Q2 has 98 contacts of which
+    # every fourth is by telephone (74 face to face) over 12 weeks of 7 hours = 10.5 workdays
+    n = live_server.contacts[(live_server.agbs[2], "2025Q2")]
+    ftf = n - len(range(3, n, 4))
+    expected = f"{ftf / (12 * 7 / 8):.1f}".replace(".", ",")
+    shown = _wait(
+        driver,
+        "const e = document.querySelector('[data-slug=ftf_per_workday] .fs-3');"
+        "return e && e.innerText === arguments[0] ? e.innerText : null;",
+        expected,
+    )
+    assert shown == expected == "7,0"
+    _no_error(driver)
+    _shot(driver, screenshot_dir, "poh-provider")
 
 
 @pytest.mark.parametrize(

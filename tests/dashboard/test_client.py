@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 import httpx
 import pytest
 
@@ -232,3 +234,77 @@ def test_a_dropped_keep_alive_connection_is_retried_once() -> None:
     http = httpx.Client(base_url="http://api", transport=httpx.MockTransport(always))
     with pytest.raises(ApiUnavailable, match="niet bereikbaar"):
         ApiClient(http=http).health()
+
+
+def test_providers_with_their_practices(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    providers = client.providers(region=REGION)
+    # the six POHs of the region, sorted by name; huisartsen only when asked for
+    assert [(p.code, p.name, p.functie, p.practices) for p in providers] == [
+        (f"POHD{i + 1:03d}", f"POH {i + 1}", "poh-ggz", [agb]) for i, agb in enumerate(built.agbs)
+    ]
+    assert [p.code for p in client.providers(practice=built.agbs[2])] == ["POHD003"]
+    doctors = client.providers(region=REGION, functie=["huisarts"])
+    assert [p.code for p in doctors] == [f"HAD{i + 1:03d}" for i in range(6)]
+    assert client.providers(region="bestaat-niet") == []
+
+
+def test_periods_newest_first(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    build_region(session)
+    periods = client.periods(region=REGION)
+    # huisarts contacts (aanmelding) start in December 2024, the last POH contact is in 2025Q3
+    assert periods.quarters == ["2025Q3", "2025Q2", "2025Q1", "2024Q4"]
+    assert periods.years == ["2025", "2024"]
+    assert periods.latest_quarter == "2025Q3"
+    assert periods.last_date is not None and periods.last_date.isoformat() == "2025-09-21"
+    assert client.periods().quarters == periods.quarters
+    with pytest.raises(ApiProblem) as info:
+        client.periods(region="bestaat-niet")
+    assert info.value.status == 404
+
+
+def test_data_quarters_come_from_the_periods_endpoint(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from dashboard.lookups import data_quarters
+
+    today = dt.date(2026, 2, 1)
+    # no contacts yet: the last eight quarters up to today
+    assert data_quarters(client, region=REGION, today=today) == [
+        "2026Q1",
+        "2025Q4",
+        "2025Q3",
+        "2025Q2",
+        "2025Q1",
+        "2024Q4",
+        "2024Q3",
+        "2024Q2",
+    ]
+    build_region(session)
+    assert data_quarters(client, region=REGION, today=today)[0] == "2025Q3"
+
+
+def test_benchmark_rows_carry_extra_and_english_labels(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
+    built = build_region(session)
+    bench = client.benchmark("wait_days_intake", region=REGION, period="2025Q1")
+    for row in bench.practices:
+        one = client.kpi("wait_days_intake", level="practice", id=row.agb, period="2025Q1")
+        assert row.extra == one.extra
+        assert row.extra["p90"] is not None and row.extra["p90"] >= (row.value or 0)
+    # practice 0 (data.py): patient p's aanmelding is 3 + p % 5 days before day 5p % 77 of the
+    # quarter; it counts when that day is still the patient's first POH contact
+    first_day = {p: min((5 * k) % 77 for k in range(60) if k % 25 == p) for p in range(25)}
+    waits = sorted(
+        3 + p % 5 for p in range(25) if (5 * p) % 77 - (3 + p % 5) <= first_day[p] <= (5 * p) % 77
+    )
+    assert waits == [3, 3, 3, 4, 4, 4, 5, 5, 6, 6, 7, 7]
+    first = next(r for r in bench.practices if r.agb == built.agbs[0])
+    assert first.value == 4.5 == statistics.median(waits)
+    assert first.extra["p90"] == pytest.approx(6.9)  # 6 + 0.9 × (7 − 6), linear interpolation
+    value = client.kpi("poh_contacts", level="practice", id=built.agbs[0], period="2025Q1")
+    labels = {b.key: (b.label, b.label_en) for b in value.breakdown}
+    assert labels["telefonisch"] == ("Telefonisch", "Telephone")
+    kpis = {k.slug: k for k in client.kpis()}
+    assert kpis["ftf_per_workday"].reference_en == (
+        "Norm ≤ 8–9 a day; Trimbos mean 9.2, 46% of POHs ≥ 10"
+    )

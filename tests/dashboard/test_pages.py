@@ -264,3 +264,122 @@ def test_region_grid_leaves_out_empty_columns() -> None:
     fields = [col["field"] for col in cols]
     assert "numerator" not in fields and "funnel" not in fields
     assert "denominator" in fields and "value" in fields
+
+
+def test_waiting_grid_takes_p90_from_the_benchmark_rows() -> None:
+    median = _bench([7.0, 21.0, None])
+    rows_in = [
+        r.model_copy(update={"extra": {"p90": 10.0 * (i + 1), "mean": 5.0}})
+        for i, r in enumerate(median.practices)
+    ]
+    median = median.model_copy(update={"practices": rows_in})
+    share = _bench([80.0, 40.0, None])
+    rows, cols = waiting.grid(median, share, "nl")
+    assert [(r["agb"], r["median"], r["p90"], r["share"]) for r in rows] == [
+        ("01990001", 21.0, 20.0, 40.0),
+        ("01990000", 7.0, 10.0, 80.0),
+        ("01990002", None, 30.0, None),
+    ]
+    assert any(col["field"] == "p90" for col in cols)
+
+
+def test_english_reference_breakdown_and_flow_labels() -> None:
+    from dashboard.schemas import KpiDefinition
+
+    defn = KpiDefinition(
+        slug="wait_days_intake",
+        title_nl="Wachttijd",
+        title_en="Waiting time",
+        unit="days",
+        unit_nl="dagen",
+        reference="Norm 1–2 weken",
+        reference_source="Trimbos-instituut",
+        reference_en="Norm 1–2 weeks",
+        reference_source_en="Trimbos Institute",
+    )
+    assert "Norm 1–2 weeks (Source: Trimbos Institute)" in _text(c.kpi_reference(defn, "en"))
+    assert "Norm 1–2 weken (Bron: Trimbos-instituut)" in _text(c.kpi_reference(defn, "nl"))
+    # an older API without English texts: the Dutch text is shown
+    old = defn.model_copy(update={"reference_en": None, "reference_source_en": None})
+    assert "Norm 1–2 weken" in _text(c.kpi_reference(old, "en"))
+
+    points = [
+        KpiPoint(
+            period=Q3,
+            value=3,
+            breakdown=[
+                BreakdownItem(
+                    dimension="contactvorm",
+                    key="visite",
+                    label="Visite",
+                    label_en="Home visit",
+                    value=3,
+                )
+            ],
+        )
+    ]
+    series = _series([3]).model_copy(update={"points": points})
+    names = {tr.name for tr in practice.contacts_figure(series, "en").data if tr.type == "bar"}
+    assert names == {"Home visit"}
+    names = {tr.name for tr in practice.contacts_figure(series, "nl").data if tr.type == "bar"}
+    assert names == {"Visite"}
+
+    flows = ReferralFlows(
+        level="region",
+        id="r",
+        period=Q3,
+        nodes=[
+            {"id": "huisarts", "label": "Huisarts", "label_en": "GP"},
+            {"id": "sociaal-domein", "label": "Sociaal domein", "label_en": "Social domain"},
+        ],
+        links=[{"source": "huisarts", "target": "sociaal-domein", "value": 4}],
+        note="telt verwijzingen",
+        note_en="counts referrals",
+    )
+    assert list(referrals.sankey_figure(flows, "en").data[0].node.label) == [
+        "GP",
+        "Social domain",
+    ]
+    table = _text(referrals.flows_table(flows, "en"))
+    assert "Social domain" in table and "counts referrals" in table
+    assert "Sociaal domein" in _text(referrals.flows_table(flows, "nl"))
+
+    card = Scorecard(
+        agb="01990001",
+        name="De Linde",
+        region="r",
+        period=Q3,
+        items=[
+            ScorecardItem(
+                slug="wait_days_intake",
+                title_nl="Wachttijd",
+                title_en="Waiting time",
+                value=10,
+                reference="Norm 1–2 weken",
+                reference_en="Norm 1–2 weeks",
+            )
+        ],
+    )
+    assert "Norm 1–2 weeks" in _text(practice.scorecard_table(card, "en"))
+    assert "Norm 1–2 weken" in _text(practice.scorecard_table(card, "nl"))
+
+
+def test_poh_picker_options_and_practices() -> None:
+    from dashboard.pages import poh
+    from dashboard.schemas import Practice, Provider
+
+    providers = [
+        Provider(code="P2", name="Anna Bakker", practices=["01990001", "01990009"]),
+        Provider(code="P1", name=None, practices=[]),
+    ]
+    assert poh.provider_options(providers) == [
+        {"label": "Anna Bakker (P2)", "value": "P2"},
+        {"label": "P1", "value": "P1"},
+    ]
+    practices = [Practice(agb="01990001", name="De Linde", region="r", region_name="R")]
+    shown = _text(poh.provider_practices(providers[0], practices, "nl"))
+    assert shown == "Werkt in:  De Linde (01990001), 01990009"
+    assert _text(poh.provider_practices(providers[1], practices, "en")) == (
+        "No practices known for this POH."
+    )
+    assert poh.provider_practices(None, practices, "nl") is None
