@@ -16,6 +16,8 @@ import dashboard.schemas as dash
 PAIRS: dict[str, type[BaseModel]] = {
     "Health": api_base.Health,
     "Practice": api_base.PracticeRead,
+    "Provider": api_base.ProviderRead,
+    "DataPeriods": api_kpi.DataPeriodsRead,
     "Period": api_kpi.PeriodRead,
     "KpiDefinition": api_kpi.KpiDefinitionRead,
     "BreakdownItem": api_kpi.BreakdownItem,
