@@ -14,7 +14,9 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.i18n import js_locale, kpi_unit, plotly_separators, reference_text, t
+from dashboard.client import ApiClient, ApiError
+from dashboard.i18n import js_locale, kpi_unit, normalise_lang, plotly_separators, reference_text, t
+from dashboard.lookups import data_quarters, pick, quarter_options, region_options, wanted
 from dashboard.schemas import KpiDefinition, Polarity
 
 # Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
@@ -288,3 +290,23 @@ def data_grid(id: str, lang: str) -> dag.AgGrid:
         },
         style={"width": "100%"},
     )
+
+
+def region_period_pickers(
+    client: ApiClient, init: dict[str, Any] | None, selection: dict[str, Any] | None
+) -> tuple[list[dict[str, Any]], Any, list[dict[str, Any]], Any, Any]:
+    """Outputs of a page's region and period pickers and its message area: the options and
+    starting values, or no options and a message (API unreachable, no practices yet)."""
+    init, selection = init or {}, selection or {}
+    lang = normalise_lang(init.get("lang"))
+    try:
+        practices = client.practices()
+    except ApiError as exc:
+        return [], None, [], None, error_alert(str(exc), lang)
+    if not practices:
+        return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
+    r_options = region_options(practices)
+    region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
+    q_options = quarter_options(data_quarters(client, region=region), lang)
+    period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
+    return r_options, region, q_options, period, None

@@ -14,7 +14,6 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_date, fmt_period, fmt_value, normalise_lang, t
-from dashboard.lookups import data_quarters, pick, quarter_options, region_options, wanted
 from dashboard.schemas import Benchmark, KpiDefinition
 
 PATH = "/wachttijden"
@@ -69,19 +68,7 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         State(ids.SELECTION_STORE, "data"),
     )
     def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        init, selection = init or {}, selection or {}
-        lang = normalise_lang(init.get("lang"))
-        try:
-            practices = client.practices()
-        except ApiError as exc:
-            return [], None, [], None, c.error_alert(str(exc), lang)
-        if not practices:
-            return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-        r_options = region_options(practices)
-        region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
-        q_options = quarter_options(data_quarters(client, region=region), lang)
-        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-        return r_options, region, q_options, period, None
+        return c.region_period_pickers(client, init, selection)
 
     @app.callback(
         Output(ids.WAIT_CARDS, "children"),
