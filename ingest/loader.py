@@ -580,11 +580,11 @@ def _stage_rows(
             f"CREATE TEMP TABLE {stage_table} AS SELECT {collist} FROM {table} WHERE 1 = 0"
         )
         if ctx.dialect == "sqlite":
-            sql = f"INSERT INTO {stage_table} VALUES ({', '.join('?' for _ in cols)})"
-            for raw_chunk in frame.iter_slices(CHUNK_ROWS):
+            sql, bound = _sqlite_stage_insert(stage_table, frame)
+            for raw_chunk in frame.select(bound).iter_slices(CHUNK_ROWS):
                 chunk = _sqlite_ready(raw_chunk)
                 cursor.executemany(
-                    sql, zip(*(chunk.get_column(c).to_list() for c in cols), strict=True)
+                    sql, zip(*(chunk.get_column(c).to_list() for c in bound), strict=True)
                 )
                 done += chunk.height
                 if fraction:
@@ -614,6 +614,30 @@ def _bulk_cache(ctx: _Context) -> Iterator[None]:
         yield
     finally:
         ctx.conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
+
+
+def _sqlite_stage_insert(stage_table: str, frame: pl.DataFrame) -> tuple[str, list[str]]:
+    """The staging INSERT and the columns it binds per row. A column that is NULL in every
+    row is left out (the temp table's columns have no default, so it stays NULL) and an
+    integer column with one value in every row is written as a literal: neither is turned
+    into a million Python objects and bound one by one."""
+    bound: list[str] = []
+    literal: dict[str, int] = {}
+    for name in frame.columns:
+        col = frame.get_column(name)
+        if frame.height and col.null_count() == frame.height:
+            continue
+        if frame.height and col.dtype.is_integer() and col.null_count() == 0:
+            low, high = col.min(), col.max()
+            if low == high:
+                literal[name] = int(low)  # type: ignore[arg-type]
+                continue
+        bound.append(name)
+    if not bound:  # executemany needs at least one bound value per row
+        bound, literal = list(frame.columns), {}
+    names = ", ".join(_q(c) for c in [*bound, *literal])
+    values = ", ".join(["?"] * len(bound) + [str(v) for v in literal.values()])
+    return f"INSERT INTO {stage_table} ({names}) VALUES ({values})", bound
 
 
 def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:

@@ -93,3 +93,27 @@ def test_first_load_rebuilds_indexes(
     assert shape() == before
     again = load_file(session, fixtures / "contacten_cp1252.csv")
     assert (again.rows_new, again.rows_unchanged) == (0, 8)
+
+
+def test_sqlite_staging_binds_only_varying_columns() -> None:
+    """SQLite staging leaves all-NULL columns out and writes one-valued integer columns as
+    literals; a frame with nothing varying still binds every column (one tuple per row)."""
+    import polars as pl
+
+    from ingest.loader import _sqlite_stage_insert
+
+    frame = pl.DataFrame(
+        {
+            "a": [1, 2],
+            "b": pl.Series([None, None], dtype=pl.String),
+            "c": [7, 7],
+            "d": ["x", "x"],
+            "e": pl.Series([3, None], dtype=pl.Int64),
+        }
+    )
+    sql, bound = _sqlite_stage_insert("s", frame)
+    assert bound == ["a", "d", "e"]
+    assert sql == 'INSERT INTO s ("a", "d", "e", "c") VALUES (?, ?, ?, 7)'
+    sql, bound = _sqlite_stage_insert("s", frame.select("b", "c"))
+    assert bound == ["b", "c"]
+    assert sql == 'INSERT INTO s ("b", "c") VALUES (?, ?)'
