@@ -107,6 +107,19 @@ def controls_card(cols: Sequence[dbc.Col]) -> dbc.Card:
     return dbc.Card(dbc.CardBody(dbc.Row(list(cols), className="g-3")), className="mb-3 shadow-sm")
 
 
+def level_scope_period_controls(
+    lang: str, *, level_id: str, scope_id: str, period_id: str
+) -> dbc.Card:
+    """The level / selection / period pickers of the POH and Verwijzingen pages."""
+    return controls_card(
+        [
+            control(t("ctl.level", lang), dropdown(level_id, lang, searchable=False), width=3),
+            control(t("ctl.scope", lang), dropdown(scope_id, lang), width=6),
+            control(t("ctl.period", lang), dropdown(period_id, lang), width=3),
+        ]
+    )
+
+
 def message_area(id: str) -> html.Div:
     return html.Div(id=id)
 

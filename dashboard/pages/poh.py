@@ -58,16 +58,8 @@ def layout(
     return html.Div(
         [
             c.page_header(t("poh.title", lang), t("poh.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(
-                        t("ctl.level", lang),
-                        c.dropdown(ids.POH_LEVEL, lang, searchable=False),
-                        width=3,
-                    ),
-                    c.control(t("ctl.scope", lang), c.dropdown(ids.POH_SCOPE, lang), width=6),
-                    c.control(t("ctl.period", lang), c.dropdown(ids.POH_PERIOD, lang), width=3),
-                ]
+            c.level_scope_period_controls(
+                lang, level_id=ids.POH_LEVEL, scope_id=ids.POH_SCOPE, period_id=ids.POH_PERIOD
             ),
             c.message_area(ids.POH_MESSAGE),
             html.Div(id=ids.POH_PRACTICES, className="small text-muted mb-3"),

@@ -48,16 +48,8 @@ def layout(
     return html.Div(
         [
             c.page_header(t("ref.title", lang), t("ref.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(
-                        t("ctl.level", lang),
-                        c.dropdown(ids.REF_LEVEL, lang, searchable=False),
-                        width=3,
-                    ),
-                    c.control(t("ctl.scope", lang), c.dropdown(ids.REF_SCOPE, lang), width=6),
-                    c.control(t("ctl.period", lang), c.dropdown(ids.REF_PERIOD, lang), width=3),
-                ]
+            c.level_scope_period_controls(
+                lang, level_id=ids.REF_LEVEL, scope_id=ids.REF_SCOPE, period_id=ids.REF_PERIOD
             ),
             c.message_area(ids.REF_MESSAGE),
             c.chart_card(t("ref.sankey_title", lang), ids.REF_SANKEY, height=460),
