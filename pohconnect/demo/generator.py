@@ -38,6 +38,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
+from ingest.contract import SPECS
 from pohconnect.demo.aanmelding import (
     add_aanmeldingen,
     add_huisarts_contacts_during,
@@ -54,53 +55,13 @@ REGION_NAME = "Huisartsenorganisatie Demoland"
 
 KINDS: tuple[str, ...] = ("praktijken", "contacten", "verwijzingen", "uren")
 
+# The demo writes every column of the import contract (ingest/contract.py), in its order, except
+# periode_start/periode_eind: its hours come per ISO week.
+_NOT_WRITTEN = frozenset({"periode_start", "periode_eind"})
 HEADERS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "praktijken": (
-            "praktijk_agb",
-            "praktijk_naam",
-            "regio",
-            "peildatum",
-            "ingeschreven_patienten",
-        ),
-        "contacten": (
-            "contact_id",
-            "praktijk_agb",
-            "patientnummer",
-            "geboortejaar",
-            "geslacht",
-            "datum",
-            "tijd",
-            "zorgverlener_code",
-            "zorgverlener_naam",
-            "functie",
-            "contactvorm",
-            "verrichtingcode",
-            "duur_minuten",
-            "icpc",
-            "episode_id",
-        ),
-        "verwijzingen": (
-            "verwijzing_id",
-            "praktijk_agb",
-            "patientnummer",
-            "datum",
-            "verwijzer_code",
-            "verwijzer_functie",
-            "bestemming",
-            "echelon",
-            "instelling",
-            "icpc",
-        ),
-        "uren": (
-            "zorgverlener_code",
-            "praktijk_agb",
-            "week",
-            "uren_contract",
-            "uren_gewerkt",
-            "uren_direct",
-            "uren_indirect",
-        ),
+        kind: tuple(c.name for c in SPECS[kind].columns if c.name not in _NOT_WRITTEN)
+        for kind in KINDS
     }
 )
 
