@@ -754,6 +754,17 @@ def _digests(values: pl.Series, *, length: int, algorithm: str) -> pl.Series:
     return pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
 
 
+def _natural_keys(frame: pl.DataFrame, *, source_id: str, parts: list[pl.Expr]) -> pl.Series:
+    """The natural key of each row: its source id when the export has one, else a SHA-1 of
+    ``parts`` (domain.md §3), hashed only for the rows that need it."""
+    has_id = frame.get_column(source_id).is_not_null()
+    joined = frame.select(pl.concat_str(parts, separator="|")).to_series()
+    digests = _digests(joined.filter(~has_id), length=40, algorithm="sha1")
+    del joined
+    natural = frame.get_column(source_id).clone()
+    return natural.scatter(has_id.not_().arg_true(), digests) if digests.len() else natural
+
+
 def _hash_column(frame: pl.DataFrame, parts: list[pl.Expr], *, length: int = 32) -> pl.Series:
     joined = frame.select(
         pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator="\x1f")
@@ -910,23 +921,17 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     _link_providers(ctx, frame)
     frame = _patient_ids(ctx, frame, with_details=True)
     ctx.progress("opslaan", 0.3)
-    nk_src = frame.select(
-        pl.concat_str(
-            [
-                pl.col("pseudonym"),
-                pl.col("datum").cast(pl.String),
-                pl.col("tijd").cast(pl.String).fill_null(""),
-                pl.col("zorgverlener_code"),
-                pl.col("contactvorm"),
-            ],
-            separator="|",
-        )
-    ).to_series()
-    has_id = frame.get_column("contact_id").is_not_null()
-    digests = _digests(nk_src.filter(~has_id), length=40, algorithm="sha1")
-    del nk_src
-    natural = frame.get_column("contact_id").clone()
-    natural = natural.scatter(has_id.not_().arg_true(), digests) if digests.len() else natural
+    natural = _natural_keys(
+        frame,
+        source_id="contact_id",
+        parts=[
+            pl.col("pseudonym"),
+            pl.col("datum").cast(pl.String),
+            pl.col("tijd").cast(pl.String).fill_null(""),
+            pl.col("zorgverlener_code"),
+            pl.col("contactvorm"),
+        ],
+    )
     row_hash = _hash_column(
         frame,
         [
@@ -1007,16 +1012,11 @@ def _write_verwijzingen(ctx: _Context, v: ValidatedTable) -> _Written:
         .replace_strict(referrers, default=None, return_dtype=pl.Int64)
         .alias("referrer_provider_id")
     )
-    nk_src = frame.select(
-        pl.concat_str(
-            [pl.col("pseudonym"), pl.col("datum").cast(pl.String), pl.col("destination_code")],
-            separator="|",
-        )
-    ).to_series()
-    has_id = frame.get_column("verwijzing_id").is_not_null()
-    digests = _digests(nk_src.filter(~has_id), length=40, algorithm="sha1")
-    natural = frame.get_column("verwijzing_id").clone()
-    natural = natural.scatter(has_id.not_().arg_true(), digests) if digests.len() else natural
+    natural = _natural_keys(
+        frame,
+        source_id="verwijzing_id",
+        parts=[pl.col("pseudonym"), pl.col("datum").cast(pl.String), pl.col("destination_code")],
+    )
     row_hash = _hash_column(
         frame,
         [
