@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import sqlite3
 import time
 import unicodedata
 from collections import Counter
@@ -25,6 +26,7 @@ from typing import Any
 
 import httpx
 import polars as pl
+import polars_hash  # noqa: F401  (registers the .nchash namespace on expressions)
 from pydantic import BaseModel
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
@@ -57,6 +59,8 @@ from models.enums import ImportKind, ImportStatus
 Progress = Callable[[str, float], None]
 
 CHUNK_ROWS = 50_000
+# Rows per multi-row INSERT on SQLite (fewer if the bound-parameter limit says so).
+SQLITE_ROWS_PER_INSERT = 200
 SQLITE_CACHE_KIB = 64 * 1024
 # Rebuild secondary indexes instead of maintaining them when a file of at least this many rows
 # goes into a table holding fewer than half as many (first loads).
@@ -564,42 +568,52 @@ def _stage_rows(
     stage: str = "",
     fraction: tuple[float, float] | None = None,
 ) -> str:
-    """Put the rows in an index-free temp table shaped like ``table``: executemany on SQLite,
-    COPY on PostgreSQL. One statement then moves them: on SQLite about three times faster than
-    an executemany straight into the indexed table."""
+    """Put the rows in an index-free temp table shaped like ``table``; one statement then
+    moves them on (on SQLite about three times faster than writing them one by one into
+    the indexed table)."""
     cols = frame.columns
     collist = ", ".join(_q(c) for c in cols)
     stage_table = f"_stage_{table}"
+    ctx.conn.exec_driver_sql(
+        f"CREATE TEMP TABLE {stage_table} AS SELECT {collist} FROM {table} WHERE 1 = 0"
+    )
+    _write_rows(ctx, stage_table, frame, stage=stage, fraction=fraction)
+    return stage_table
+
+
+def _write_rows(
+    ctx: _Context,
+    table: str,
+    frame: pl.DataFrame,
+    *,
+    stage: str = "",
+    fraction: tuple[float, float] | None = None,
+) -> None:
+    """Append the frame's rows to ``table`` in chunks: multi-row ``INSERT … VALUES`` on
+    SQLite, ``COPY`` on PostgreSQL."""
     lo, hi = fraction or (0.0, 0.0)
     total = max(frame.height, 1)
     done = 0
+
+    def advance(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if fraction:
+            ctx.progress(stage, lo + (hi - lo) * done / total)
+
     driver = ctx.conn.connection.driver_connection
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(
-            f"CREATE TEMP TABLE {stage_table} AS SELECT {collist} FROM {table} WHERE 1 = 0"
-        )
         if ctx.dialect == "sqlite":
-            sql, bound = _sqlite_stage_insert(stage_table, frame)
-            for raw_chunk in frame.select(bound).iter_slices(CHUNK_ROWS):
-                chunk = _sqlite_ready(raw_chunk)
-                cursor.executemany(
-                    sql, zip(*(chunk.get_column(c).to_list() for c in bound), strict=True)
-                )
-                done += chunk.height
-                if fraction:
-                    ctx.progress(stage, lo + (hi - lo) * done / total)
+            _sqlite_insert(cursor, table, frame, advance)
         else:
-            copy_sql = f"COPY {stage_table} ({collist}) FROM STDIN (FORMAT csv)"
-            with cursor.copy(copy_sql) as copy:
+            collist = ", ".join(_q(c) for c in frame.columns)
+            with cursor.copy(f"COPY {table} ({collist}) FROM STDIN (FORMAT csv)") as copy:
                 for chunk in frame.iter_slices(CHUNK_ROWS):
                     copy.write(chunk.write_csv(include_header=False, null_value=""))
-                    done += chunk.height
-                    if fraction:
-                        ctx.progress(stage, lo + (hi - lo) * done / total)
+                    advance(chunk.height)
     finally:
         cursor.close()
-    return stage_table
 
 
 @contextmanager
@@ -616,11 +630,11 @@ def _bulk_cache(ctx: _Context) -> Iterator[None]:
         ctx.conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
 
 
-def _sqlite_stage_insert(stage_table: str, frame: pl.DataFrame) -> tuple[str, list[str]]:
-    """The staging INSERT and the columns it binds per row. A column that is NULL in every
-    row is left out (the temp table's columns have no default, so it stays NULL) and an
-    integer column with one value in every row is written as a literal: neither is turned
-    into a million Python objects and bound one by one."""
+def _sqlite_columns(frame: pl.DataFrame) -> tuple[list[str], dict[str, int]]:
+    """The columns an INSERT binds per row, and those it writes as literals. A column that
+    is NULL in every row is left out (it stays NULL) and an integer column with one value
+    in every row is written as a literal: neither is turned into a million Python objects
+    and bound one by one. A frame with nothing varying binds every column."""
     bound: list[str] = []
     literal: dict[str, int] = {}
     for name in frame.columns:
@@ -633,11 +647,39 @@ def _sqlite_stage_insert(stage_table: str, frame: pl.DataFrame) -> tuple[str, li
                 literal[name] = int(low)  # type: ignore[arg-type]
                 continue
         bound.append(name)
-    if not bound:  # executemany needs at least one bound value per row
-        bound, literal = list(frame.columns), {}
+    if not bound:  # an INSERT needs at least one bound value per row
+        return list(frame.columns), {}
+    return bound, literal
+
+
+def _sqlite_insert(
+    cursor: sqlite3.Cursor, table: str, frame: pl.DataFrame, advance: Callable[[int], None]
+) -> None:
+    """Append rows with ``INSERT … VALUES (…), (…), …`` of up to SQLITE_ROWS_PER_INSERT
+    rows each: one statement step per hundreds of rows instead of one per row. The values
+    of a chunk go into one flat list, column by column through slice assignment."""
+    bound, literal = _sqlite_columns(frame)
     names = ", ".join(_q(c) for c in [*bound, *literal])
-    values = ", ".join(["?"] * len(bound) + [str(v) for v in literal.values()])
-    return f"INSERT INTO {stage_table} ({names}) VALUES ({values})", bound
+    row = "(" + ", ".join(["?"] * len(bound) + [str(v) for v in literal.values()]) + ")"
+    width = len(bound)
+    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // width))
+
+    def statement(rows: int) -> str:
+        return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * rows)
+
+    many = statement(per)
+    step = per * width
+    for raw in frame.select(bound).iter_slices(CHUNK_ROWS):
+        chunk = _sqlite_ready(raw)
+        values: list[Any] = [None] * (chunk.height * width)
+        for j, name in enumerate(bound):
+            values[j::width] = chunk.get_column(name).to_list()
+        whole = chunk.height // per * step
+        cursor.executemany(many, (values[i : i + step] for i in range(0, whole, step)))
+        if whole < len(values):
+            cursor.execute(statement((len(values) - whole) // width), values[whole:])
+        advance(chunk.height)
 
 
 def _sqlite_ready(frame: pl.DataFrame) -> pl.DataFrame:
@@ -683,33 +725,34 @@ def _upsert_counted(
         return 0, 0, 0
     table = model.__tablename__
     lo, hi = fraction
+    if ctx.dialect == "postgresql":
+        # One import at a time per table: the check below must not race another import.
+        ctx.conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    # The rows are in natural-key order, so they reach the unique index in order.
+    rebuild = frame.height >= BULK_REBUILD_MIN_ROWS and 2 * _count(ctx, model) < frame.height
+    # When no row of the table shares the key's leading column (a first import of these
+    # practices) nothing can conflict: the rows go straight into the table, with no staging,
+    # no UPDATE and no anti-join probe per row.
+    first = conflict[0]
+    if not _any_existing(ctx, model, first, frame.get_column(first).unique().to_list()):
+        with _secondary_indexes_dropped(ctx, model.__table__, active=rebuild):
+            _write_rows(ctx, table, frame, stage=stage, fraction=fraction)
+        return frame.height, 0, 0
     mid = lo + (hi - lo) * 0.4
     stage_table = _stage_rows(ctx, table, frame, stage=stage, fraction=(lo, mid))
-    if ctx.dialect == "postgresql":
-        # One import at a time per table: the anti-join below must not race another import.
-        ctx.conn.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
-    # When no row of the table shares the key's leading column (a first import of these
-    # practices) nothing can conflict: no UPDATE and no anti-join probe per row.
-    first = conflict[0]
-    fresh = not _any_existing(ctx, model, first, frame.get_column(first).unique().to_list())
     on = " AND ".join(f"t.{_q(c)} = s.{_q(c)}" for c in conflict)
     payload = [c for c in frame.columns if c not in conflict]
     sets = ", ".join(f"{_q(c)} = s.{_q(c)}" for c in payload)
-    updated = 0
-    if not fresh:
-        updated = ctx.conn.exec_driver_sql(
-            f"UPDATE {table} AS t SET {sets} FROM {stage_table} AS s "
-            f"WHERE {on} AND {_distinct(ctx, 't.row_hash', 's.row_hash')}"
-        ).rowcount
+    updated = ctx.conn.exec_driver_sql(
+        f"UPDATE {table} AS t SET {sets} FROM {stage_table} AS s "
+        f"WHERE {on} AND {_distinct(ctx, 't.row_hash', 's.row_hash')}"
+    ).rowcount
     ctx.progress(stage, lo + (hi - lo) * 0.5)
-    missing = "true" if fresh else f"NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
-    # The rows were staged in natural-key order, so they reach the unique index in order.
-    rebuild = frame.height >= BULK_REBUILD_MIN_ROWS and 2 * _count(ctx, model) < frame.height
     collist = ", ".join(_q(c) for c in frame.columns)
     with _secondary_indexes_dropped(ctx, model.__table__, active=rebuild):
         new = ctx.conn.exec_driver_sql(
             f"INSERT INTO {table} ({collist}) SELECT {collist} FROM {stage_table} AS s "
-            f"WHERE {missing}"
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS t WHERE {on})"
         ).rowcount
     ctx.conn.exec_driver_sql(f"DROP TABLE {stage_table}")
     ctx.progress(stage, hi)
@@ -737,39 +780,24 @@ def _secondary_indexes_dropped(ctx: _Context, table: Any, *, active: bool) -> It
         ctx.conn.execute(AddConstraint(fk))
 
 
-def _digests(values: pl.Series, *, length: int, algorithm: str) -> pl.Series:
-    """Hex digests (stable across versions, unlike polars' own hash) of a string column,
-    chunk by chunk so that only a slice is ever held as Python objects."""
-    new = getattr(hashlib, algorithm)
-    full = length >= new().digest_size * 2
-    parts = []
-    for chunk in values.cast(pl.Binary).to_frame().iter_slices(CHUNK_ROWS):
-        encoded = chunk.to_series().to_list()
-        digests = (
-            [new(v).hexdigest() for v in encoded]
-            if full
-            else [new(v).hexdigest()[:length] for v in encoded]
-        )
-        parts.append(pl.Series(digests, dtype=pl.String))
-    return pl.concat(parts) if parts else pl.Series([], dtype=pl.String)
+def _digest(value: pl.Expr, algorithm: str) -> pl.Expr:
+    """Hex digest (``sha1`` or ``md5``) of a string expression, by polars-hash in Rust on all
+    cores: the same digests as ``hashlib`` over the UTF-8 bytes (tests/ingest checks that),
+    and stable across versions, unlike polars' own ``hash``."""
+    return getattr(value.nchash, algorithm)()
 
 
 def _natural_keys(frame: pl.DataFrame, *, source_id: str, parts: list[pl.Expr]) -> pl.Series:
     """The natural key of each row: its source id when the export has one, else a SHA-1 of
-    ``parts`` (domain.md §3), hashed only for the rows that need it."""
-    has_id = frame.get_column(source_id).is_not_null()
-    joined = frame.select(pl.concat_str(parts, separator="|")).to_series()
-    digests = _digests(joined.filter(~has_id), length=40, algorithm="sha1")
-    del joined
-    natural = frame.get_column(source_id).clone()
-    return natural.scatter(has_id.not_().arg_true(), digests) if digests.len() else natural
+    ``parts`` (domain.md §3)."""
+    digest = _digest(pl.concat_str(parts, separator="|"), "sha1")
+    return frame.select(pl.coalesce(pl.col(source_id), digest)).to_series()
 
 
-def _hash_column(frame: pl.DataFrame, parts: list[pl.Expr], *, length: int = 32) -> pl.Series:
-    joined = frame.select(
-        pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator="\x1f")
-    ).to_series()
-    return _digests(joined, length=length, algorithm="md5")
+def _hash_column(frame: pl.DataFrame, parts: list[pl.Expr]) -> pl.Series:
+    """MD5 of the row's payload columns, to tell a changed row from an unchanged one."""
+    joined = pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator="\x1f")
+    return frame.select(_digest(joined, "md5")).to_series()
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:

@@ -141,14 +141,15 @@ def test_crash_mid_file_leaves_database_as_before(
 ) -> None:  # type: ignore[no-untyped-def]
     load_file(session, fixtures / "contacten_bom.csv")
     before = _data_counts(session)
-    real = loader._stage_rows
+    real = loader._write_rows
 
     def failing(ctx, table, frame, **kwargs):  # type: ignore[no-untyped-def]
-        if table == "contacts":
+        if table in ("contacts", "_stage_contacts"):
+            real(ctx, table, frame.head(frame.height // 2), **kwargs)  # half written, then:
             raise RuntimeError("schijf vol (ingespoten fout)")
         return real(ctx, table, frame, **kwargs)
 
-    monkeypatch.setattr(loader, "_stage_rows", failing)
+    monkeypatch.setattr(loader, "_write_rows", failing)
     with pytest.raises(RuntimeError, match="ingespoten"):
         load_file(session, fixtures / "contacten_cp1252.csv")
     # Providers and patients were written before the crash: all rolled back.

@@ -95,12 +95,12 @@ def test_first_load_rebuilds_indexes(
     assert (again.rows_new, again.rows_unchanged) == (0, 8)
 
 
-def test_sqlite_staging_binds_only_varying_columns() -> None:
-    """SQLite staging leaves all-NULL columns out and writes one-valued integer columns as
-    literals; a frame with nothing varying still binds every column (one tuple per row)."""
+def test_sqlite_insert_binds_only_varying_columns() -> None:
+    """SQLite inserts leave all-NULL columns out and write one-valued integer columns as
+    literals; a frame with nothing varying still binds every column."""
     import polars as pl
 
-    from ingest.loader import _sqlite_stage_insert
+    from ingest.loader import _sqlite_columns
 
     frame = pl.DataFrame(
         {
@@ -111,9 +111,81 @@ def test_sqlite_staging_binds_only_varying_columns() -> None:
             "e": pl.Series([3, None], dtype=pl.Int64),
         }
     )
-    sql, bound = _sqlite_stage_insert("s", frame)
-    assert bound == ["a", "d", "e"]
-    assert sql == 'INSERT INTO s ("a", "d", "e", "c") VALUES (?, ?, ?, 7)'
-    sql, bound = _sqlite_stage_insert("s", frame.select("b", "c"))
-    assert bound == ["b", "c"]
-    assert sql == 'INSERT INTO s ("b", "c") VALUES (?, ?)'
+    assert _sqlite_columns(frame) == (["a", "d", "e"], {"c": 7})
+    assert _sqlite_columns(frame.select("b", "c")) == (["b", "c"], {})
+
+
+def test_sqlite_multi_row_insert_writes_every_row_once() -> None:
+    """Whole statements of SQLITE_ROWS_PER_INSERT rows, a shorter last one, chunk borders
+    and a bound-parameter limit below one full statement: every row arrives, unchanged."""
+    import datetime as dt
+    import sqlite3
+
+    import polars as pl
+
+    from ingest import loader
+
+    n = loader.CHUNK_ROWS + 2 * loader.SQLITE_ROWS_PER_INSERT + 7
+    frame = pl.DataFrame(
+        {
+            "i": range(n),
+            "s": [None if i % 5 == 0 else f"w{i}é" for i in range(n)],
+            "d": [dt.date(2025, 1, 1) + dt.timedelta(days=i % 400) for i in range(n)],
+            "t": [dt.time(8, i % 60) for i in range(n)],
+            "k": [3] * n,
+            "z": pl.Series([None] * n, dtype=pl.String),
+        }
+    )
+    expected = [
+        (i, s, d.isoformat(), t.isoformat() + ".000000", 3, None)
+        for i, s, d, t in zip(frame["i"], frame["s"], frame["d"], frame["t"], strict=True)
+    ]
+    for limit in (None, 11):
+        conn = sqlite3.connect(":memory:")
+        if limit:
+            conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+        conn.execute("CREATE TABLE t (i INTEGER, s TEXT, d DATE, t TIME, k INTEGER, z TEXT)")
+        seen: list[int] = []
+        loader._sqlite_insert(conn.cursor(), "t", frame, seen.append)
+        assert sum(seen) == n
+        assert conn.execute("SELECT * FROM t ORDER BY i").fetchall() == expected
+
+
+def test_natural_keys_and_row_hashes_are_the_hashlib_digests(
+    session: Session, practices, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Stored digests are plain SHA-1/MD5 hex of the documented fields: the same whichever
+    library computes them, so a database keeps matching its files across upgrades."""
+    import hashlib
+
+    path = tmp_path / "digests.csv"
+    path.write_text(
+        HEADER + "01000001;501;06-01-2025;;02000001;poh-ggz;consult;45\n"
+        "01000001;Zoë-7;07-01-2025;09:30;02000001;poh-ggz;telefonisch;\n",
+        encoding="utf-8",
+    )
+    load_file(session, path)
+    rows = session.execute(
+        select(
+            Patient.pseudonym,
+            Contact.patient_id,
+            Contact.date,
+            Contact.time,
+            Contact.contactvorm,
+            Contact.duration_min,
+            Contact.natural_key,
+            Contact.row_hash,
+        )
+        .join(Patient, Patient.id == Contact.patient_id)
+        .order_by(Contact.date)
+    ).all()
+    assert len(rows) == 2
+    for pseudonym, patient_id, date, time, vorm, duration, natural_key, row_hash in rows:
+        tijd = time.strftime("%H:%M:%S") if time else ""
+        key = "|".join([pseudonym, date.isoformat(), tijd, "02000001", vorm])
+        assert natural_key == hashlib.sha1(key.encode()).hexdigest()
+        # patient_id, provider, date, time, functie, contactvorm, verrichtingcode,
+        # duration, icpc, episode_id, contact_id
+        payload = [str(patient_id), "02000001", date.isoformat(), tijd, "poh-ggz", vorm, ""]
+        payload += ["" if duration is None else str(duration), "", "", ""]
+        assert row_hash == hashlib.md5("\x1f".join(payload).encode()).hexdigest()
