@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import context
 from sqlalchemy import Connection
 
@@ -14,6 +17,31 @@ target_metadata = models.Base.metadata
 
 def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_database_settings().url
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite: foreign key enforcement off while migrating, as SQLite's own recipe for
+    rebuilding a table requires (https://sqlite.org/lang_altertable.html#otheralter).
+
+    Batch mode rebuilds a table by copying it and dropping the original; with enforcement on,
+    that DROP TABLE deletes the rows of every ON DELETE CASCADE child (or fails on the
+    others). The pragma is a no-op inside a transaction, so it is set on the driver connection
+    before any begins; a migration that rebuilds tables runs ``PRAGMA foreign_key_check``
+    before its transaction commits. Enforcement is back on afterwards.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    assert not connection.in_transaction()
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _configure(connection: Connection) -> None:
@@ -40,12 +68,12 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:
+    if connection is not None:  # the caller's: its foreign key setting is the caller's too
         _configure(connection)
         return
     engine = make_engine(_url())
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, _sqlite_foreign_keys_off(conn):
             _configure(conn)
             conn.commit()
     finally:

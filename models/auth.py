@@ -18,12 +18,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, IdMixin
-from models.enums import Role, ScopeLevel, sql_in
+from models.enums import Role, ScopeLevel, sql_one_of
 
 
 class User(IdMixin, Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN ({sql_in(Role)})", name="role"),)
+    __table_args__ = (CheckConstraint(sql_one_of("role", Role), name="role"),)
 
     username: Mapped[str] = mapped_column(String(100), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
@@ -44,7 +44,7 @@ class UserScope(IdMixin, Base):
     __tablename__ = "user_scopes"
     __table_args__ = (
         UniqueConstraint("user_id", "level", "key"),
-        CheckConstraint(f"level IN ({sql_in(ScopeLevel)})", name="level"),
+        CheckConstraint(sql_one_of("level", ScopeLevel), name="level"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -23,14 +23,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin
-from models.enums import Bestemming, Contactvorm, Functie, sql_in
+from models.enums import Bestemming, Contactvorm, Functie, sql_one_of
 
 
 class Patient(IdMixin, Base):
     __tablename__ = "patients"
     __table_args__ = (
         UniqueConstraint("practice_id", "pseudonym"),
-        CheckConstraint("sex IN ('M', 'V', 'X', 'O')", name="sex"),
+        CheckConstraint(sql_one_of("sex", ("M", "V", "X", "O")), name="sex"),
     )
 
     practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
@@ -45,8 +45,8 @@ class Contact(IdMixin, Base):
     __tablename__ = "contacts"
     __table_args__ = (
         UniqueConstraint("practice_id", "natural_key"),
-        CheckConstraint(f"functie IN ({sql_in(Functie)})", name="functie"),
-        CheckConstraint(f"contactvorm IN ({sql_in(Contactvorm)})", name="contactvorm"),
+        CheckConstraint(sql_one_of("functie", Functie), name="functie"),
+        CheckConstraint(sql_one_of("contactvorm", Contactvorm), name="contactvorm"),
         CheckConstraint("duration_min IS NULL OR duration_min >= 0", name="duration"),
         Index("ix_contacts_practice_functie_date", "practice_id", "functie", "date"),
         Index("ix_contacts_provider_date", "provider_id", "date"),
@@ -78,7 +78,7 @@ class Referral(IdMixin, Base):
     __tablename__ = "referrals"
     __table_args__ = (
         UniqueConstraint("practice_id", "natural_key"),
-        CheckConstraint(f"destination IN ({sql_in(Bestemming)})", name="destination"),
+        CheckConstraint(sql_one_of("destination", Bestemming), name="destination"),
         Index("ix_referrals_practice_date", "practice_id", "date"),
         Index("ix_referrals_patient_date", "patient_id", "date"),
     )

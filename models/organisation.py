@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, IdMixin
-from models.enums import Functie, sql_in
+from models.enums import Functie, sql_one_of
 
 
 class Region(IdMixin, Base):
@@ -66,7 +66,7 @@ class Provider(IdMixin, Base):
     """A zorgverlener (huisarts, POH-GGZ …) known by AGB or HIS user code."""
 
     __tablename__ = "providers"
-    __table_args__ = (CheckConstraint(f"functie IN ({sql_in(Functie)})", name="functie"),)
+    __table_args__ = (CheckConstraint(sql_one_of("functie", Functie), name="functie"),)
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
