@@ -5,8 +5,9 @@ patient numbers only) and upserted by natural key in bulk through the session's 
 connection. Rows of practices the table holds nothing of yet are appended straight to it
 (multi-row INSERTs on SQLite, see ingest.sqlite_bulk; COPY on PostgreSQL); others go
 through a temp table, one UPDATE of changed rows and one INSERT … SELECT of new ones. A row
-whose content hash is unchanged is not written, so re-importing a file changes nothing. The loader commits once per file; when a
-file fails everything is rolled back and a failed ImportBatch is recorded on its own.
+whose content hash is unchanged is not written, so re-importing a file changes nothing. The
+loader commits once per file; when a file fails everything is rolled back and a failed
+ImportBatch is recorded on its own.
 """
 
 from __future__ import annotations
