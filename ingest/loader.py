@@ -773,17 +773,16 @@ def _digest(value: pl.Expr, algorithm: str) -> pl.Expr:
     return getattr(value.nchash, algorithm)()
 
 
-def _natural_keys(frame: pl.DataFrame, *, source_id: str, parts: list[pl.Expr]) -> pl.Series:
+def _natural_key(source_id: str, parts: list[pl.Expr]) -> pl.Expr:
     """The natural key of each row: its source id when the export has one, else a SHA-1 of
     ``parts`` (domain.md §3)."""
-    digest = _digest(pl.concat_str(parts, separator="|"), "sha1")
-    return frame.select(pl.coalesce(pl.col(source_id), digest)).to_series()
+    return pl.coalesce(pl.col(source_id), _digest(pl.concat_str(parts, separator="|"), "sha1"))
 
 
-def _hash_column(frame: pl.DataFrame, parts: list[pl.Expr]) -> pl.Series:
+def _row_hash(parts: list[pl.Expr]) -> pl.Expr:
     """MD5 of the row's payload columns, to tell a changed row from an unchanged one."""
     joined = pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator="\x1f")
-    return frame.select(_digest(joined, "md5")).to_series()
+    return _digest(joined, "md5")
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -935,8 +934,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     _link_providers(ctx, frame)
     frame = _patient_ids(ctx, frame, with_details=True)
     ctx.progress("opslaan", 0.3)
-    natural = _natural_keys(
-        frame,
+    natural = _natural_key(
         source_id="contact_id",
         parts=[
             pl.col("pseudonym"),
@@ -946,8 +944,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
             pl.col("contactvorm"),
         ],
     )
-    row_hash = _hash_column(
-        frame,
+    row_hash = _row_hash(
         [
             pl.col(c)
             for c in (
@@ -985,7 +982,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     ).sort("practice_id", "natural_key")
     period = _period(frame.get_column("datum"))
     practices = frame.get_column("praktijk_agb").unique().sort().to_list()
-    del frame, natural, row_hash
+    del frame
     new, updated, unchanged = _upsert_counted(
         ctx,
         Contact,
@@ -1026,13 +1023,11 @@ def _write_verwijzingen(ctx: _Context, v: ValidatedTable) -> _Written:
         .replace_strict(referrers, default=None, return_dtype=pl.Int64)
         .alias("referrer_provider_id")
     )
-    natural = _natural_keys(
-        frame,
+    natural = _natural_key(
         source_id="verwijzing_id",
         parts=[pl.col("pseudonym"), pl.col("datum").cast(pl.String), pl.col("destination_code")],
     )
-    row_hash = _hash_column(
-        frame,
+    row_hash = _row_hash(
         [
             pl.col(c)
             for c in (
@@ -1118,8 +1113,7 @@ def _write_uren(ctx: _Context, v: ValidatedTable) -> _Written:
         pl.col("uren_indirect_f").alias("hours_indirect"),
     )
     rows = rows.with_columns(
-        _hash_column(
-            rows,
+        _row_hash(
             [
                 pl.col(c)
                 for c in ("hours_contract", "hours_worked", "hours_direct", "hours_indirect")
