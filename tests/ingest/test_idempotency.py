@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -164,6 +164,51 @@ def test_sqlite_pipelined_append_loads_every_row_and_cleans_up(
     monkeypatch.setattr(sqlite_bulk, "_pipelined", counting)
     assert load("piped.sqlite3", pipelined=True) == load("plain.sqlite3", pipelined=False)
     assert parts[-1] == 3  # the 8 contacts in parts of 3 (providers, patients before)
+    assert list(scratch_parent.iterdir()) == []
+
+
+def test_sqlite_pipelined_append_failing_part_leaves_nothing(
+    fixtures: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A part that fails to write (in the helper thread) fails the import: nothing of the
+    file stays in the database and the scratch files are gone."""
+    import tempfile
+
+    import migrations
+    from ingest import sqlite_bulk
+    from ingest.errors import IngestError
+    from models import ImportBatch
+    from models.db import make_engine, session_factory
+
+    scratch_parent = tmp_path / "tmp"
+    scratch_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch_parent))
+    monkeypatch.setattr(sqlite_bulk, "PIPELINE_MIN_ROWS", 1)
+    monkeypatch.setattr(sqlite_bulk, "CHUNK_ROWS", 3)
+    real = sqlite_bulk.insert_rows
+    contact_parts: list[int] = []
+
+    def failing(cursor, table, frame, advance, **kwargs):  # type: ignore[no-untyped-def]
+        if table == "s" and "natural_key" in frame.columns:
+            contact_parts.append(frame.height)
+            if len(contact_parts) == 2:  # the second scratch part of the contacts
+                raise OSError("schijf vol (ingespoten fout)")
+        return real(cursor, table, frame, advance, **kwargs)
+
+    monkeypatch.setattr(sqlite_bulk, "insert_rows", failing)
+    url = f"sqlite:///{tmp_path / 'fail.sqlite3'}"
+    migrations.upgrade(url)
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        load_file(s, fixtures / "praktijken.csv")
+        with pytest.raises((OSError, IngestError), match="ingespoten"):
+            load_file(s, fixtures / "contacten_cp1252.csv")
+    with session_factory(engine)() as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 0
+        assert s.scalar(select(func.count()).select_from(Patient)) == 0
+        statuses = s.scalars(select(ImportBatch.status).order_by(ImportBatch.id)).all()
+        assert statuses == ["committed", "failed"]
+    engine.dispose()
     assert list(scratch_parent.iterdir()) == []
 
 
