@@ -983,9 +983,23 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     period = _period(frame.get_column("datum"))
     practices = frame.get_column("praktijk_agb").unique().sort().to_list()
     del frame
+    return _store_keyed(ctx, Contact, rows, kind, read, rejects, period, practices)
+
+
+def _store_keyed(
+    ctx: _Context,
+    model: Any,
+    rows: pl.DataFrame,
+    kind: str,
+    read: int,
+    rejects: pl.DataFrame,
+    period: tuple[dt.date | None, dt.date | None],
+    practices: list[str],
+) -> _Written:
+    """Upsert rows keyed by (practice_id, natural_key) and report what they did."""
     new, updated, unchanged = _upsert_counted(
         ctx,
-        Contact,
+        model,
         rows,
         conflict=["practice_id", "natural_key"],
         stage="opslaan",
@@ -1063,24 +1077,7 @@ def _write_verwijzingen(ctx: _Context, v: ValidatedTable) -> _Written:
     period = _period(frame.get_column("datum"))
     practices = frame.get_column("praktijk_agb").unique().sort().to_list()
     del frame
-    new, updated, unchanged = _upsert_counted(
-        ctx,
-        Referral,
-        rows,
-        conflict=["practice_id", "natural_key"],
-        stage="opslaan",
-        fraction=(0.4, 0.95),
-    )
-    return _Written(
-        kind=kind,
-        read=read,
-        new=new,
-        updated=updated,
-        unchanged=unchanged,
-        rejects=rejects,
-        period=period,
-        practices=practices,
-    )
+    return _store_keyed(ctx, Referral, rows, kind, read, rejects, period, practices)
 
 
 def _write_uren(ctx: _Context, v: ValidatedTable) -> _Written:
