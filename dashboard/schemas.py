@@ -83,6 +83,8 @@ class KpiDefinition(_Model):
     patient_count: bool = False
     benchmarkable: bool = True
     decimals: int = 0
+    norm_low: float | None = None
+    norm_high: float | None = None
 
 
 class BreakdownItem(_Model):

@@ -1,7 +1,7 @@
 """Every figure the API gives for the demo region, as one JSON file, to compare before and after a
 restructuring ("no figure changes").
 
-    python scripts/figures_snapshot.py --database-url sqlite:////tmp/snap.sqlite3 --load --out before.json
+    python scripts/figures_snapshot.py --database-url sqlite:////tmp/s.db --load --out before.json
     python scripts/figures_snapshot.py --database-url ... --out after.json   # same data, new code
     python scripts/figures_snapshot.py --compare before.json after.json
 
@@ -62,7 +62,8 @@ def snapshot(url: str, load: bool) -> dict[str, Any]:
         def get(path: str, **params: str) -> Any:
             r = client.get(path, params=params)
             body = r.json() if r.headers.get("content-type", "").endswith("json") else r.text
-            key = path + ("?" + "&".join(f"{k}={v}" for k, v in sorted(params.items())) if params else "")
+            query = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+            key = f"{path}?{query}" if query else path
             out[key] = {"status": r.status_code, "body": _strip(body)}
             return body
 

@@ -79,6 +79,9 @@ class KpiDefinition:
     benchmarkable: bool = True
     decimals: int = 0
     extra: tuple[str, ...] = field(default=())
+    # The numeric norm as a band (low == high for a single line), in the KPI's own unit.
+    norm_low: float | None = None
+    norm_high: float | None = None
 
     def read(self) -> KpiDefinitionRead:
         return KpiDefinitionRead(
@@ -102,6 +105,8 @@ class KpiDefinition:
             patient_count=self.patient_count,
             benchmarkable=self.benchmarkable,
             decimals=self.decimals,
+            norm_low=self.norm_low,
+            norm_high=self.norm_high,
         )
 
 
@@ -196,6 +201,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         slug="ftf_per_workday",
+        norm_low=8.0,
+        norm_high=9.0,
         title_nl="Face-to-face consulten per werkdag",
         title_en="Face-to-face consults per workday",
         description=(
@@ -324,6 +331,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         slug="wait_days_intake",
+        norm_low=14.0,
+        norm_high=14.0,
         title_nl="Wachttijd tot intake (mediaan)",
         title_en="Waiting time to intake (median)",
         description=(
@@ -490,6 +499,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
     ),
     KpiDefinition(
         slug="hours_vs_norm_pct",
+        norm_low=100.0,
+        norm_high=100.0,
         title_nl="Contracturen t.o.v. norm",
         title_en="Contracted hours vs funding norm",
         description="Contracturen per week ÷ normuren per week.",

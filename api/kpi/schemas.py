@@ -73,6 +73,12 @@ class KpiDefinitionRead(BaseModel):
     )
     benchmarkable: bool = True
     decimals: int = 0
+    norm_low: float | None = Field(
+        None, description="Lower end of the numeric norm band, in the KPI's unit", examples=[8.0]
+    )
+    norm_high: float | None = Field(
+        None, description="Upper end of the numeric norm band (equal to norm_low for a line)"
+    )
 
 
 class KpiList(BaseModel):
