@@ -39,6 +39,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ingest.contract import SPECS
+from pohconnect.demo import DEFAULT_SEED
 from pohconnect.demo.aanmelding import (
     add_aanmeldingen,
     add_huisarts_contacts_during,
@@ -50,7 +51,6 @@ from pohconnect.demo.model import Context
 from pohconnect.demo.region import make_pieces, make_practices, pick_outliers
 from pohconnect.demo.targets import WARMUP_DAYS
 
-DEFAULT_SEED = 2025
 REGION_NAME = "Huisartsenorganisatie Demoland"
 
 KINDS: tuple[str, ...] = ("praktijken", "contacten", "verwijzingen", "uren")
