@@ -6,7 +6,6 @@ Page ids carry the page's prefix so that no two pages share an id.
 from __future__ import annotations
 
 # -- app shell -------------------------------------------------------------------------------
-LANG_STORE = "lang-store"
 LANG_SWITCH = "lang-switch"
 SELECTION_STORE = "selection-store"
 NAVBAR = "navbar"
