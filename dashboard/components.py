@@ -14,7 +14,14 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.i18n import js_locale, kpi_unit, plotly_separators, reference_text, t
+from dashboard.i18n import (
+    js_locale,
+    kpi_unit,
+    norm_bounds,
+    plotly_separators,
+    reference_text,
+    t,
+)
 from dashboard.schemas import KpiDefinition, Polarity
 
 # Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
@@ -31,18 +38,12 @@ FONT = (
 )
 
 
-# Norms with a number, per KPI slug (domain.md §5), drawn as amber lines or bands on charts:
-# (low, high) — a line when both are equal.
-NORMS: dict[str, tuple[float, float]] = {
-    "ftf_per_workday": (8.0, 9.0),
-    "wait_days_intake": (14.0, 14.0),
-    "hours_vs_norm_pct": (100.0, 100.0),
-}
-
-
-def add_norm(fig: go.Figure, slug: str, label: str, *, horizontal: bool = True) -> None:
-    """Draw the KPI's numeric norm (if it has one) as a band or line with a legend entry."""
-    norm = NORMS.get(slug)
+def add_norm(
+    fig: go.Figure, definition: KpiDefinition | None, label: str, *, horizontal: bool = True
+) -> None:
+    """Draw the KPI's numeric norm from the catalogue (if it has one) as an amber band, or a
+    line when both ends are equal, with a legend entry."""
+    norm = norm_bounds(definition)
     if norm is None:
         return
     low, high = norm

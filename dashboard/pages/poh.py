@@ -14,10 +14,12 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import (
+    fmt_norm,
     fmt_period,
     fmt_value,
     kpi_title,
     kpi_unit,
+    norm_bounds,
     normalise_lang,
     reference_text,
     t,
@@ -41,7 +43,7 @@ CARD_KPIS = (
     "wait_days_intake",
     "wait_within_14d_pct",
 )
-NORM_LOW, NORM_HIGH = 8.0, 9.0
+FTF = "ftf_per_workday"  # face-to-face consults per workday: the card and chart with a norm
 SERIES_QUARTERS = 8
 
 
@@ -51,7 +53,7 @@ def body(lang: str) -> list[Any]:
         dcc.Loading(html.Div(id=ids.POH_CARDS), type="circle", color=c.PRIMARY),
         dbc.Row(
             [
-                dbc.Col(c.chart_card(t("poh.ftf_title", lang), ids.POH_FTF), lg=6),
+                dbc.Col(c.chart_card(ftf_title(lang), ids.POH_FTF), lg=6),
                 dbc.Col(c.chart_card(t("poh.caseload_title", lang), ids.POH_CASELOAD), lg=6),
             ]
         ),
@@ -91,6 +93,11 @@ def provider_practices(
     )
 
 
+def ftf_title(lang: str) -> list[Any]:
+    """The title of the face-to-face chart; the norm it names is filled in from the catalogue."""
+    return [t("poh.ftf_title", lang), html.Span(id=ids.POH_FTF_NORM)]
+
+
 def fill(client: ApiClient, start: Start) -> Filled | None:
     practices = client.practices()
     teams = client.teams()
@@ -126,7 +133,7 @@ def render(ctx: Context, level: Level, scope: str, period: str) -> tuple[Any, ..
     start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
     series = {
         slug: client.kpi_series(slug, level=level, id=scope, start=start, end=period)
-        for slug in ("ftf_per_workday", "caseload_active", "caseload_stale")
+        for slug in (FTF, "caseload_active", "caseload_stale")
         if slug in catalogue and level in catalogue[slug].levels
     }
     cards = dbc.Row(
@@ -135,7 +142,7 @@ def render(ctx: Context, level: Level, scope: str, period: str) -> tuple[Any, ..
     )
     return (
         cards,
-        ftf_figure(series.get("ftf_per_workday"), lang),
+        ftf_figure(series.get(FTF), lang, catalogue.get(FTF)),
         caseload_figure(
             series.get("caseload_active"), series.get("caseload_stale"), catalogue, lang
         ),
@@ -154,8 +161,19 @@ def remember(values: PickerValues) -> dict[str, Any]:
     return chosen
 
 
-def register_practices(app: Dash, client: ApiClient) -> None:
-    """The practices a chosen POH works in, under the pickers."""
+def register_callbacks(app: Dash, client: ApiClient) -> None:
+    """The POH page's own: the practices a chosen POH works in, under the pickers, and the norm
+    in the face-to-face chart's title."""
+
+    @app.callback(Output(ids.POH_FTF_NORM, "children"), Input(ids.POH_INIT, "data"))
+    def _ftf_norm(init: dict[str, Any] | None) -> str:
+        lang = normalise_lang((init or {}).get("lang"))
+        try:
+            definition = next((k for k in client.kpis() if k.slug == FTF), None)
+        except ApiError:
+            return ""
+        norm = fmt_norm(definition, lang)
+        return t("poh.ftf_title_norm", lang, norm=norm) if norm else ""
 
     @app.callback(
         Output(ids.POH_PRACTICES, "children"),
@@ -211,7 +229,7 @@ PAGE = Page(
         failed=lambda lang, alert: (alert, c.error_figure(lang), c.error_figure(lang)),
     ),
     remember=remember,
-    callbacks=register_practices,
+    callbacks=register_callbacks,
 )
 
 
@@ -225,9 +243,10 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
     )
     colour = c.PRIMARY
     sub: list[Any] = [kpi_unit(definition, lang)]
-    if definition.slug == "ftf_per_workday" and value.value is not None:
-        colour = c.BAD if value.value > NORM_HIGH else c.GOOD
-        sub.append(f" · {t('chart.norm', lang)} 8–9")
+    norm = norm_bounds(definition)
+    if definition.slug == FTF and value.value is not None and norm is not None:
+        colour = c.BAD if value.value > norm[1] else c.GOOD
+        sub.append(f" · {t('chart.norm', lang)} {fmt_norm(definition, lang)}")
     if definition.slug == "wait_days_intake" and value.extra.get("p90") is not None:
         sub.append(f" · P90 {fmt_value(value.extra['p90'], decimals=0, lang=lang)}")
     bench = value.benchmark
@@ -253,21 +272,26 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
     return html.Div(card, className="h-100", **{"data-slug": definition.slug})
 
 
-def ftf_figure(series: Any, lang: str) -> go.Figure:
+def ftf_figure(series: Any, lang: str, definition: KpiDefinition | None = None) -> go.Figure:
+    """Face-to-face consults per workday over the quarters, against the norm band of
+    ``definition`` (the catalogue's entry), if it has one."""
     if series is None or not any(p.value is not None for p in series.points):
         return c.empty_figure(lang)
     x = [fmt_period(p.period.label, lang) for p in series.points]
     fig = go.Figure()
-    fig.add_hrect(
-        y0=NORM_LOW, y1=NORM_HIGH, fillcolor="rgba(233, 162, 59, 0.18)", line_width=0, layer="below"
-    )
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        name=t("poh.norm_band", lang),
-        marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.35)"},
-    )
+    norm = norm_bounds(definition)
+    if norm is not None:
+        low, high = norm
+        fig.add_hrect(
+            y0=low, y1=high, fillcolor="rgba(233, 162, 59, 0.18)", line_width=0, layer="below"
+        )
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("poh.norm_band", lang, norm=fmt_norm(definition, lang)),
+            marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.35)"},
+        )
     fig.add_scatter(
         x=x,
         y=[p.value for p in series.points],
@@ -279,7 +303,7 @@ def ftf_figure(series: Any, lang: str) -> go.Figure:
         showlegend=False,
     )
     c.style_figure(fig, lang)
-    top = max([p.value or 0 for p in series.points] + [NORM_HIGH])
+    top = max([p.value or 0 for p in series.points] + ([norm[1]] if norm else []))
     fig.update_yaxes(range=[0, top * 1.2])
     fig.update_xaxes(type="category")
     return fig

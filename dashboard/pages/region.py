@@ -70,7 +70,7 @@ def render(ctx: Context, region: str, kpi: str, period: str) -> tuple[Any, ...]:
     decimals = definition.decimals if definition else 0
     info = info_card(bench, definition, lang)
     unit = kpi_unit(definition, lang) if definition else bench.unit
-    bar = bar_figure(bench, lang, decimals, unit)
+    bar = bar_figure(bench, lang, decimals, unit, definition)
     if bench.funnel_kind:
         funnel, style = funnel_figure(bench, lang, decimals, unit), {}
     else:
@@ -167,7 +167,15 @@ def _shown(row: BenchmarkPracticeRow) -> bool:
     return row.value is not None
 
 
-def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
+def bar_figure(
+    bench: Benchmark,
+    lang: str,
+    decimals: int,
+    unit: str,
+    definition: KpiDefinition | None = None,
+) -> go.Figure:
+    """The practices' values sorted, with the region's median and P25–P75 band and the KPI's
+    norm from ``definition`` (the catalogue entry), if it has one."""
     rows = sorted((r for r in bench.practices if _shown(r)), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -226,7 +234,7 @@ def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figu
             name=t("chart.median", lang),
             line={"color": c.PRIMARY, "width": 2, "dash": "dash"},
         )
-    c.add_norm(fig, bench.slug, t("chart.norm", lang))
+    c.add_norm(fig, definition, t("chart.norm", lang))
     c.style_figure(fig, lang)
     fig.update_yaxes(title_text=unit)
     fig.update_xaxes(

@@ -12,11 +12,10 @@ from dash import Output, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.i18n import fmt_date, fmt_period, fmt_value, t
+from dashboard.i18n import fmt_date, fmt_norm, fmt_period, fmt_value, norm_bounds, t
 from dashboard.page import Context, Draw, Page, Picker, fill_region_period
 from dashboard.schemas import Benchmark, KpiDefinition
 
-NORM_DAYS = 14
 MEDIAN, SHARE = "wait_days_intake", "wait_within_14d_pct"
 STYLE = {"height": "420px"}  # of the two charts until there are practices to show
 
@@ -49,6 +48,7 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
     share = client.benchmark(SHARE, region=region, period=period)
     regional = client.kpi(MEDIAN, level="region", id=region, period=period)
     share_region = share.region_value
+    norm = norm_bounds(catalogue.get(MEDIAN))
     cards = dbc.Card(
         dbc.CardBody(
             [
@@ -64,7 +64,7 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
                             t("wait.region_median", lang),
                             fmt_value(regional.value, decimals=0, lang=lang),
                             sub=_unit(catalogue.get(MEDIAN), lang),
-                            colour=c.BAD if (regional.value or 0) > NORM_DAYS else None,
+                            colour=c.BAD if _over_norm(regional.value, norm) else None,
                         ),
                         c.stat(
                             t("wait.region_p90", lang),
@@ -91,7 +91,7 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
     style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
     return (
         cards,
-        median_figure(median, lang),
+        median_figure(median, lang, catalogue.get(MEDIAN)),
         share_figure(share, lang),
         style,
         style,
@@ -145,28 +145,42 @@ def _unit(definition: KpiDefinition | None, lang: str) -> str | None:
     return definition.unit_nl if lang == "nl" else definition.unit
 
 
-def median_figure(bench: Benchmark, lang: str) -> go.Figure:
+def _over_norm(value: float | None, norm: tuple[float, float] | None) -> bool:
+    """Longer than the norm's upper end (the catalogue's ``norm_high``)."""
+    return norm is not None and (value or 0) > norm[1]
+
+
+def median_figure(
+    bench: Benchmark, lang: str, definition: KpiDefinition | None = None
+) -> go.Figure:
+    """Median wait per practice: red above the norm of ``definition`` (the catalogue's entry
+    of the waiting-time KPI), green within it, with the norm drawn as a line."""
     rows = sorted((r for r in bench.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
+    norm = norm_bounds(definition)
     fig = go.Figure(
         go.Bar(
             y=[r.name for r in rows],
             x=[r.value for r in rows],
             orientation="h",
-            marker_color=[c.BAD if (r.value or 0) > NORM_DAYS else c.GOOD for r in rows],
+            marker_color=[
+                c.MIDDLE if norm is None else (c.BAD if _over_norm(r.value, norm) else c.GOOD)
+                for r in rows
+            ],
             hovertemplate="<b>%{y}</b><br>%{x:.0f}<extra></extra>",
             showlegend=False,
         )
     )
-    fig.add_vline(x=NORM_DAYS, line={"color": c.NORM, "width": 2, "dash": "dash"})
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="lines",
-        name=t("wait.norm", lang),
-        line={"color": c.NORM, "width": 2, "dash": "dash"},
-    )
+    if norm is not None:
+        fig.add_vline(x=norm[1], line={"color": c.NORM, "width": 2, "dash": "dash"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("wait.norm", lang, norm=fmt_norm(definition, lang)),
+            line={"color": c.NORM, "width": 2, "dash": "dash"},
+        )
     c.style_figure(fig, lang)
     fig.update_layout(margin={"l": 10})
     fig.update_yaxes(automargin=True, showticklabels=len(rows) <= 40)
