@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-#: The seed of the demo region that docs/demo.md describes.
-DEFAULT_SEED = 2025
+from pohconnect.demo.seed import DEFAULT_SEED
 
 if TYPE_CHECKING:
     from pohconnect.demo.generator import REGION_NAME, DemoRegion, generate_region

@@ -39,7 +39,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ingest.contract import SPECS
-from pohconnect.demo import DEFAULT_SEED
 from pohconnect.demo.aanmelding import (
     add_aanmeldingen,
     add_huisarts_contacts_during,
@@ -49,6 +48,7 @@ from pohconnect.demo.agenda import simulate_agendas
 from pohconnect.demo.calendar import fmt_date, fmt_decimal, monday_of, weeks_between
 from pohconnect.demo.model import Context
 from pohconnect.demo.region import make_pieces, make_practices, pick_outliers
+from pohconnect.demo.seed import DEFAULT_SEED
 from pohconnect.demo.targets import WARMUP_DAYS
 
 REGION_NAME = "Huisartsenorganisatie Demoland"
