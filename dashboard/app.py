@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import dash
@@ -19,14 +18,17 @@ from dash import Dash, Input, Output, dcc, html
 from dashboard import ids
 from dashboard.client import ApiClient
 from dashboard.i18n import normalise_lang, t
+from dashboard.page import Page
 from dashboard.pages import hours, poh, practice, referrals, region, waiting
 from dashboard.settings import get_dashboard_settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 log = logging.getLogger(__name__)
 
-# Order of the navbar; each module defines PATH, NAV_KEY, layout() and register_callbacks().
-PAGES: tuple[ModuleType, ...] = (region, practice, poh, waiting, referrals, hours)
+# Order of the navbar; each module declares its PAGE (dashboard/page.py holds the skeleton).
+PAGES: tuple[Page, ...] = tuple(
+    module.PAGE for module in (region, practice, poh, waiting, referrals, hours)
+)
 
 
 def create_dash(
@@ -65,10 +67,10 @@ def create_dash(
     )
     for order, page in enumerate(PAGES):
         dash.register_page(
-            page.__name__,
-            path=page.PATH,
-            name=t(page.NAV_KEY, "nl"),
-            title=f"{t(page.NAV_KEY, 'nl')} · POH-Connect",
+            page.module,
+            path=page.path,
+            name=t(page.nav_key, "nl"),
+            title=f"{t(page.nav_key, 'nl')} · POH-Connect",
             order=order,
             layout=page.layout,
         )
@@ -84,8 +86,8 @@ def _nav_links(prefix: str, lang: str) -> list[Any]:
     return [
         dbc.NavItem(
             dbc.NavLink(
-                t(page.NAV_KEY, lang),
-                href=prefix + page.PATH.lstrip("/"),
+                t(page.nav_key, lang),
+                href=prefix + page.path.lstrip("/"),
                 active="exact",
                 class_name="px-3 text-nowrap",
             )

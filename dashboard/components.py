@@ -14,15 +14,19 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import js_locale, kpi_unit, normalise_lang, plotly_separators, reference_text, t
-from dashboard.lookups import data_quarters, pick, quarter_options, region_options, wanted
+from dashboard.i18n import (
+    js_locale,
+    kpi_unit,
+    norm_bounds,
+    plotly_separators,
+    reference_text,
+    t,
+)
 from dashboard.schemas import KpiDefinition, Polarity
 
 # Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
 PRIMARY = "#1f4e79"
 PRIMARY_LIGHT = "rgba(31, 78, 121, 0.12)"
-ACCENT = "#2a9d8f"
 GOOD = "#2a9d8f"
 BAD = "#d1495b"
 MIDDLE = "#8fa6bf"
@@ -34,18 +38,12 @@ FONT = (
 )
 
 
-# Norms with a number, per KPI slug (domain.md §5), drawn as amber lines or bands on charts:
-# (low, high) — a line when both are equal.
-NORMS: dict[str, tuple[float, float]] = {
-    "ftf_per_workday": (8.0, 9.0),
-    "wait_days_intake": (14.0, 14.0),
-    "hours_vs_norm_pct": (100.0, 100.0),
-}
-
-
-def add_norm(fig: go.Figure, slug: str, label: str, *, horizontal: bool = True) -> None:
-    """Draw the KPI's numeric norm (if it has one) as a band or line with a legend entry."""
-    norm = NORMS.get(slug)
+def add_norm(
+    fig: go.Figure, definition: KpiDefinition | None, label: str, *, horizontal: bool = True
+) -> None:
+    """Draw the KPI's numeric norm from the catalogue (if it has one) as an amber band, or a
+    line when both ends are equal, with a legend entry."""
+    norm = norm_bounds(definition)
     if norm is None:
         return
     low, high = norm
@@ -107,21 +105,12 @@ def controls_card(cols: Sequence[dbc.Col]) -> dbc.Card:
     return dbc.Card(dbc.CardBody(dbc.Row(list(cols), className="g-3")), className="mb-3 shadow-sm")
 
 
-def level_scope_period_controls(
-    lang: str, *, level_id: str, scope_id: str, period_id: str
-) -> dbc.Card:
-    """The level / selection / period pickers of the POH and Verwijzingen pages."""
-    return controls_card(
-        [
-            control(t("ctl.level", lang), dropdown(level_id, lang, searchable=False), width=3),
-            control(t("ctl.scope", lang), dropdown(scope_id, lang), width=6),
-            control(t("ctl.period", lang), dropdown(period_id, lang), width=3),
-        ]
-    )
-
-
 def message_area(id: str) -> html.Div:
     return html.Div(id=id)
+
+
+def no_practices_alert(lang: str) -> dbc.Alert:
+    return dbc.Alert(t("empty.practices", lang), color="info")
 
 
 def error_alert(message: str, lang: str) -> dbc.Alert:
@@ -240,6 +229,16 @@ def empty_figure(lang: str, text: str | None = None) -> go.Figure:
     return fig
 
 
+def choose_figure(lang: str) -> go.Figure:
+    """The figure while not every picker has a value."""
+    return empty_figure(lang, t("empty.choose", lang))
+
+
+def error_figure(lang: str) -> go.Figure:
+    """The figure when the API failed (the message area says why)."""
+    return empty_figure(lang, t("error.title", lang))
+
+
 def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure:
     """House style: white, light grid, Dutch/English separators, legend on top."""
     fig.update_layout(
@@ -303,23 +302,3 @@ def data_grid(id: str, lang: str) -> dag.AgGrid:
         },
         style={"width": "100%"},
     )
-
-
-def region_period_pickers(
-    client: ApiClient, init: dict[str, Any] | None, selection: dict[str, Any] | None
-) -> tuple[list[dict[str, Any]], Any, list[dict[str, Any]], Any, Any]:
-    """Outputs of a page's region and period pickers and its message area: the options and
-    starting values, or no options and a message (API unreachable, no practices yet)."""
-    init, selection = init or {}, selection or {}
-    lang = normalise_lang(init.get("lang"))
-    try:
-        practices = client.practices()
-    except ApiError as exc:
-        return [], None, [], None, error_alert(str(exc), lang)
-    if not practices:
-        return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-    r_options = region_options(practices)
-    region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
-    q_options = quarter_options(data_quarters(client, region=region), lang)
-    period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-    return r_options, region, q_options, period, None

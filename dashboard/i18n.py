@@ -132,14 +132,15 @@ TEXT: dict[str, dict[Lang, str]] = {
         "en": "Caseload, production against the norm, new episodes and waiting time.",
     },
     "poh.ftf_title": {
-        "nl": "Face-to-face consulten per werkdag van 8 uur, tegen de norm 8–9",
-        "en": "Face-to-face consults per 8-hour day, against the 8–9 norm",
+        "nl": "Face-to-face consulten per werkdag van 8 uur",
+        "en": "Face-to-face consults per 8-hour day",
     },
+    "poh.ftf_title_norm": {"nl": ", tegen de norm {norm}", "en": ", against the {norm} norm"},
     "poh.caseload_title": {
         "nl": "Caseload aan het eind van elk kwartaal",
         "en": "Caseload at the end of each quarter",
     },
-    "poh.norm_band": {"nl": "Norm 8–9 per dag", "en": "Norm 8–9 per day"},
+    "poh.norm_band": {"nl": "Norm {norm} per dag", "en": "Norm {norm} per day"},
     "poh.no_providers": {
         "nl": "Er zijn nog geen POH's ingelezen; kies een praktijk, team of de regio.",
         "en": "No POHs have been imported yet; choose a practice, team or the region.",
@@ -163,7 +164,7 @@ TEXT: dict[str, dict[Lang, str]] = {
         "nl": "Aandeel intakes binnen 14 dagen per praktijk",
         "en": "Share of intakes within 14 days per practice",
     },
-    "wait.norm": {"nl": "Trimbos-norm: 14 dagen", "en": "Trimbos norm: 14 days"},
+    "wait.norm": {"nl": "Trimbos-norm: {norm} dagen", "en": "Trimbos norm: {norm} days"},
     "wait.region_p90": {"nl": "P90 regio", "en": "P90 region"},
     "wait.region_median": {"nl": "Mediaan regio", "en": "Median region"},
     "col.wait_median": {"nl": "Mediaan (dagen)", "en": "Median (days)"},
@@ -325,6 +326,30 @@ def reference_text(
         ref = getattr(definition, "reference_en", None) or ref
         source = getattr(definition, "reference_source_en", None) or source
     return ref, source
+
+
+def norm_bounds(definition: object) -> tuple[float, float] | None:
+    """A KPI's numeric norm as the catalogue gives it (``norm_low``, ``norm_high``), or None;
+    one bound alone is both ends."""
+    low = getattr(definition, "norm_low", None)
+    high = getattr(definition, "norm_high", None)
+    if low is None and high is None:
+        return None
+    return (high if low is None else low), (low if high is None else high)
+
+
+def fmt_norm(definition: object, lang: object = DEFAULT_LANG) -> str | None:
+    """A KPI's numeric norm as text: ``8–9``, ``14`` or ``7,5`` (nl) / ``7.5`` (en); None when
+    the KPI has none. As many decimals as the numbers need."""
+    bounds = norm_bounds(definition)
+    if bounds is None:
+        return None
+    low, high = (fmt_number(x, _decimals_of(x), lang) for x in bounds)
+    return low if low == high else f"{low}–{high}"
+
+
+def _decimals_of(value: float) -> int:
+    return next((d for d in range(3) if round(value, d) == value), 3)
 
 
 def api_label(item: object, lang: object = DEFAULT_LANG) -> str:

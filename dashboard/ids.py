@@ -6,7 +6,6 @@ Page ids carry the page's prefix so that no two pages share an id.
 from __future__ import annotations
 
 # -- app shell -------------------------------------------------------------------------------
-LANG_STORE = "lang-store"
 LANG_SWITCH = "lang-switch"
 SELECTION_STORE = "selection-store"
 NAVBAR = "navbar"
@@ -48,6 +47,7 @@ POH_SCOPE = "poh-scope"
 POH_PERIOD = "poh-period"
 POH_CARDS = "poh-cards"
 POH_FTF = "poh-ftf"
+POH_FTF_NORM = "poh-ftf-norm"
 POH_CASELOAD = "poh-caseload"
 POH_MESSAGE = "poh-message"
 POH_PRACTICES = "poh-practices"

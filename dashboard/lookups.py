@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_period, kpi_title, normalise_lang
+from dashboard.i18n import fmt_period, kpi_title, normalise_lang, t
 from dashboard.periods import quarter_of, quarters_back
-from dashboard.schemas import KpiDefinition, Practice
+from dashboard.schemas import LEVELS, KpiDefinition, Level, Practice
 
 Option = dict[str, Any]
 
@@ -22,6 +23,20 @@ def region_options(practices: list[Practice]) -> list[Option]:
 
 def practice_options(practices: list[Practice]) -> list[Option]:
     return [{"label": f"{p.name} ({p.agb})", "value": p.agb} for p in practices]
+
+
+def level_options(
+    lang: str, levels: Sequence[Level] = LEVELS, *, available: Mapping[Level, bool] | None = None
+) -> list[Option]:
+    """The level picker: ``levels`` in their own order; a level in ``available`` is greyed out
+    when it is False there (e.g. no teams yet)."""
+    options: list[Option] = []
+    for level in levels:
+        option: Option = {"label": t(f"level.{level}", lang), "value": level}
+        if available is not None and level in available:
+            option["disabled"] = not available[level]
+        options.append(option)
+    return options
 
 
 def kpi_options(

@@ -31,11 +31,6 @@ def shift_quarter(label: str, n: int) -> str:
     return f"{index // 4}Q{index % 4 + 1}"
 
 
-def quarter_start(label: str) -> dt.date:
-    year, q = parse_quarter(label)
-    return dt.date(year, 3 * q - 2, 1)
-
-
 def quarter_end(label: str) -> dt.date:
     year, q = parse_quarter(label)
     if q == 4:

@@ -9,11 +9,13 @@ older dashboard.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The levels a KPI is computed at (the one definition of the dashboard's level vocabulary).
 Level = Literal["provider", "practice", "team", "region"]
+LEVELS: tuple[Level, ...] = get_args(Level)
 Grain = Literal["month", "quarter"]
 Polarity = Literal["higher_better", "lower_better", "neutral"]
 FunnelClass = Literal["within", "above", "below"]

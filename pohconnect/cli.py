@@ -1,14 +1,27 @@
-"""The `pohconnect` command line."""
+"""The `pohconnect` command line.
+
+Starting it must be instant (``pohconnect --help``): the command modules import only typer at
+module level and bring in the loader, polars, FastAPI or the server inside the command that uses
+them. A test (tests/commands/test_cli_startup.py) checks that importing this module loads none
+of them.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import typer
 
-from pohconnect.commands.demo import demo
-from pohconnect.commands.ingest import import_files, pull_app
-from pohconnect.commands.kpi import kpi_app
-from pohconnect.commands.serve import serve
-from pohconnect.commands.teams import teams_app
+# Every sub-command, one line each: its name and where it lives ("module:attribute"). A
+# ``typer.Typer`` becomes a command group (``pohconnect teams list``), a function a command.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("demo", "pohconnect.commands.demo:demo"),
+    ("import", "pohconnect.commands.ingest:import_files"),
+    ("pull", "pohconnect.commands.ingest:pull_app"),
+    ("teams", "pohconnect.commands.teams:teams_app"),
+    ("kpi", "pohconnect.commands.kpi:kpi_app"),
+    ("serve", "pohconnect.commands.serve:serve"),
+)
 
 app = typer.Typer(
     name="pohconnect",
@@ -30,11 +43,19 @@ def db_upgrade(revision: str = typer.Argument("head", help="Doelrevisie.")) -> N
     typer.echo(f"Database bijgewerkt tot {revision}: {display_url(get_database_settings().url)}")
 
 
-# Sub-commands of the feature areas register themselves here, one line each.
-# (ingest: import/pull · kpi: teams · demo/serve: below)
-app.command("demo")(demo)
-app.command("import")(import_files)
-app.add_typer(pull_app, name="pull")
-app.add_typer(teams_app, name="teams")
-app.add_typer(kpi_app, name="kpi")
-app.command("serve")(serve)
+def register(parent: typer.Typer, name: str, target: str) -> None:
+    """Add ``target`` ("module:attribute") to ``parent`` as the command (group) ``name``."""
+    module_name, _, attribute = target.partition(":")
+    command = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(command, typer.Typer):
+        parent.add_typer(command, name=name)
+    else:
+        parent.command(name)(command)
+
+
+for _name, _target in COMMANDS:
+    register(app, _name, _target)
+
+
+if __name__ == "__main__":
+    app()

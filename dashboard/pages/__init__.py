@@ -1,1 +1,1 @@
-"""The dashboard's pages; each module: PATH, NAV_KEY, layout(), register_callbacks()."""
+"""The dashboard's pages; each module declares its PAGE (see dashboard/page.py)."""

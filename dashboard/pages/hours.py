@@ -8,104 +8,72 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Output, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_date, fmt_period, normalise_lang, t
+from dashboard.i18n import fmt_date, fmt_period, t
+from dashboard.page import Context, Draw, Page, Picker, fill_region_period
 from dashboard.schemas import Benchmark
 
-PATH = "/uren"
-NAV_KEY = "nav.hours"
 CONTRACT, NORM, PCT = "hours_contract_per_week", "hours_norm_per_week", "hours_vs_norm_pct"
 
 
-def layout(
-    lang: str | None = None, region: str | None = None, period: str | None = None, **_: Any
-) -> html.Div:
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("hours.title", lang), t("hours.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(t("ctl.region", lang), c.dropdown(ids.HOURS_REGION, lang), width=4),
-                    c.control(t("ctl.period", lang), c.dropdown(ids.HOURS_PERIOD, lang), width=3),
-                ]
-            ),
-            c.message_area(ids.HOURS_MESSAGE),
-            c.chart_card(t("hours.chart_title", lang), ids.HOURS_CHART, height=420),
-            c.chart_card(t("hours.pct_title", lang), ids.HOURS_PCT, height=380),
-            dbc.Card(
-                dbc.CardBody(c.data_grid(ids.HOURS_GRID, lang)),
-                className="mb-3 shadow-sm",
-            ),
-            html.P(t("hours.norm_note", lang), className="small text-muted"),
-            dcc.Store(id=ids.HOURS_INIT, data={"lang": lang, "region": region, "period": period}),
-        ]
+def body(lang: str) -> list[Any]:
+    return [
+        c.chart_card(t("hours.chart_title", lang), ids.HOURS_CHART, height=420),
+        c.chart_card(t("hours.pct_title", lang), ids.HOURS_PCT, height=380),
+        dbc.Card(
+            dbc.CardBody(c.data_grid(ids.HOURS_GRID, lang)),
+            className="mb-3 shadow-sm",
+        ),
+        html.P(t("hours.norm_note", lang), className="small text-muted"),
+    ]
+
+
+def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
+    client, lang = ctx.client, ctx.lang
+    contract = client.benchmark(CONTRACT, region=region, period=period)
+    norm = client.benchmark(NORM, region=region, period=period)
+    pct = client.benchmark(PCT, region=region, period=period)
+    caption = html.Div(
+        f"{contract.region_name or region} · {fmt_period(period, lang)} "
+        f"({fmt_date(contract.period.start, lang)} – {fmt_date(contract.period.end, lang)})",
+        className="small text-muted mb-2",
     )
+    rows, cols = grid(contract, norm, pct, lang)
+    return hours_figure(contract, norm, lang), pct_figure(pct, lang), rows, cols, caption
 
 
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.HOURS_REGION, "options"),
-        Output(ids.HOURS_REGION, "value"),
-        Output(ids.HOURS_PERIOD, "options"),
-        Output(ids.HOURS_PERIOD, "value"),
-        Output(ids.HOURS_MESSAGE, "children"),
-        Input(ids.HOURS_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        return c.region_period_pickers(client, init, selection)
-
-    @app.callback(
-        Output(ids.HOURS_CHART, "figure"),
-        Output(ids.HOURS_PCT, "figure"),
-        Output(ids.HOURS_GRID, "rowData"),
-        Output(ids.HOURS_GRID, "columnDefs"),
-        Output(ids.HOURS_MESSAGE, "children", allow_duplicate=True),
-        Input(ids.HOURS_REGION, "value"),
-        Input(ids.HOURS_PERIOD, "value"),
-        State(ids.HOURS_INIT, "data"),
+PAGE = Page(
+    module=__name__,
+    path="/uren",
+    nav_key="nav.hours",
+    title="hours.title",
+    lead="hours.lead",
+    pickers=(
+        Picker(ids.HOURS_REGION, "ctl.region", "region", width=4),
+        Picker(ids.HOURS_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.HOURS_MESSAGE,
+    init=ids.HOURS_INIT,
+    body=body,
+    fill=fill_region_period,
+    draw=Draw(
+        outputs=(
+            Output(ids.HOURS_CHART, "figure"),
+            Output(ids.HOURS_PCT, "figure"),
+            Output(ids.HOURS_GRID, "rowData"),
+            Output(ids.HOURS_GRID, "columnDefs"),
+            # the caption shares the message area with the pickers' messages
+            Output(ids.HOURS_MESSAGE, "children", allow_duplicate=True),
+        ),
+        render=render,
+        empty=lambda lang: (c.choose_figure(lang), c.choose_figure(lang), [], [], None),
+        failed=lambda lang, alert: (c.error_figure(lang), c.error_figure(lang), [], [], alert),
         prevent_initial_call=True,
-    )
-    def _render(region: str | None, period: str | None, init: Any):
-        lang = normalise_lang((init or {}).get("lang"))
-        if not (region and period):
-            empty = c.empty_figure(lang, t("empty.choose", lang))
-            return empty, empty, [], [], None
-        try:
-            contract = client.benchmark(CONTRACT, region=region, period=period)
-            norm = client.benchmark(NORM, region=region, period=period)
-            pct = client.benchmark(PCT, region=region, period=period)
-        except ApiError as exc:
-            empty = c.empty_figure(lang, t("error.title", lang))
-            return empty, empty, [], [], c.error_alert(str(exc), lang)
-        caption = html.Div(
-            f"{contract.region_name or region} · {fmt_period(period, lang)} "
-            f"({fmt_date(contract.period.start, lang)} – {fmt_date(contract.period.end, lang)})",
-            className="small text-muted mb-2",
-        )
-        rows, cols = grid(contract, norm, pct, lang)
-        return hours_figure(contract, norm, lang), pct_figure(pct, lang), rows, cols, caption
-
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.HOURS_REGION, "value"),
-        Input(ids.HOURS_PERIOD, "value"),
-        State(ids.HOURS_INIT, "data"),
-        prevent_initial_call=True,
-    )
-    def _remember(region: str | None, period: str | None, init: dict[str, Any] | None):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        if region:
-            patch["region"] = region
-        if period:
-            patch["period"] = period
-        return patch
+    ),
+)
 
 
 def hours_figure(contract: Benchmark, norm: Benchmark, lang: str) -> go.Figure:

@@ -8,33 +8,33 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import (
+    fmt_norm,
     fmt_period,
     fmt_value,
     kpi_title,
     kpi_unit,
+    norm_bounds,
     normalise_lang,
     reference_text,
     t,
 )
 from dashboard.lookups import (
     data_quarters,
-    pick,
+    level_options,
     practice_options,
     quarter_options,
     region_options,
-    wanted,
 )
+from dashboard.page import Context, Draw, Filled, Page, Picker, PickerValues, Scope, Start
 from dashboard.periods import is_quarter, shift_quarter
-from dashboard.schemas import KpiDefinition, KpiValue, Practice, Provider
+from dashboard.schemas import KpiDefinition, KpiValue, Level, Practice, Provider
 
-PATH = "/poh"
-NAV_KEY = "nav.poh"
 CARD_KPIS = (
     "caseload_active",
     "caseload_stale",
@@ -43,38 +43,21 @@ CARD_KPIS = (
     "wait_days_intake",
     "wait_within_14d_pct",
 )
-NORM_LOW, NORM_HIGH = 8.0, 9.0
+FTF = "ftf_per_workday"  # face-to-face consults per workday: the card and chart with a norm
 SERIES_QUARTERS = 8
 
 
-def layout(
-    lang: str | None = None,
-    level: str | None = None,
-    id: str | None = None,
-    period: str | None = None,
-    **_: Any,
-) -> html.Div:
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("poh.title", lang), t("poh.lead", lang)),
-            c.level_scope_period_controls(
-                lang, level_id=ids.POH_LEVEL, scope_id=ids.POH_SCOPE, period_id=ids.POH_PERIOD
-            ),
-            c.message_area(ids.POH_MESSAGE),
-            html.Div(id=ids.POH_PRACTICES, className="small text-muted mb-3"),
-            dcc.Loading(html.Div(id=ids.POH_CARDS), type="circle", color=c.PRIMARY),
-            dbc.Row(
-                [
-                    dbc.Col(c.chart_card(t("poh.ftf_title", lang), ids.POH_FTF), lg=6),
-                    dbc.Col(c.chart_card(t("poh.caseload_title", lang), ids.POH_CASELOAD), lg=6),
-                ]
-            ),
-            dcc.Store(
-                id=ids.POH_INIT, data={"lang": lang, "level": level, "id": id, "period": period}
-            ),
-        ]
-    )
+def body(lang: str) -> list[Any]:
+    return [
+        html.Div(id=ids.POH_PRACTICES, className="small text-muted mb-3"),
+        dcc.Loading(html.Div(id=ids.POH_CARDS), type="circle", color=c.PRIMARY),
+        dbc.Row(
+            [
+                dbc.Col(c.chart_card(ftf_title(lang), ids.POH_FTF), lg=6),
+                dbc.Col(c.chart_card(t("poh.caseload_title", lang), ids.POH_CASELOAD), lg=6),
+            ]
+        ),
+    ]
 
 
 def scope_options(client: ApiClient, level: str) -> list[dict[str, Any]]:
@@ -110,67 +93,87 @@ def provider_practices(
     )
 
 
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.POH_LEVEL, "options"),
-        Output(ids.POH_LEVEL, "value"),
-        Output(ids.POH_PERIOD, "options"),
-        Output(ids.POH_PERIOD, "value"),
-        Output(ids.POH_MESSAGE, "children"),
-        Input(ids.POH_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        init = init or {}
-        lang = normalise_lang(init.get("lang"))
-        selection = selection or {}
-        try:
-            practices = client.practices()
-            teams = client.teams()
-            providers = client.providers()
-        except ApiError as exc:
-            return [], None, [], None, c.error_alert(str(exc), lang)
-        if not practices:
-            return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-        has_pohs = bool(providers)
-        levels = [
-            {"label": t("level.provider", lang), "value": "provider", "disabled": not has_pohs},
-            {"label": t("level.practice", lang), "value": "practice"},
-            {"label": t("level.team", lang), "value": "team", "disabled": not teams},
-            {"label": t("level.region", lang), "value": "region"},
-        ]
-        enabled = [o for o in levels if not o.get("disabled")]
-        level = pick(
-            wanted(init, selection, "level", "poh_level"),
-            enabled,
-            selection.get("poh_level") or enabled[0]["value"],
-        )
-        quarters = data_quarters(client)
-        q_options = quarter_options(quarters, lang)
-        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-        note = (
-            None
-            if has_pohs
-            else dbc.Alert(t("poh.no_providers", lang), color="light", className="small py-2")
-        )
-        return levels, level, q_options, period, note
+def ftf_title(lang: str) -> list[Any]:
+    """The title of the face-to-face chart; the norm it names is filled in from the catalogue."""
+    return [t("poh.ftf_title", lang), html.Span(id=ids.POH_FTF_NORM)]
 
-    @app.callback(
-        Output(ids.POH_SCOPE, "options"),
-        Output(ids.POH_SCOPE, "value"),
-        Input(ids.POH_LEVEL, "value"),
-        State(ids.POH_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
+
+def fill(client: ApiClient, start: Start) -> Filled | None:
+    practices = client.practices()
+    teams = client.teams()
+    providers = client.providers()
+    if not practices:
+        return None
+    has_pohs = bool(providers)
+    levels = level_options(start.lang, available={"provider": has_pohs, "team": bool(teams)})
+    enabled = [o for o in levels if not o.get("disabled")]
+    quarters = quarter_options(data_quarters(client), start.lang)
+    note = (
+        None
+        if has_pohs
+        else dbc.Alert(t("poh.no_providers", start.lang), color="light", className="small py-2")
     )
-    def _fill_scope(level: str | None, init: dict[str, Any] | None, selection: Any):
-        if not level:
-            return [], None
+    return Filled(
+        {
+            "level": (levels, start.choose("level", enabled, remembered="poh_level")),
+            "period": (quarters, start.choose("period", quarters)),
+        },
+        message=note,
+    )
+
+
+def render(ctx: Context, level: Level, scope: str, period: str) -> tuple[Any, ...]:
+    client, lang = ctx.client, ctx.lang
+    catalogue = {k.slug: k for k in client.kpis()}
+    values = {
+        slug: client.kpi(slug, level=level, id=scope, period=period)
+        for slug in CARD_KPIS
+        if slug in catalogue and level in catalogue[slug].levels
+    }
+    start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
+    series = {
+        slug: client.kpi_series(slug, level=level, id=scope, start=start, end=period)
+        for slug in (FTF, "caseload_active", "caseload_stale")
+        if slug in catalogue and level in catalogue[slug].levels
+    }
+    cards = dbc.Row(
+        [dbc.Col(kpi_card(values[s], catalogue[s], lang), md=6, xl=4) for s in values],
+        className="g-3 mb-3",
+    )
+    return (
+        cards,
+        ftf_figure(series.get(FTF), lang, catalogue.get(FTF)),
+        caseload_figure(
+            series.get("caseload_active"), series.get("caseload_stale"), catalogue, lang
+        ),
+    )
+
+
+def remember(values: PickerValues) -> dict[str, Any]:
+    """The level, and the POH, practice, team or region chosen at that level."""
+    chosen: dict[str, Any] = {}
+    if values["level"]:
+        chosen["poh_level"] = values["level"]
+        if values["id"]:
+            chosen[f"poh_{values['level']}"] = values["id"]
+    if values["period"]:
+        chosen["period"] = values["period"]
+    return chosen
+
+
+def register_callbacks(app: Dash, client: ApiClient) -> None:
+    """The POH page's own: the practices a chosen POH works in, under the pickers, and the norm
+    in the face-to-face chart's title."""
+
+    @app.callback(Output(ids.POH_FTF_NORM, "children"), Input(ids.POH_INIT, "data"))
+    def _ftf_norm(init: dict[str, Any] | None) -> str:
+        lang = normalise_lang((init or {}).get("lang"))
         try:
-            options = scope_options(client, level)
+            definition = next((k for k in client.kpis() if k.slug == FTF), None)
         except ApiError:
-            return [], None
-        selection = selection or {}
-        return options, pick(wanted(init or {}, selection, "id", f"poh_{level}"), options)
+            return ""
+        norm = fmt_norm(definition, lang)
+        return t("poh.ftf_title_norm", lang, norm=norm) if norm else ""
 
     @app.callback(
         Output(ids.POH_PRACTICES, "children"),
@@ -188,68 +191,46 @@ def register_callbacks(app: Dash, client: ApiClient) -> None:
         except ApiError as exc:
             return c.error_alert(str(exc), lang)
 
-    @app.callback(
-        Output(ids.POH_CARDS, "children"),
-        Output(ids.POH_FTF, "figure"),
-        Output(ids.POH_CASELOAD, "figure"),
-        Input(ids.POH_LEVEL, "value"),
-        Input(ids.POH_SCOPE, "value"),
-        Input(ids.POH_PERIOD, "value"),
-        State(ids.POH_INIT, "data"),
-    )
-    def _render(level: str | None, scope: str | None, period: str | None, init: Any):
-        lang = normalise_lang((init or {}).get("lang"))
-        if not (level and scope and period):
-            empty = c.empty_figure(lang, t("empty.choose", lang))
-            return c.empty_state(lang, t("empty.choose", lang)), empty, empty
-        try:
-            catalogue = {k.slug: k for k in client.kpis()}
-            values = {
-                slug: client.kpi(slug, level=level, id=scope, period=period)  # type: ignore[arg-type]
-                for slug in CARD_KPIS
-                if slug in catalogue and level in catalogue[slug].levels
-            }
-            start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
-            series = {
-                slug: client.kpi_series(slug, level=level, id=scope, start=start, end=period)  # type: ignore[arg-type]
-                for slug in ("ftf_per_workday", "caseload_active", "caseload_stale")
-                if slug in catalogue and level in catalogue[slug].levels
-            }
-        except ApiError as exc:
-            empty = c.empty_figure(lang, t("error.title", lang))
-            return c.error_alert(str(exc), lang), empty, empty
-        cards = dbc.Row(
-            [dbc.Col(kpi_card(values[s], catalogue[s], lang), md=6, xl=4) for s in values],
-            className="g-3 mb-3",
-        )
-        return (
-            cards,
-            ftf_figure(series.get("ftf_per_workday"), lang),
-            caseload_figure(
-                series.get("caseload_active"), series.get("caseload_stale"), catalogue, lang
-            ),
-        )
 
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.POH_LEVEL, "value"),
-        Input(ids.POH_SCOPE, "value"),
-        Input(ids.POH_PERIOD, "value"),
-        State(ids.POH_INIT, "data"),
-        prevent_initial_call=True,
-    )
-    def _remember(
-        level: str | None, scope: str | None, period: str | None, init: dict[str, Any] | None
-    ):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        if level:
-            patch["poh_level"] = level
-            if scope:
-                patch[f"poh_{level}"] = scope
-        if period:
-            patch["period"] = period
-        return patch
+PAGE = Page(
+    module=__name__,
+    path="/poh",
+    nav_key="nav.poh",
+    title="poh.title",
+    lead="poh.lead",
+    pickers=(
+        Picker(ids.POH_LEVEL, "ctl.level", "level", width=3, searchable=False),
+        Picker(ids.POH_SCOPE, "ctl.scope", "id", width=6),
+        Picker(ids.POH_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.POH_MESSAGE,
+    init=ids.POH_INIT,
+    body=body,
+    fill=fill,
+    scope=Scope(
+        query="id",
+        follows="level",
+        options=scope_options,
+        remembered=lambda level: f"poh_{level}",
+        fall_back_to_remembered=False,
+    ),
+    draw=Draw(
+        outputs=(
+            Output(ids.POH_CARDS, "children"),
+            Output(ids.POH_FTF, "figure"),
+            Output(ids.POH_CASELOAD, "figure"),
+        ),
+        render=render,
+        empty=lambda lang: (
+            c.empty_state(lang, t("empty.choose", lang)),
+            c.choose_figure(lang),
+            c.choose_figure(lang),
+        ),
+        failed=lambda lang, alert: (alert, c.error_figure(lang), c.error_figure(lang)),
+    ),
+    remember=remember,
+    callbacks=register_callbacks,
+)
 
 
 def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
@@ -262,9 +243,10 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
     )
     colour = c.PRIMARY
     sub: list[Any] = [kpi_unit(definition, lang)]
-    if definition.slug == "ftf_per_workday" and value.value is not None:
-        colour = c.BAD if value.value > NORM_HIGH else c.GOOD
-        sub.append(f" · {t('chart.norm', lang)} 8–9")
+    norm = norm_bounds(definition)
+    if definition.slug == FTF and value.value is not None and norm is not None:
+        colour = c.BAD if value.value > norm[1] else c.GOOD
+        sub.append(f" · {t('chart.norm', lang)} {fmt_norm(definition, lang)}")
     if definition.slug == "wait_days_intake" and value.extra.get("p90") is not None:
         sub.append(f" · P90 {fmt_value(value.extra['p90'], decimals=0, lang=lang)}")
     bench = value.benchmark
@@ -290,21 +272,26 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
     return html.Div(card, className="h-100", **{"data-slug": definition.slug})
 
 
-def ftf_figure(series: Any, lang: str) -> go.Figure:
+def ftf_figure(series: Any, lang: str, definition: KpiDefinition | None = None) -> go.Figure:
+    """Face-to-face consults per workday over the quarters, against the norm band of
+    ``definition`` (the catalogue's entry), if it has one."""
     if series is None or not any(p.value is not None for p in series.points):
         return c.empty_figure(lang)
     x = [fmt_period(p.period.label, lang) for p in series.points]
     fig = go.Figure()
-    fig.add_hrect(
-        y0=NORM_LOW, y1=NORM_HIGH, fillcolor="rgba(233, 162, 59, 0.18)", line_width=0, layer="below"
-    )
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        name=t("poh.norm_band", lang),
-        marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.35)"},
-    )
+    norm = norm_bounds(definition)
+    if norm is not None:
+        low, high = norm
+        fig.add_hrect(
+            y0=low, y1=high, fillcolor="rgba(233, 162, 59, 0.18)", line_width=0, layer="below"
+        )
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("poh.norm_band", lang, norm=fmt_norm(definition, lang)),
+            marker={"size": 12, "symbol": "square", "color": "rgba(233, 162, 59, 0.35)"},
+        )
     fig.add_scatter(
         x=x,
         y=[p.value for p in series.points],
@@ -316,7 +303,7 @@ def ftf_figure(series: Any, lang: str) -> go.Figure:
         showlegend=False,
     )
     c.style_figure(fig, lang)
-    top = max([p.value or 0 for p in series.points] + [NORM_HIGH])
+    top = max([p.value or 0 for p in series.points] + ([norm[1]] if norm else []))
     fig.update_yaxes(range=[0, top * 1.2])
     fig.update_xaxes(type="category")
     return fig

@@ -10,7 +10,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Output, html
 
 from dashboard import components as c
 from dashboard import ids
@@ -24,128 +24,98 @@ from dashboard.i18n import (
     fmt_value,
     kpi_title,
     kpi_unit,
-    normalise_lang,
     reference_text,
     t,
 )
-from dashboard.lookups import data_quarters, pick, practice_options, quarter_options, wanted
+from dashboard.lookups import data_quarters, practice_options, quarter_options
+from dashboard.page import Context, Draw, Filled, Page, Picker, Start
 from dashboard.periods import is_quarter, shift_quarter
 from dashboard.schemas import KpiSeries, Practice, Scorecard, ScorecardItem
 
-PATH = "/praktijk"
-NAV_KEY = "nav.practice"
 SERIES_QUARTERS = 8
 
 
-def layout(lang: str | None = None, agb: str | None = None, period: str | None = None, **_: Any):
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("practice.title", lang), t("practice.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(t("ctl.practice", lang), c.dropdown(ids.PRACTICE_AGB, lang), width=6),
-                    c.control(
-                        t("ctl.period", lang), c.dropdown(ids.PRACTICE_PERIOD, lang), width=3
-                    ),
-                ]
-            ),
-            c.message_area(ids.PRACTICE_MESSAGE),
-            html.Div(id=ids.PRACTICE_HEADER, className="mb-2"),
-            c.chart_card(
-                t("practice.contacts_title", lang),
-                ids.PRACTICE_CONTACTS,
-                note_id=ids.PRACTICE_CONTACTS_NOTE,
-            ),
-            c.content_card(t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD),
-            _init_store(lang, agb=agb, period=period),
-        ]
-    )
+def body(lang: str) -> list[Any]:
+    return [
+        html.Div(id=ids.PRACTICE_HEADER, className="mb-2"),
+        c.chart_card(
+            t("practice.contacts_title", lang),
+            ids.PRACTICE_CONTACTS,
+            note_id=ids.PRACTICE_CONTACTS_NOTE,
+        ),
+        c.content_card(t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD),
+    ]
 
 
-def _init_store(lang: str, **query: str | None) -> Any:
-    return dcc.Store(id=ids.PRACTICE_INIT, data={"lang": lang, **query})
+def fill(client: ApiClient, start: Start) -> Filled | None:
+    practices = client.practices()
+    if not practices:
+        return None
+    options = practice_options(practices)
+    agb = start.choose("agb", options)
+    region = next((p.region for p in practices if p.agb == agb), practices[0].region)
+    quarters = quarter_options(data_quarters(client, region=region), start.lang)
+    return Filled({"agb": (options, agb), "period": (quarters, start.choose("period", quarters))})
 
 
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.PRACTICE_AGB, "options"),
-        Output(ids.PRACTICE_AGB, "value"),
-        Output(ids.PRACTICE_PERIOD, "options"),
-        Output(ids.PRACTICE_PERIOD, "value"),
-        Output(ids.PRACTICE_MESSAGE, "children"),
-        Input(ids.PRACTICE_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        lang = normalise_lang((init or {}).get("lang"))
-        selection = selection or {}
-        try:
-            practices = client.practices()
-        except ApiError as exc:
-            return [], None, [], None, c.error_alert(str(exc), lang)
-        if not practices:
-            return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-        options = practice_options(practices)
-        agb = pick(wanted(init, selection, "agb"), options, selection.get("agb"))
-        region = next((p.region for p in practices if p.agb == agb), practices[0].region)
-        quarters = data_quarters(client, region=region)
-        q_options = quarter_options(quarters, lang)
-        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-        return options, agb, q_options, period, None
+def render(ctx: Context, agb: str, period: str) -> tuple[Any, ...]:
+    """Header, contacts and scorecard each from their own request: one failing leaves the
+    others on the page."""
+    client, lang = ctx.client, ctx.lang
+    header: Any = None
+    try:
+        practice = next((p for p in client.practices() if p.agb == agb), None)
+        header = practice_header(practice, lang)
+    except ApiError as exc:
+        header = c.error_alert(str(exc), lang)
+    note: Any = None
+    try:
+        start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
+        series = client.kpi_series(
+            "poh_contacts", level="practice", id=agb, start=start, end=period, grain="quarter"
+        )
+        figure = contacts_figure(series, lang)
+    except ApiError as exc:
+        figure = c.error_figure(lang)
+        note = c.error_alert(str(exc), lang)
+    try:
+        units = {k.slug: kpi_unit(k, lang) for k in client.kpis()}
+        card = scorecard_table(client.scorecard(agb, period=period), lang, units)
+    except ApiError as exc:
+        card = c.error_alert(str(exc), lang)
+    return header, figure, note, card
 
-    @app.callback(
-        Output(ids.PRACTICE_HEADER, "children"),
-        Output(ids.PRACTICE_CONTACTS, "figure"),
-        Output(ids.PRACTICE_CONTACTS_NOTE, "children"),
-        Output(ids.PRACTICE_SCORECARD, "children"),
-        Input(ids.PRACTICE_AGB, "value"),
-        Input(ids.PRACTICE_PERIOD, "value"),
-        State(ids.PRACTICE_INIT, "data"),
-    )
-    def _render(agb: str | None, period: str | None, init: dict[str, Any] | None):
-        lang = normalise_lang((init or {}).get("lang"))
-        if not agb or not period:
-            empty = c.empty_state(lang, t("empty.choose", lang))
-            return None, c.empty_figure(lang, t("empty.choose", lang)), None, empty
-        header: Any = None
-        try:
-            practice = next((p for p in client.practices() if p.agb == agb), None)
-            header = practice_header(practice, lang)
-        except ApiError as exc:
-            header = c.error_alert(str(exc), lang)
-        note: Any = None
-        try:
-            start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
-            series = client.kpi_series(
-                "poh_contacts", level="practice", id=agb, start=start, end=period, grain="quarter"
-            )
-            figure = contacts_figure(series, lang)
-        except ApiError as exc:
-            figure = c.empty_figure(lang, t("error.title", lang))
-            note = c.error_alert(str(exc), lang)
-        try:
-            units = {k.slug: kpi_unit(k, lang) for k in client.kpis()}
-            card = scorecard_table(client.scorecard(agb, period=period), lang, units)
-        except ApiError as exc:
-            card = c.error_alert(str(exc), lang)
-        return header, figure, note, card
 
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.PRACTICE_AGB, "value"),
-        Input(ids.PRACTICE_PERIOD, "value"),
-        State(ids.PRACTICE_INIT, "data"),
-        prevent_initial_call=True,
-    )
-    def _remember(agb: str | None, period: str | None, init: dict[str, Any] | None):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        if agb:
-            patch["agb"] = agb
-        if period:
-            patch["period"] = period
-        return patch
+PAGE = Page(
+    module=__name__,
+    path="/praktijk",
+    nav_key="nav.practice",
+    title="practice.title",
+    lead="practice.lead",
+    pickers=(
+        Picker(ids.PRACTICE_AGB, "ctl.practice", "agb", width=6),
+        Picker(ids.PRACTICE_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.PRACTICE_MESSAGE,
+    init=ids.PRACTICE_INIT,
+    body=body,
+    fill=fill,
+    draw=Draw(
+        outputs=(
+            Output(ids.PRACTICE_HEADER, "children"),
+            Output(ids.PRACTICE_CONTACTS, "figure"),
+            Output(ids.PRACTICE_CONTACTS_NOTE, "children"),
+            Output(ids.PRACTICE_SCORECARD, "children"),
+        ),
+        render=render,
+        empty=lambda lang: (
+            None,
+            c.choose_figure(lang),
+            None,
+            c.empty_state(lang, t("empty.choose", lang)),
+        ),
+    ),
+)
 
 
 def practice_header(practice: Practice | None, lang: str) -> Any:

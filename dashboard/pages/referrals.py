@@ -8,24 +8,24 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Output, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import api_label, fmt_date, fmt_number, fmt_period, normalise_lang, t
+from dashboard.client import ApiClient
+from dashboard.i18n import api_label, fmt_date, fmt_number, fmt_period, t
 from dashboard.lookups import (
     data_quarters,
-    pick,
+    level_options,
     practice_options,
     quarter_options,
     region_options,
-    wanted,
 )
-from dashboard.schemas import ReferralFlows
+from dashboard.page import Context, Draw, Filled, Page, Picker, PickerValues, Scope, Start
+from dashboard.schemas import Level, ReferralFlows
 
-PATH = "/verwijzingen"
-NAV_KEY = "nav.referrals"
+# Referral flows are shown per practice or for the whole region.
+LEVELS: tuple[Level, ...] = ("practice", "region")
 NODE_COLOURS = {
     "huisarts": "#1f4e79",
     "poh-ggz": "#2a9d8f",
@@ -37,119 +37,76 @@ NODE_COLOURS = {
 }
 
 
-def layout(
-    lang: str | None = None,
-    level: str | None = None,
-    id: str | None = None,
-    period: str | None = None,
-    **_: Any,
-) -> html.Div:
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("ref.title", lang), t("ref.lead", lang)),
-            c.level_scope_period_controls(
-                lang, level_id=ids.REF_LEVEL, scope_id=ids.REF_SCOPE, period_id=ids.REF_PERIOD
-            ),
-            c.message_area(ids.REF_MESSAGE),
-            c.chart_card(t("ref.sankey_title", lang), ids.REF_SANKEY, height=460),
-            c.content_card(t("ref.table_title", lang), ids.REF_TABLE),
-            dcc.Store(
-                id=ids.REF_INIT, data={"lang": lang, "level": level, "id": id, "period": period}
-            ),
-        ]
+def body(lang: str) -> list[Any]:
+    return [
+        c.chart_card(t("ref.sankey_title", lang), ids.REF_SANKEY, height=460),
+        c.content_card(t("ref.table_title", lang), ids.REF_TABLE),
+    ]
+
+
+def fill(client: ApiClient, start: Start) -> Filled | None:
+    if not client.practices():
+        return None
+    levels = level_options(start.lang, LEVELS)
+    quarters = quarter_options(data_quarters(client), start.lang)
+    return Filled(
+        {
+            "level": (levels, start.choose("level", levels, remembered="ref_level")),
+            "period": (quarters, start.choose("period", quarters)),
+        }
     )
 
 
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.REF_LEVEL, "options"),
-        Output(ids.REF_LEVEL, "value"),
-        Output(ids.REF_PERIOD, "options"),
-        Output(ids.REF_PERIOD, "value"),
-        Output(ids.REF_MESSAGE, "children"),
-        Input(ids.REF_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        init, selection = init or {}, selection or {}
-        lang = normalise_lang(init.get("lang"))
-        try:
-            practices = client.practices()
-        except ApiError as exc:
-            return [], None, [], None, c.error_alert(str(exc), lang)
-        if not practices:
-            return [], None, [], None, dbc.Alert(t("empty.practices", lang), color="info")
-        levels = [
-            {"label": t("level.practice", lang), "value": "practice"},
-            {"label": t("level.region", lang), "value": "region"},
-        ]
-        level = pick(
-            wanted(init, selection, "level", "ref_level"),
-            levels,
-            selection.get("ref_level") or "practice",
-        )
-        q_options = quarter_options(data_quarters(client), lang)
-        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-        return levels, level, q_options, period, None
+def scope_options(client: ApiClient, level: str) -> list[dict[str, Any]]:
+    practices = client.practices()
+    return practice_options(practices) if level == "practice" else region_options(practices)
 
-    @app.callback(
-        Output(ids.REF_SCOPE, "options"),
-        Output(ids.REF_SCOPE, "value"),
-        Input(ids.REF_LEVEL, "value"),
-        State(ids.REF_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_scope(level: str | None, init: Any, selection: Any):
-        if not level:
-            return [], None
-        try:
-            practices = client.practices()
-        except ApiError:
-            return [], None
-        options = practice_options(practices) if level == "practice" else region_options(practices)
-        selection = selection or {}
-        key = "agb" if level == "practice" else "region"
-        return options, pick(wanted(init or {}, selection, "id", key), options, selection.get(key))
 
-    @app.callback(
-        Output(ids.REF_SANKEY, "figure"),
-        Output(ids.REF_TABLE, "children"),
-        Input(ids.REF_LEVEL, "value"),
-        Input(ids.REF_SCOPE, "value"),
-        Input(ids.REF_PERIOD, "value"),
-        State(ids.REF_INIT, "data"),
-    )
-    def _render(level: str | None, scope: str | None, period: str | None, init: Any):
-        lang = normalise_lang((init or {}).get("lang"))
-        if not (level and scope and period):
-            return c.empty_figure(lang, t("empty.choose", lang)), None
-        try:
-            flows = client.referral_flows(level=level, id=scope, period=period)  # type: ignore[arg-type]
-        except ApiError as exc:
-            return c.empty_figure(lang, t("error.title", lang)), c.error_alert(str(exc), lang)
-        return sankey_figure(flows, lang), flows_table(flows, lang)
+def remembered(level: str) -> str:
+    """The practice or region chosen here is the current one on every page."""
+    return "agb" if level == "practice" else "region"
 
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.REF_LEVEL, "value"),
-        Input(ids.REF_SCOPE, "value"),
-        Input(ids.REF_PERIOD, "value"),
-        State(ids.REF_INIT, "data"),
-        prevent_initial_call=True,
-    )
-    def _remember(
-        level: str | None, scope: str | None, period: str | None, init: dict[str, Any] | None
-    ):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        if level:
-            patch["ref_level"] = level
-            if scope:  # the practice or region chosen here is the current one everywhere
-                patch["agb" if level == "practice" else "region"] = scope
-        if period:
-            patch["period"] = period
-        return patch
+
+def render(ctx: Context, level: Level, scope: str, period: str) -> tuple[Any, ...]:
+    flows = ctx.client.referral_flows(level=level, id=scope, period=period)
+    return sankey_figure(flows, ctx.lang), flows_table(flows, ctx.lang)
+
+
+def remember(values: PickerValues) -> dict[str, Any]:
+    chosen: dict[str, Any] = {}
+    if values["level"]:
+        chosen["ref_level"] = values["level"]
+        if values["id"]:
+            chosen[remembered(values["level"])] = values["id"]
+    if values["period"]:
+        chosen["period"] = values["period"]
+    return chosen
+
+
+PAGE = Page(
+    module=__name__,
+    path="/verwijzingen",
+    nav_key="nav.referrals",
+    title="ref.title",
+    lead="ref.lead",
+    pickers=(
+        Picker(ids.REF_LEVEL, "ctl.level", "level", width=3, searchable=False),
+        Picker(ids.REF_SCOPE, "ctl.scope", "id", width=6),
+        Picker(ids.REF_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.REF_MESSAGE,
+    init=ids.REF_INIT,
+    body=body,
+    fill=fill,
+    scope=Scope(query="id", follows="level", options=scope_options, remembered=remembered),
+    draw=Draw(
+        outputs=(Output(ids.REF_SANKEY, "figure"), Output(ids.REF_TABLE, "children")),
+        render=render,
+        empty=lambda lang: (c.choose_figure(lang), None),
+        failed=lambda lang, alert: (c.error_figure(lang), alert),
+    ),
+    remember=remember,
+)
 
 
 def sankey_figure(flows: ReferralFlows, lang: str) -> go.Figure:

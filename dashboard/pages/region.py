@@ -10,163 +10,111 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Output, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import (
-    fmt_date,
-    fmt_number,
-    fmt_period,
-    fmt_value,
-    kpi_title,
-    kpi_unit,
-    normalise_lang,
-    t,
-)
-from dashboard.lookups import (
-    data_quarters,
-    kpi_options,
-    pick,
-    quarter_options,
-    region_options,
-    wanted,
-)
+from dashboard.client import ApiClient
+from dashboard.i18n import fmt_date, fmt_number, fmt_period, fmt_value, kpi_title, kpi_unit, t
+from dashboard.lookups import data_quarters, kpi_options, quarter_options, region_options
+from dashboard.page import Context, Draw, Filled, Page, Picker, Start
 from dashboard.schemas import Benchmark, BenchmarkPracticeRow, KpiDefinition
 
-PATH = "/"
-NAV_KEY = "nav.region"
 DEFAULT_KPI = "poh_contacts_per_1000_year"
 MANY_PRACTICES = 40  # above this, the bar chart hides practice names on the axis
+HIDDEN = {"display": "none"}
 
 
-def layout(
-    lang: str | None = None,
-    region: str | None = None,
-    kpi: str | None = None,
-    period: str | None = None,
-    **_: Any,
-) -> html.Div:
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("region.title", lang), t("region.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(t("ctl.region", lang), c.dropdown(ids.REGION_REGION, lang), width=3),
-                    c.control(t("ctl.kpi", lang), c.dropdown(ids.REGION_KPI, lang), width=6),
-                    c.control(t("ctl.period", lang), c.dropdown(ids.REGION_PERIOD, lang), width=3),
-                ]
-            ),
-            c.message_area(ids.REGION_MESSAGE),
-            dcc.Loading(html.Div(id=ids.REGION_INFO), type="circle", color=c.PRIMARY),
-            c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420),
-            html.Div(
-                c.chart_card(t("region.funnel_title", lang), ids.REGION_FUNNEL, height=420),
-                id=ids.REGION_FUNNEL_CARD,
-            ),
-            dbc.Card(
-                [
-                    dbc.CardHeader(
-                        html.H3(t("region.table_title", lang), className="h6 mb-0 fw-semibold")
-                    ),
-                    dbc.CardBody(c.data_grid(ids.REGION_GRID, lang)),
-                ],
-                className="mb-3 shadow-sm",
-            ),
-            dcc.Store(
-                id=ids.REGION_INIT,
-                data={"lang": lang, "region": region, "kpi": kpi, "period": period},
-            ),
-        ]
+def body(lang: str) -> list[Any]:
+    return [
+        dcc.Loading(html.Div(id=ids.REGION_INFO), type="circle", color=c.PRIMARY),
+        c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420),
+        html.Div(
+            c.chart_card(t("region.funnel_title", lang), ids.REGION_FUNNEL, height=420),
+            id=ids.REGION_FUNNEL_CARD,
+        ),
+        dbc.Card(
+            [
+                dbc.CardHeader(
+                    html.H3(t("region.table_title", lang), className="h6 mb-0 fw-semibold")
+                ),
+                dbc.CardBody(c.data_grid(ids.REGION_GRID, lang)),
+            ],
+            className="mb-3 shadow-sm",
+        ),
+    ]
+
+
+def fill(client: ApiClient, start: Start) -> Filled | None:
+    practices = client.practices()
+    kpis = client.kpis()
+    if not practices:
+        return None
+    regions = region_options(practices)
+    region = start.choose("region", regions)
+    kpi_choices = kpi_options(kpis, start.lang, benchmarkable_only=True)
+    quarters = quarter_options(data_quarters(client, region=region), start.lang)
+    return Filled(
+        {
+            "region": (regions, region),
+            "kpi": (kpi_choices, start.choose("kpi", kpi_choices, default=DEFAULT_KPI)),
+            "period": (quarters, start.choose("period", quarters)),
+        }
     )
 
 
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.REGION_REGION, "options"),
-        Output(ids.REGION_REGION, "value"),
-        Output(ids.REGION_KPI, "options"),
-        Output(ids.REGION_KPI, "value"),
-        Output(ids.REGION_PERIOD, "options"),
-        Output(ids.REGION_PERIOD, "value"),
-        Output(ids.REGION_MESSAGE, "children"),
-        Input(ids.REGION_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        init = init or {}
-        lang = normalise_lang(init.get("lang"))
-        selection = selection or {}
-        try:
-            practices = client.practices()
-            kpis = client.kpis()
-        except ApiError as exc:
-            return [], None, [], None, [], None, c.error_alert(str(exc), lang)
-        if not practices:
-            alert = dbc.Alert(t("empty.practices", lang), color="info")
-            return [], None, [], None, [], None, alert
-        r_options = region_options(practices)
-        region = pick(wanted(init, selection, "region"), r_options, selection.get("region"))
-        k_options = kpi_options(kpis, lang, benchmarkable_only=True)
-        kpi = pick(wanted(init, selection, "kpi"), k_options, selection.get("kpi") or DEFAULT_KPI)
-        q_options = quarter_options(data_quarters(client, region=region), lang)
-        period = pick(wanted(init, selection, "period"), q_options, selection.get("period"))
-        return r_options, region, k_options, kpi, q_options, period, None
+def render(ctx: Context, region: str, kpi: str, period: str) -> tuple[Any, ...]:
+    lang = ctx.lang
+    definition = next((k for k in ctx.client.kpis() if k.slug == kpi), None)
+    bench = ctx.client.benchmark(kpi, region=region, period=period)
+    decimals = definition.decimals if definition else 0
+    info = info_card(bench, definition, lang)
+    unit = kpi_unit(definition, lang) if definition else bench.unit
+    bar = bar_figure(bench, lang, decimals, unit, definition)
+    if bench.funnel_kind:
+        funnel, style = funnel_figure(bench, lang, decimals, unit), {}
+    else:
+        funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), HIDDEN
+    rows, cols = grid(bench, lang, decimals, unit, ctx.prefix)
+    return info, bar, funnel, style, rows, cols
 
-    @app.callback(
-        Output(ids.REGION_INFO, "children"),
-        Output(ids.REGION_BAR, "figure"),
-        Output(ids.REGION_FUNNEL, "figure"),
-        Output(ids.REGION_FUNNEL_CARD, "style"),
-        Output(ids.REGION_GRID, "rowData"),
-        Output(ids.REGION_GRID, "columnDefs"),
-        Input(ids.REGION_REGION, "value"),
-        Input(ids.REGION_KPI, "value"),
-        Input(ids.REGION_PERIOD, "value"),
-        State(ids.REGION_INIT, "data"),
-    )
-    def _render(region: str | None, kpi: str | None, period: str | None, init: Any):
-        lang = normalise_lang((init or {}).get("lang"))
-        hidden = {"display": "none"}
-        if not (region and kpi and period):
-            empty = c.empty_figure(lang, t("empty.choose", lang))
-            return None, empty, empty, hidden, [], []
-        try:
-            definition = next((k for k in client.kpis() if k.slug == kpi), None)
-            bench = client.benchmark(kpi, region=region, period=period)
-        except ApiError as exc:
-            empty = c.empty_figure(lang, t("error.title", lang))
-            return c.error_alert(str(exc), lang), empty, empty, hidden, [], []
-        decimals = definition.decimals if definition else 0
-        info = info_card(bench, definition, lang)
-        unit = kpi_unit(definition, lang) if definition else bench.unit
-        bar = bar_figure(bench, lang, decimals, unit)
-        if bench.funnel_kind:
-            funnel, style = funnel_figure(bench, lang, decimals, unit), {}
-        else:
-            funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), hidden
-        rows, cols = grid(bench, lang, decimals, unit, app.config.requests_pathname_prefix)
-        return info, bar, funnel, style, rows, cols
 
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.REGION_REGION, "value"),
-        Input(ids.REGION_KPI, "value"),
-        Input(ids.REGION_PERIOD, "value"),
-        State(ids.REGION_INIT, "data"),
-        prevent_initial_call=True,
-    )
-    def _remember(
-        region: str | None, kpi: str | None, period: str | None, init: dict[str, Any] | None
-    ):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        for key, value in (("region", region), ("kpi", kpi), ("period", period)):
-            if value:
-                patch[key] = value
-        return patch
+PAGE = Page(
+    module=__name__,
+    path="/",
+    nav_key="nav.region",
+    title="region.title",
+    lead="region.lead",
+    pickers=(
+        Picker(ids.REGION_REGION, "ctl.region", "region", width=3),
+        Picker(ids.REGION_KPI, "ctl.kpi", "kpi", width=6),
+        Picker(ids.REGION_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.REGION_MESSAGE,
+    init=ids.REGION_INIT,
+    body=body,
+    fill=fill,
+    draw=Draw(
+        outputs=(
+            Output(ids.REGION_INFO, "children"),
+            Output(ids.REGION_BAR, "figure"),
+            Output(ids.REGION_FUNNEL, "figure"),
+            Output(ids.REGION_FUNNEL_CARD, "style"),
+            Output(ids.REGION_GRID, "rowData"),
+            Output(ids.REGION_GRID, "columnDefs"),
+        ),
+        render=render,
+        empty=lambda lang: (None, c.choose_figure(lang), c.choose_figure(lang), HIDDEN, [], []),
+        failed=lambda lang, alert: (
+            alert,
+            c.error_figure(lang),
+            c.error_figure(lang),
+            HIDDEN,
+            [],
+            [],
+        ),
+    ),
+)
 
 
 def _md(text: str) -> str:
@@ -219,7 +167,15 @@ def _shown(row: BenchmarkPracticeRow) -> bool:
     return row.value is not None
 
 
-def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
+def bar_figure(
+    bench: Benchmark,
+    lang: str,
+    decimals: int,
+    unit: str,
+    definition: KpiDefinition | None = None,
+) -> go.Figure:
+    """The practices' values sorted, with the region's median and P25–P75 band and the KPI's
+    norm from ``definition`` (the catalogue entry), if it has one."""
     rows = sorted((r for r in bench.practices if _shown(r)), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -278,7 +234,7 @@ def bar_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figu
             name=t("chart.median", lang),
             line={"color": c.PRIMARY, "width": 2, "dash": "dash"},
         )
-    c.add_norm(fig, bench.slug, t("chart.norm", lang))
+    c.add_norm(fig, definition, t("chart.norm", lang))
     c.style_figure(fig, lang)
     fig.update_yaxes(title_text=unit)
     fig.update_xaxes(

@@ -8,160 +8,135 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, Patch, State, dcc, html
+from dash import Output, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_date, fmt_period, fmt_value, normalise_lang, t
+from dashboard.i18n import fmt_date, fmt_norm, fmt_period, fmt_value, norm_bounds, t
+from dashboard.page import Context, Draw, Page, Picker, fill_region_period
 from dashboard.schemas import Benchmark, KpiDefinition
 
-PATH = "/wachttijden"
-NAV_KEY = "nav.waiting"
-NORM_DAYS = 14
 MEDIAN, SHARE = "wait_days_intake", "wait_within_14d_pct"
+STYLE = {"height": "420px"}  # of the two charts until there are practices to show
 
 
-def layout(
-    lang: str | None = None, region: str | None = None, period: str | None = None, **_: Any
-) -> html.Div:
-    lang = normalise_lang(lang)
-    return html.Div(
-        [
-            c.page_header(t("wait.title", lang), t("wait.lead", lang)),
-            c.controls_card(
-                [
-                    c.control(t("ctl.region", lang), c.dropdown(ids.WAIT_REGION, lang), width=4),
-                    c.control(t("ctl.period", lang), c.dropdown(ids.WAIT_PERIOD, lang), width=3),
-                ]
-            ),
-            c.message_area(ids.WAIT_MESSAGE),
-            dcc.Loading(html.Div(id=ids.WAIT_CARDS), type="circle", color=c.PRIMARY),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        c.chart_card(t("wait.median_title", lang), ids.WAIT_MEDIAN, height=420),
-                        lg=6,
-                    ),
-                    dbc.Col(
-                        c.chart_card(t("wait.share_title", lang), ids.WAIT_SHARE, height=420), lg=6
-                    ),
-                ]
-            ),
-            dbc.Card(
-                dbc.CardBody(c.data_grid(ids.WAIT_GRID, lang)),
-                className="mb-3 shadow-sm",
-            ),
-            dcc.Store(id=ids.WAIT_INIT, data={"lang": lang, "region": region, "period": period}),
-        ]
-    )
-
-
-def register_callbacks(app: Dash, client: ApiClient) -> None:
-    @app.callback(
-        Output(ids.WAIT_REGION, "options"),
-        Output(ids.WAIT_REGION, "value"),
-        Output(ids.WAIT_PERIOD, "options"),
-        Output(ids.WAIT_PERIOD, "value"),
-        Output(ids.WAIT_MESSAGE, "children"),
-        Input(ids.WAIT_INIT, "data"),
-        State(ids.SELECTION_STORE, "data"),
-    )
-    def _fill_pickers(init: dict[str, Any], selection: dict[str, Any] | None):
-        return c.region_period_pickers(client, init, selection)
-
-    @app.callback(
-        Output(ids.WAIT_CARDS, "children"),
-        Output(ids.WAIT_MEDIAN, "figure"),
-        Output(ids.WAIT_SHARE, "figure"),
-        Output(ids.WAIT_MEDIAN, "style"),
-        Output(ids.WAIT_SHARE, "style"),
-        Output(ids.WAIT_GRID, "rowData"),
-        Output(ids.WAIT_GRID, "columnDefs"),
-        Input(ids.WAIT_REGION, "value"),
-        Input(ids.WAIT_PERIOD, "value"),
-        State(ids.WAIT_INIT, "data"),
-    )
-    def _render(region: str | None, period: str | None, init: Any):
-        lang = normalise_lang((init or {}).get("lang"))
-        style = {"height": "420px"}
-        if not (region and period):
-            empty = c.empty_figure(lang, t("empty.choose", lang))
-            return None, empty, empty, style, style, [], []
-        try:
-            catalogue = {k.slug: k for k in client.kpis()}
-            median = client.benchmark(MEDIAN, region=region, period=period)
-            share = client.benchmark(SHARE, region=region, period=period)
-            regional = client.kpi(MEDIAN, level="region", id=region, period=period)
-        except ApiError as exc:
-            empty = c.empty_figure(lang, t("error.title", lang))
-            return c.error_alert(str(exc), lang), empty, empty, style, style, [], []
-        share_region = share.region_value
-        cards = dbc.Card(
-            dbc.CardBody(
-                [
-                    html.Div(
-                        f"{median.region_name or region} · {fmt_period(period, lang)} "
-                        f"({fmt_date(median.period.start, lang)} – "
-                        f"{fmt_date(median.period.end, lang)})",
-                        className="small text-muted mb-2",
-                    ),
-                    dbc.Row(
-                        [
-                            c.stat(
-                                t("wait.region_median", lang),
-                                fmt_value(regional.value, decimals=0, lang=lang),
-                                sub=_unit(catalogue.get(MEDIAN), lang),
-                                colour=c.BAD if (regional.value or 0) > NORM_DAYS else None,
-                            ),
-                            c.stat(
-                                t("wait.region_p90", lang),
-                                fmt_value(regional.extra.get("p90"), decimals=0, lang=lang),
-                                sub=_unit(catalogue.get(MEDIAN), lang),
-                            ),
-                            c.stat(
-                                t("wait.region_share", lang),
-                                fmt_value(share_region, unit="%", decimals=0, lang=lang),
-                            ),
-                            c.stat(
-                                t("stat.n", lang),
-                                str(sum(1 for r in median.practices if r.value is not None)),
-                            ),
-                        ]
-                    ),
-                    c.kpi_reference(catalogue.get(MEDIAN), lang),
-                ]
-            ),
+def body(lang: str) -> list[Any]:
+    return [
+        dcc.Loading(html.Div(id=ids.WAIT_CARDS), type="circle", color=c.PRIMARY),
+        dbc.Row(
+            [
+                dbc.Col(
+                    c.chart_card(t("wait.median_title", lang), ids.WAIT_MEDIAN, height=420),
+                    lg=6,
+                ),
+                dbc.Col(
+                    c.chart_card(t("wait.share_title", lang), ids.WAIT_SHARE, height=420), lg=6
+                ),
+            ]
+        ),
+        dbc.Card(
+            dbc.CardBody(c.data_grid(ids.WAIT_GRID, lang)),
             className="mb-3 shadow-sm",
-        )
-        rows, cols = grid(median, share, lang)
-        # horizontal bars: one readable row per practice
-        style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
-        return (
-            cards,
-            median_figure(median, lang),
-            share_figure(share, lang),
-            style,
-            style,
-            rows,
-            cols,
-        )
+        ),
+    ]
 
-    @app.callback(
-        Output(ids.SELECTION_STORE, "data", allow_duplicate=True),
-        Input(ids.WAIT_REGION, "value"),
-        Input(ids.WAIT_PERIOD, "value"),
-        State(ids.WAIT_INIT, "data"),
-        prevent_initial_call=True,
+
+def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
+    client, lang = ctx.client, ctx.lang
+    catalogue = {k.slug: k for k in client.kpis()}
+    median = client.benchmark(MEDIAN, region=region, period=period)
+    share = client.benchmark(SHARE, region=region, period=period)
+    regional = client.kpi(MEDIAN, level="region", id=region, period=period)
+    share_region = share.region_value
+    norm = norm_bounds(catalogue.get(MEDIAN))
+    cards = dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    f"{median.region_name or region} · {fmt_period(period, lang)} "
+                    f"({fmt_date(median.period.start, lang)} – "
+                    f"{fmt_date(median.period.end, lang)})",
+                    className="small text-muted mb-2",
+                ),
+                dbc.Row(
+                    [
+                        c.stat(
+                            t("wait.region_median", lang),
+                            fmt_value(regional.value, decimals=0, lang=lang),
+                            sub=_unit(catalogue.get(MEDIAN), lang),
+                            colour=c.BAD if _over_norm(regional.value, norm) else None,
+                        ),
+                        c.stat(
+                            t("wait.region_p90", lang),
+                            fmt_value(regional.extra.get("p90"), decimals=0, lang=lang),
+                            sub=_unit(catalogue.get(MEDIAN), lang),
+                        ),
+                        c.stat(
+                            t("wait.region_share", lang),
+                            fmt_value(share_region, unit="%", decimals=0, lang=lang),
+                        ),
+                        c.stat(
+                            t("stat.n", lang),
+                            str(sum(1 for r in median.practices if r.value is not None)),
+                        ),
+                    ]
+                ),
+                c.kpi_reference(catalogue.get(MEDIAN), lang),
+            ]
+        ),
+        className="mb-3 shadow-sm",
     )
-    def _remember(region: str | None, period: str | None, init: dict[str, Any] | None):
-        patch = Patch()
-        patch["lang"] = normalise_lang((init or {}).get("lang"))
-        if region:
-            patch["region"] = region
-        if period:
-            patch["period"] = period
-        return patch
+    rows, cols = grid(median, share, lang)
+    # horizontal bars: one readable row per practice
+    style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
+    return (
+        cards,
+        median_figure(median, lang, catalogue.get(MEDIAN)),
+        share_figure(share, lang),
+        style,
+        style,
+        rows,
+        cols,
+    )
+
+
+def _empty(lang: str) -> tuple[Any, ...]:
+    return None, c.choose_figure(lang), c.choose_figure(lang), STYLE, STYLE, [], []
+
+
+def _failed(lang: str, alert: Any) -> tuple[Any, ...]:
+    return alert, c.error_figure(lang), c.error_figure(lang), STYLE, STYLE, [], []
+
+
+PAGE = Page(
+    module=__name__,
+    path="/wachttijden",
+    nav_key="nav.waiting",
+    title="wait.title",
+    lead="wait.lead",
+    pickers=(
+        Picker(ids.WAIT_REGION, "ctl.region", "region", width=4),
+        Picker(ids.WAIT_PERIOD, "ctl.period", "period", width=3),
+    ),
+    message=ids.WAIT_MESSAGE,
+    init=ids.WAIT_INIT,
+    body=body,
+    fill=fill_region_period,
+    draw=Draw(
+        outputs=(
+            Output(ids.WAIT_CARDS, "children"),
+            Output(ids.WAIT_MEDIAN, "figure"),
+            Output(ids.WAIT_SHARE, "figure"),
+            Output(ids.WAIT_MEDIAN, "style"),
+            Output(ids.WAIT_SHARE, "style"),
+            Output(ids.WAIT_GRID, "rowData"),
+            Output(ids.WAIT_GRID, "columnDefs"),
+        ),
+        render=render,
+        empty=_empty,
+        failed=_failed,
+    ),
+)
 
 
 def _unit(definition: KpiDefinition | None, lang: str) -> str | None:
@@ -170,28 +145,42 @@ def _unit(definition: KpiDefinition | None, lang: str) -> str | None:
     return definition.unit_nl if lang == "nl" else definition.unit
 
 
-def median_figure(bench: Benchmark, lang: str) -> go.Figure:
+def _over_norm(value: float | None, norm: tuple[float, float] | None) -> bool:
+    """Longer than the norm's upper end (the catalogue's ``norm_high``)."""
+    return norm is not None and (value or 0) > norm[1]
+
+
+def median_figure(
+    bench: Benchmark, lang: str, definition: KpiDefinition | None = None
+) -> go.Figure:
+    """Median wait per practice: red above the norm of ``definition`` (the catalogue's entry
+    of the waiting-time KPI), green within it, with the norm drawn as a line."""
     rows = sorted((r for r in bench.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
+    norm = norm_bounds(definition)
     fig = go.Figure(
         go.Bar(
             y=[r.name for r in rows],
             x=[r.value for r in rows],
             orientation="h",
-            marker_color=[c.BAD if (r.value or 0) > NORM_DAYS else c.GOOD for r in rows],
+            marker_color=[
+                c.MIDDLE if norm is None else (c.BAD if _over_norm(r.value, norm) else c.GOOD)
+                for r in rows
+            ],
             hovertemplate="<b>%{y}</b><br>%{x:.0f}<extra></extra>",
             showlegend=False,
         )
     )
-    fig.add_vline(x=NORM_DAYS, line={"color": c.NORM, "width": 2, "dash": "dash"})
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="lines",
-        name=t("wait.norm", lang),
-        line={"color": c.NORM, "width": 2, "dash": "dash"},
-    )
+    if norm is not None:
+        fig.add_vline(x=norm[1], line={"color": c.NORM, "width": 2, "dash": "dash"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=t("wait.norm", lang, norm=fmt_norm(definition, lang)),
+            line={"color": c.NORM, "width": 2, "dash": "dash"},
+        )
     c.style_figure(fig, lang)
     fig.update_layout(margin={"l": 10})
     fig.update_yaxes(automargin=True, showticklabels=len(rows) <= 40)

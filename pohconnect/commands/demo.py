@@ -15,8 +15,7 @@ from pathlib import Path
 import typer
 from platformdirs import user_data_dir
 
-from ingest.console import fmt_int
-from pohconnect.demo import DEFAULT_SEED, generate_region
+from pohconnect.demo import DEFAULT_SEED
 
 
 def demo_database_url() -> str:
@@ -46,6 +45,9 @@ def demo(
     """Genereer een realistische demoregio, importeer die en start API en dashboard."""
 
     def generate(out_dir: Path):  # type: ignore[no-untyped-def]
+        from ingest.console import fmt_int
+        from pohconnect.demo import generate_region
+
         region = generate_region(
             out_dir, seed=seed, n_practices=practices, start=start.date(), end=end.date()
         )

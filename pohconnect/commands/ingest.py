@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-from ingest.console import print_details, progress_bars, summary_table
 from ingest.errors import IngestError
-from ingest.loader import ImportReport
 from pohconnect.commands.kpi import warm_kpi_cache
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest.loader import ImportReport
 
 pull_app = typer.Typer(help="Gegevens ophalen bij een bron (FHIR).", no_args_is_help=True)
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=False, highlight=False)
 
 
@@ -66,6 +69,7 @@ def import_files(
 
     Bestanden worden in de volgorde praktijken → contacten → verwijzingen → uren geladen;
     elk bestand in één transactie, met een importverslag."""
+    from ingest.console import print_details, progress_bars, summary_table
     from ingest.loader import load_file, ordered_paths
     from ingest.mapping import load_mapping
     from models.db import session_factory
@@ -135,6 +139,9 @@ def pull_fhir_command(
     page_size: Annotated[int, typer.Option("--paginagrootte", help="_count per pagina.")] = 200,
 ) -> None:
     """Haal contacten (Encounter) en verwijzingen (ServiceRequest) op bij een FHIR-server."""
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.console import print_details, summary_table
     from ingest.loader import pull_fhir
     from ingest.pull import PullConfig
     from models.db import session_factory

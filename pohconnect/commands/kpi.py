@@ -7,10 +7,6 @@ import time
 import typer
 from rich.console import Console
 
-from api.kpi import cache, jobs, service
-from api.kpi.errors import KpiError
-from models.db import session_scope
-
 kpi_app = typer.Typer(help="KPI-cache beheren.", no_args_is_help=True)
 console = Console()
 
@@ -26,6 +22,10 @@ def warm(
     region: list[str] = typer.Option([], "--region", "-r", help="Alleen deze regio('s)."),
 ) -> None:
     """Bereken alle benchmarks en scorecards vooraf (na een import)."""
+    from api.kpi import service
+    from api.kpi.errors import KpiError
+    from models.db import session_scope
+
     try:
         with session_scope() as session:
             periods = list(period) or [q for q in [service.latest_quarter(session)] if q]
@@ -44,6 +44,8 @@ def warm(
 def warm_kpi_cache() -> None:
     """After an import: compute the latest quarter's benchmarks and scorecards in advance, so
     that the dashboard's first pages come from the cache."""
+    from api.kpi import jobs
+
     with console.status("KPI's van het laatste kwartaal vooraf berekenen …"):
         t0 = time.perf_counter()
         q, n = jobs.warm_latest_quarter()
@@ -56,6 +58,9 @@ def warm_kpi_cache() -> None:
 @kpi_app.command("invalidate")
 def invalidate() -> None:
     """Gooi alle bewaarde KPI-resultaten weg (na een correctie buiten de import om)."""
+    from api.kpi import cache
+    from models.db import session_scope
+
     with session_scope() as session:
         cache.invalidate(session)
     console.print("KPI-cache geleegd.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from pohconnect.server import run_server
-
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Adres om op te luisteren."),
@@ -15,6 +13,7 @@ def serve(
     """Start de API en het dashboard (zonder migraties; draai eerst `pohconnect db upgrade`)."""
     from ingest.errors import PseudonymKeyMissing
     from ingest.settings import require_pseudonym_key
+    from pohconnect.server import run_server
 
     try:
         require_pseudonym_key()  # the API refuses to start without it: say so plainly

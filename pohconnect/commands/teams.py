@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from api.kpi import teams as service
-from api.kpi.errors import KpiError
-from api.kpi.schemas import TeamCreate, TeamRead, TeamUpdate
-from models.db import session_scope
+if TYPE_CHECKING:
+    from api.kpi.errors import KpiError
+    from api.kpi.schemas import TeamRead
 
 teams_app = typer.Typer(help="Teams beheren (praktijken en POH's van een teamleider).")
 console = Console()
@@ -29,6 +29,11 @@ def _fail(exc: KpiError) -> None:
 @teams_app.command("list")
 def list_teams(region: str | None = typer.Option(None, help="Alleen deze regio.")) -> None:
     """Toon alle teams."""
+    from rich.table import Table
+
+    from api.kpi import teams as service
+    from models.db import session_scope
+
     with session_scope() as session:
         result = service.list_teams(session, region=region)
     table = Table("slug", "naam", "regio", "praktijken", "POH's")
@@ -40,6 +45,10 @@ def list_teams(region: str | None = typer.Option(None, help="Alleen deze regio."
 @teams_app.command("show")
 def show(slug: str) -> None:
     """Toon één team."""
+    from api.kpi import teams as service
+    from api.kpi.errors import KpiError
+    from models.db import session_scope
+
     try:
         with session_scope() as session:
             _show(service.get_team(session, slug=slug))
@@ -58,6 +67,11 @@ def create(
     ),
 ) -> None:
     """Maak een team."""
+    from api.kpi import teams as service
+    from api.kpi.errors import KpiError
+    from api.kpi.schemas import TeamCreate
+    from models.db import session_scope
+
     try:
         with session_scope() as session:
             team = service.create_team(
@@ -80,6 +94,11 @@ def update(
     provider: list[str] = typer.Option(None, "--provider", "-z", help="Vervangt de POH's."),
 ) -> None:
     """Wijzig een team; opgegeven lijsten vervangen de oude."""
+    from api.kpi import teams as service
+    from api.kpi.errors import KpiError
+    from api.kpi.schemas import TeamUpdate
+    from models.db import session_scope
+
     fields: dict[str, object] = {}
     if name is not None:
         fields["name"] = name
@@ -99,6 +118,10 @@ def update(
 @teams_app.command("delete")
 def delete(slug: str) -> None:
     """Verwijder een team."""
+    from api.kpi import teams as service
+    from api.kpi.errors import KpiError
+    from models.db import session_scope
+
     try:
         with session_scope() as session:
             service.delete_team(session, slug=slug)

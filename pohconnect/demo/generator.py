@@ -48,9 +48,9 @@ from pohconnect.demo.agenda import simulate_agendas
 from pohconnect.demo.calendar import fmt_date, fmt_decimal, monday_of, weeks_between
 from pohconnect.demo.model import Context
 from pohconnect.demo.region import make_pieces, make_practices, pick_outliers
+from pohconnect.demo.seed import DEFAULT_SEED
 from pohconnect.demo.targets import WARMUP_DAYS
 
-DEFAULT_SEED = 2025
 REGION_NAME = "Huisartsenorganisatie Demoland"
 
 KINDS: tuple[str, ...] = ("praktijken", "contacten", "verwijzingen", "uren")

@@ -12,6 +12,7 @@ from dashboard.schemas import (
     BenchmarkPracticeRow,
     BreakdownItem,
     Distribution,
+    KpiDefinition,
     KpiPoint,
     KpiSeries,
     Period,
@@ -125,8 +126,17 @@ def test_region_bar_sorted_with_band_and_median() -> None:
     ]
 
 
+def _definition(slug: str, low: float | None, high: float | None) -> KpiDefinition:
+    """A catalogue entry with the numeric norm the API gives for ``slug``."""
+    return KpiDefinition(slug=slug, title_nl=slug, title_en=slug, norm_low=low, norm_high=high)
+
+
+FTF = _definition("ftf_per_workday", 8.0, 9.0)
+WAIT = _definition("wait_days_intake", 14.0, 14.0)
+
+
 def test_region_norm_band_for_ftf_per_workday() -> None:
-    fig = region.bar_figure(_bench([7.5, 9.5], slug="ftf_per_workday"), "nl", 1, "x")
+    fig = region.bar_figure(_bench([7.5, 9.5], slug="ftf_per_workday"), "nl", 1, "x", FTF)
     rects = [(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"]
     assert (8.0, 9.0) in rects
 
@@ -216,7 +226,7 @@ def test_sankey_from_flows_and_empty() -> None:
 
 
 def test_waiting_and_hours_colours() -> None:
-    fig = waiting.median_figure(_bench([7, 21]), "nl")
+    fig = waiting.median_figure(_bench([7, 21]), "nl", WAIT)
     bars = next(tr for tr in fig.data if tr.type == "bar")
     assert list(bars.marker.color) == [c.GOOD, c.BAD]  # above the 14-day norm is red
     fig = hours.pct_figure(_bench([120, 90, 50]), "nl")
