@@ -15,128 +15,23 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.adapters.base import LINE, ParsedTable
-from ingest.contract import SPECS
-from models.enums import Bestemming, Contactvorm, Functie, ImportKind
+from ingest.contract import (
+    BESTEMMING_ALIASES,
+    CONTACTVORM_ALIASES,
+    DEFAULT_TABEL12,
+    ECHELON_ALIASES,
+    ECHELON_DESTINATION,
+    FUNCTIE_ALIASES,
+    GESLACHT_ALIASES,
+    MAX_LENGTHS,
+    SPECS,
+    VERRICHTING_CONTACTVORM,
+)
+from models.enums import Bestemming, ImportKind
 
 REDACTED = "•••"
 REJECT_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 
-
-def _key(value: str) -> str:
-    return value.lower().replace(" ", "").replace("-", "").replace("_", "")
-
-
-FUNCTIE_ALIASES: dict[str, str] = {
-    **{_key(f.value): f.value for f in Functie},
-    "ha": "huisarts",
-    "arts": "huisarts",
-    "waarnemer": "huisarts",
-    "waarnemendhuisarts": "huisarts",
-    "haio": "huisarts",
-    "aios": "huisarts",
-    "praktijkondersteunerggz": "poh-ggz",
-    "pohggzvolwassenen": "poh-ggz",
-    "pohjeugd": "poh-ggz-jeugd",
-    "pohjggz": "poh-ggz-jeugd",
-    "pohjeugdggz": "poh-ggz-jeugd",
-    "pohs": "poh-somatiek",
-    "praktijkondersteunersomatiek": "poh-somatiek",
-    "praktijkverpleegkundige": "poh-somatiek",
-    "overig": "anders",
-    "assistent": "anders",
-    "doktersassistent": "anders",
-    "other": "anders",
-}
-
-CONTACTVORM_ALIASES: dict[str, str] = {
-    **{_key(c.value): c.value for c in Contactvorm},
-    "spreekuur": "consult",
-    "spreekuurconsult": "consult",
-    "regulierconsult": "consult",
-    "huisbezoek": "visite",
-    "telefoon": "telefonisch",
-    "tel": "telefonisch",
-    "telefonischconsult": "telefonisch",
-    "videoconsult": "video",
-    "beeldbellen": "video",
-    "beeldbelconsult": "video",
-    "emailconsult": "e-consult",
-    "email": "e-consult",
-    "groepsconsult": "groep",
-    "groepsbijeenkomst": "groep",
-}
-
-# NZa prestatiecodes that are consults (domain.md §2); anything else is not a contact.
-VERRICHTING_CONTACTVORM: dict[str, str] = {
-    "12000": "consult",
-    "12001": "consult",
-    "12010": "consult",
-    "12011": "consult",
-    "12002": "visite",
-    "12003": "visite",
-    "12007": "e-consult",
-}
-
-GESLACHT_ALIASES: dict[str, str] = {
-    "m": "M",
-    "man": "M",
-    "male": "M",
-    "v": "V",
-    "vrouw": "V",
-    "f": "V",
-    "female": "V",
-    "w": "V",
-    "x": "X",
-    "o": "O",
-    "onbekend": "O",
-    "u": "O",
-    "unknown": "O",
-}
-
-BESTEMMING_ALIASES: dict[str, str] = {
-    **{_key(b.value): b.value for b in Bestemming},
-    "gbggz": "gb-ggz",
-    "basisggz": "gb-ggz",
-    "sggz": "s-ggz",
-    "specialistischeggz": "s-ggz",
-    "sociaaldomein": "sociaal-domein",
-    "wijkteam": "sociaal-domein",
-}
-
-# NHG Tabel 12 "soort derde" → destination (domain.md §3); other codes → anders.
-DEFAULT_TABEL12: dict[str, str] = {
-    "ELP": "gb-ggz",
-    "PTH": "gb-ggz",
-    "GGZ": "s-ggz",
-    "PSY": "s-ggz",
-    "VER": "s-ggz",
-    "AMW": "sociaal-domein",
-    "SOD": "sociaal-domein",
-    "JGZ": "sociaal-domein",
-}
-
-ECHELON_ALIASES: dict[str, str] = {
-    "gbggz": "GB-GGZ",
-    "gb": "GB-GGZ",
-    "basisggz": "GB-GGZ",
-    "sggz": "S-GGZ",
-    "s": "S-GGZ",
-    "specialistischeggz": "S-GGZ",
-}
-ECHELON_DESTINATION = {"GB-GGZ": "gb-ggz", "S-GGZ": "s-ggz"}
-
-MAX_LENGTHS: dict[str, int] = {
-    "patientnummer": 64,
-    "contact_id": 64,
-    "verwijzing_id": 64,
-    "episode_id": 64,
-    "zorgverlener_code": 32,
-    "verwijzer_code": 32,
-    "zorgverlener_naam": 200,
-    "praktijk_naam": 200,
-    "regio": 200,
-    "instelling": 200,
-}
 
 DATE_HINT = "verwacht dd-mm-jjjj, d-m-jjjj, dd/mm/jjjj of jjjj-mm-dd"
 
@@ -147,10 +42,6 @@ class ValidatedTable:
     frame: pl.DataFrame  # valid rows, typed
     rejects: pl.DataFrame  # line, column, value, reason
     rows_read: int
-
-    @property
-    def rejected_lines(self) -> int:
-        return self.rejects.get_column("line").n_unique() if self.rejects.height else 0
 
 
 @dataclass
