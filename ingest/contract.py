@@ -25,11 +25,28 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """How a row of a kind is recognised again (domain.md §3). Column names are those of the
+    validated rows, or of the rows as the writer stores them (``key``, ``hash_columns``)."""
+
+    key: tuple[str, ...]  # the table's unique key: a stored row with it is the same row
+    # Columns that make a second row of one file a duplicate (with the natural key, if any).
+    file_key: tuple[str, ...]
+    # The natural key: the export's own row id where it has one, else a SHA-1 of key_parts
+    # (the patient number first; stored keys hash its pseudonym instead).
+    source_id: str | None = None
+    key_parts: tuple[str, ...] = ()
+    # What the row hash covers: a row whose hash is unchanged is not written again.
+    hash_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KindSpec:
     kind: str
     columns: tuple[Column, ...]
     # Groups of which at least one column is required ("one of contactvorm and verrichtingcode").
     one_of: tuple[tuple[str, ...], ...] = field(default=())
+    identity: Identity = Identity(key=(), file_key=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -90,6 +107,7 @@ SPECS: dict[str, KindSpec] = {
                 ),
             ),
         ),
+        identity=Identity(key=("practice_id", "peildatum"), file_key=("praktijk_agb", "peildatum")),
     ),
     ImportKind.CONTACTEN.value: KindSpec(
         ImportKind.CONTACTEN.value,
@@ -124,6 +142,25 @@ SPECS: dict[str, KindSpec] = {
             Column("episode_id", False, ("episode", "episodenummer", "episode code")),
         ),
         one_of=(("contactvorm", "verrichtingcode"),),
+        identity=Identity(
+            key=("practice_id", "natural_key"),
+            file_key=("praktijk_agb",),
+            source_id="contact_id",
+            key_parts=("patientnummer", "datum", "tijd", "zorgverlener_code", "contactvorm"),
+            hash_columns=(
+                "patient_id",
+                "zorgverlener_code",
+                "datum",
+                "tijd",
+                "functie",
+                "contactvorm",
+                "verrichtingcode",
+                "duur_minuten",
+                "icpc",
+                "episode_id",
+                "contact_id",
+            ),
+        ),
     ),
     ImportKind.VERWIJZINGEN.value: KindSpec(
         ImportKind.VERWIJZINGEN.value,
@@ -142,6 +179,24 @@ SPECS: dict[str, KindSpec] = {
             Column("echelon", False, ("ggz echelon",)),
             Column("instelling", False, ("ontvanger", "zorgaanbieder", "ontvangende instelling")),
             Column("icpc", False, ("icpc code", "icpc-code", "diagnose")),
+        ),
+        identity=Identity(
+            key=("practice_id", "natural_key"),
+            file_key=("praktijk_agb",),
+            source_id="verwijzing_id",
+            key_parts=("patientnummer", "datum", "destination_code"),
+            hash_columns=(
+                "pseudonym",
+                "datum",
+                "verwijzer_code",
+                "verwijzer_functie",
+                "destination",
+                "destination_code",
+                "echelon",
+                "instelling",
+                "icpc",
+                "verwijzing_id",
+            ),
         ),
     ),
     ImportKind.UREN.value: KindSpec(
@@ -166,6 +221,11 @@ SPECS: dict[str, KindSpec] = {
             Column("uren_indirect", False, ("indirecte uren", "indirect")),
         ),
         one_of=(("week", "periode_start"),),
+        identity=Identity(
+            key=("provider_id", "practice_id", "week_start"),
+            file_key=("zorgverlener_code", "praktijk_agb", "week_start"),
+            hash_columns=("hours_contract", "hours_worked", "hours_direct", "hours_indirect"),
+        ),
     ),
 }
 

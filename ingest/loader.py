@@ -27,7 +27,6 @@ from typing import Any
 
 import httpx
 import polars as pl
-import polars_hash  # noqa: F401  (registers the .nchash namespace on expressions)
 from pydantic import BaseModel
 from sqlalchemy import Connection, Table, UniqueConstraint, func, insert, select
 from sqlalchemy.orm import Session
@@ -37,6 +36,8 @@ from ingest import sqlite_bulk
 from ingest.adapters.base import LINE, ParseOptions
 from ingest.contract import KIND_ORDER
 from ingest.errors import IngestError
+from ingest.keys import natural_key
+from ingest.keys import row_hash as keys_row_hash
 from ingest.mapping import Mapping, load_mapping
 from ingest.pseudonym import pseudonyms_of
 from ingest.pull import PullConfig, fetch
@@ -766,25 +767,6 @@ def _constraints_dropped(
         ctx.conn.execute(AddConstraint(constraint))
 
 
-def _digest(value: pl.Expr, algorithm: str) -> pl.Expr:
-    """Hex digest (``sha1`` or ``md5``) of a string expression, by polars-hash in Rust on all
-    cores: the same digests as ``hashlib`` over the UTF-8 bytes (tests/ingest checks that),
-    and stable across versions, unlike polars' own ``hash``."""
-    return getattr(value.nchash, algorithm)()
-
-
-def _natural_key(source_id: str, parts: list[pl.Expr]) -> pl.Expr:
-    """The natural key of each row: its source id when the export has one, else a SHA-1 of
-    ``parts`` (domain.md §3)."""
-    return pl.coalesce(pl.col(source_id), _digest(pl.concat_str(parts, separator="|"), "sha1"))
-
-
-def _row_hash(parts: list[pl.Expr]) -> pl.Expr:
-    """MD5 of the row's payload columns, to tell a changed row from an unchanged one."""
-    joined = pl.concat_str([p.cast(pl.String).fill_null("") for p in parts], separator="\x1f")
-    return _digest(joined, "md5")
-
-
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -934,34 +916,7 @@ def _write_contacten(ctx: _Context, v: ValidatedTable) -> _Written:
     _link_providers(ctx, frame)
     frame = _patient_ids(ctx, frame, with_details=True)
     ctx.progress("opslaan", 0.3)
-    natural = _natural_key(
-        source_id="contact_id",
-        parts=[
-            pl.col("pseudonym"),
-            pl.col("datum").cast(pl.String),
-            pl.col("tijd").cast(pl.String).fill_null(""),
-            pl.col("zorgverlener_code"),
-            pl.col("contactvorm"),
-        ],
-    )
-    row_hash = _row_hash(
-        [
-            pl.col(c)
-            for c in (
-                "patient_id",
-                "zorgverlener_code",
-                "datum",
-                "tijd",
-                "functie",
-                "contactvorm",
-                "verrichtingcode",
-                "duur_minuten",
-                "icpc",
-                "episode_id",
-                "contact_id",
-            )
-        ],
-    )
+    natural, row_hash = natural_key(kind), keys_row_hash(kind)
     ctx.progress("opslaan", 0.4)
     rows = frame.select(
         "practice_id",
@@ -1037,27 +992,7 @@ def _write_verwijzingen(ctx: _Context, v: ValidatedTable) -> _Written:
         .replace_strict(referrers, default=None, return_dtype=pl.Int64)
         .alias("referrer_provider_id")
     )
-    natural = _natural_key(
-        source_id="verwijzing_id",
-        parts=[pl.col("pseudonym"), pl.col("datum").cast(pl.String), pl.col("destination_code")],
-    )
-    row_hash = _row_hash(
-        [
-            pl.col(c)
-            for c in (
-                "pseudonym",
-                "datum",
-                "verwijzer_code",
-                "verwijzer_functie",
-                "destination",
-                "destination_code",
-                "echelon",
-                "instelling",
-                "icpc",
-                "verwijzing_id",
-            )
-        ],
-    )
+    natural, row_hash = natural_key(kind), keys_row_hash(kind)
     rows = frame.select(
         "practice_id",
         "patient_id",
@@ -1110,12 +1045,7 @@ def _write_uren(ctx: _Context, v: ValidatedTable) -> _Written:
         pl.col("uren_indirect_f").alias("hours_indirect"),
     )
     rows = rows.with_columns(
-        _row_hash(
-            [
-                pl.col(c)
-                for c in ("hours_contract", "hours_worked", "hours_direct", "hours_indirect")
-            ],
-        ).alias("row_hash"),
+        keys_row_hash(v.kind).alias("row_hash"),
         pl.lit(ctx.batch_id, dtype=pl.Int64).alias("import_id"),
     )
     new, updated, unchanged = _upsert_counted(

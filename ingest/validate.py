@@ -27,9 +27,11 @@ from ingest.contract import (
     SPECS,
     VERRICHTING_CONTACTVORM,
 )
+from ingest.keys import key_text
 from models.enums import Bestemming, ImportKind
 
 REDACTED = "•••"
+_FILE_KEY = "__dupkey"
 REJECT_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 
 
@@ -130,9 +132,9 @@ def _run(
     checks: list[_Check],
     *,
     finals: list[pl.Expr],
-    key: list[str] | None,
     output: list[str],
 ) -> ValidatedTable:
+    identity = SPECS[table.kind].identity
     patient_cols = {c.name for c in SPECS[table.kind].columns if c.patient}
     bad_cols = [f"__bad{i}" for i in range(len(checks))]
     frame = frame.with_columns(
@@ -155,6 +157,10 @@ def _run(
         )
     ok = frame.filter(~any_bad) if bad.height else frame
     ok = ok.with_columns(finals)
+    key = list(identity.file_key)
+    if identity.source_id is not None:  # one natural key (keys.py) for the file and the table
+        ok = ok.with_columns(key_text(table.kind).alias(_FILE_KEY))
+        key.append(_FILE_KEY)
     if key:
         repeated = _repeated(ok, key)
         if repeated.any():
@@ -244,7 +250,6 @@ def _praktijken(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "peildatum"],
         output=["praktijk_agb", "praktijk_naam", "regio", "peildatum", "listed"],
     )
 
@@ -348,26 +353,12 @@ def _contacten(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         pl.coalesce("vorm_n", "vorm_v").alias("contactvorm"),
         (pl.col("duur_f") + 0.5).floor().cast(pl.Int32, strict=False).alias("duur_minuten"),
         pl.col("icpc_n").alias("icpc"),
-        pl.coalesce(
-            pl.col("contact_id"),
-            pl.concat_str(
-                [
-                    pl.col("patientnummer"),
-                    pl.col("datum_d").cast(pl.String),
-                    pl.col("tijd_t").cast(pl.String).fill_null(""),
-                    pl.col("zorgverlener_code"),
-                    pl.coalesce("vorm_n", "vorm_v"),
-                ],
-                separator="|",
-            ),
-        ).alias("__dupkey"),
     ]
     return _run(
         table,
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "__dupkey"],
         output=[
             "contact_id",
             "praktijk_agb",
@@ -451,20 +442,12 @@ def _verwijzingen(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         code.alias("destination_code"),
         pl.col("echelon_n").alias("echelon"),
         pl.col("icpc_n").alias("icpc"),
-        pl.coalesce(
-            pl.col("verwijzing_id"),
-            pl.concat_str(
-                [pl.col("patientnummer"), pl.col("datum_d").cast(pl.String), code],
-                separator="|",
-            ),
-        ).alias("__dupkey"),
     ]
     return _run(
         table,
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "__dupkey"],
         output=[
             "verwijzing_id",
             "praktijk_agb",
@@ -552,7 +535,6 @@ def _uren(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         frame,
         checks,
         finals=finals,
-        key=["zorgverlener_code", "praktijk_agb", "week_start"],
         output=[
             "zorgverlener_code",
             "praktijk_agb",
