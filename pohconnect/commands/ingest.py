@@ -135,8 +135,7 @@ def pull_fhir_command(
     page_size: Annotated[int, typer.Option("--paginagrootte", help="_count per pagina.")] = 200,
 ) -> None:
     """Haal contacten (Encounter) en verwijzingen (ServiceRequest) op bij een FHIR-server."""
-    from ingest.loader import pull_fhir
-    from ingest.pull import PullConfig
+    from ingest.pull import PullConfig, pull_fhir
     from models.db import session_factory
 
     console = _console()
