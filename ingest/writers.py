@@ -187,7 +187,10 @@ def _write_contacten(ctx: WriteContext, v: ValidatedTable) -> Written:
     frame = _patient_ids(ctx, frame, with_details=True)
     ctx.progress("opslaan", 0.3)
     ctx.progress("opslaan", 0.4)
-    rows = frame.select(
+    rows, period, practices = _keyed_rows(
+        ctx,
+        kind,
+        frame,
         "practice_id",
         "patient_id",
         "provider_id",
@@ -200,14 +203,24 @@ def _write_contacten(ctx: WriteContext, v: ValidatedTable) -> Written:
         "icpc",
         pl.col("episode_id").alias("source_episode_id"),
         pl.col("contact_id").alias("source_id"),
+    )
+    del frame
+    return _store_keyed(ctx, Contact, rows, kind, read, rejects, period, practices)
+
+
+def _keyed_rows(
+    ctx: WriteContext, kind: str, frame: pl.DataFrame, *columns: str | pl.Expr
+) -> tuple[pl.DataFrame, tuple[dt.date | None, dt.date | None], list[str]]:
+    """The rows to store (``columns`` plus natural key, row hash and import id, in key order),
+    the period they cover and their practices."""
+    rows = frame.select(
+        *columns,
         natural_key(kind).alias("natural_key"),
         row_hash(kind).alias("row_hash"),
         pl.lit(ctx.batch_id, dtype=pl.Int64).alias("import_id"),
     ).sort("practice_id", "natural_key")
     period = _period(frame.get_column("datum"))
-    practices = frame.get_column("praktijk_agb").unique().sort().to_list()
-    del frame
-    return _store_keyed(ctx, Contact, rows, kind, read, rejects, period, practices)
+    return rows, period, frame.get_column("praktijk_agb").unique().sort().to_list()
 
 
 def _store_keyed(
@@ -261,7 +274,10 @@ def _write_verwijzingen(ctx: WriteContext, v: ValidatedTable) -> Written:
         .replace_strict(referrers, default=None, return_dtype=pl.Int64)
         .alias("referrer_provider_id")
     )
-    rows = frame.select(
+    rows, period, practices = _keyed_rows(
+        ctx,
+        kind,
+        frame,
         "practice_id",
         "patient_id",
         pl.col("datum").alias("date"),
@@ -273,12 +289,7 @@ def _write_verwijzingen(ctx: WriteContext, v: ValidatedTable) -> Written:
         pl.col("instelling").alias("institution"),
         "icpc",
         pl.col("verwijzing_id").alias("source_id"),
-        natural_key(kind).alias("natural_key"),
-        row_hash(kind).alias("row_hash"),
-        pl.lit(ctx.batch_id, dtype=pl.Int64).alias("import_id"),
-    ).sort("practice_id", "natural_key")
-    period = _period(frame.get_column("datum"))
-    practices = frame.get_column("praktijk_agb").unique().sort().to_list()
+    )
     del frame
     return _store_keyed(ctx, Referral, rows, kind, read, rejects, period, practices)
 
