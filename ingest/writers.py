@@ -233,7 +233,7 @@ def _store_keyed(
     period: tuple[dt.date | None, dt.date | None],
     practices: list[str],
 ) -> Written:
-    """Upsert rows keyed by (practice_id, natural_key) and report what they did."""
+    """Upsert rows by the kind's key (practice_id, natural_key) and report what they did."""
     new, updated, unchanged = upsert_counted(
         ctx,
         model,
