@@ -1,6 +1,8 @@
 """Console rendering of imports (rich): a progress bar per file and the summary table.
 
-Used by `pohconnect import`/`pull` and by ``load_paths(…, progress=True)`` (the demo).
+Only draws: the loader reports through callbacks (ingest.report), and
+:class:`ConsoleListener` is the console's :class:`~ingest.report.ImportListener`, used by
+``load_paths(…, progress=True)`` (the demo). `pohconnect import`/`pull` use the pieces.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from ingest.loader import ImportReport
+from ingest.report import ImportReport, Progress
 
 
 def fmt_int(value: int) -> str:
@@ -75,23 +78,52 @@ def print_details(console: Console, reports: list[ImportReport]) -> None:
             console.print(f"    {where}{value}: {rej.reason}")
 
 
-@contextmanager
-def progress_bars(console: Console) -> Iterator[Callable[[str], Callable[[str, float], None]]]:
-    """Yields ``start(name)`` which adds a bar and returns the loader's progress callback."""
-    with Progress(
+def _bars(console: Console) -> RichProgress:
+    return RichProgress(
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=console,
-    ) as bar:
+    )
 
-        def start(name: str) -> Callable[[str, float], None]:
-            task = bar.add_task(name, total=1.0)
 
-            def step(stage: str, fraction: float) -> None:
-                bar.update(task, completed=fraction, description=f"{name} ({stage})")
+def _starter(bar: RichProgress) -> Callable[[str], Progress]:
+    """``start(name)``: adds a bar and returns the loader's progress callback for it."""
 
-            return step
+    def start(name: str) -> Progress:
+        task = bar.add_task(name, total=1.0)
 
-        yield start
+        def step(stage: str, fraction: float) -> None:
+            bar.update(task, completed=fraction, description=f"{name} ({stage})")
+
+        return step
+
+    return start
+
+
+@contextmanager
+def progress_bars(console: Console) -> Iterator[Callable[[str], Progress]]:
+    """Yields ``start(name)`` which adds a bar and returns the loader's progress callback."""
+    with _bars(console) as bar:
+        yield _starter(bar)
+
+
+class ConsoleListener:
+    """A bar per file while a run of imports goes on, then the summary table and details."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False)
+        self._bar = _bars(self.console)
+        self._start = _starter(self._bar)
+
+    def run_started(self) -> None:
+        self._bar.start()
+
+    def file_started(self, name: str) -> Progress:
+        return self._start(name)
+
+    def run_finished(self, reports: list[ImportReport]) -> None:
+        self._bar.stop()
+        self.console.print(summary_table(reports))
+        print_details(self.console, reports)

@@ -1,4 +1,6 @@
-"""The import contract (domain.md §3): kinds, columns, header aliases, kind recognition."""
+"""The import contract (domain.md §3): kinds, columns, header aliases, kind recognition and
+the value vocabularies (functie, contactvorm, bestemming …) that validation and the adapters share.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ingest.errors import IngestError
-from models.enums import ImportKind
+from models.enums import Bestemming, Contactvorm, Functie, ImportKind
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,28 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """How a row of a kind is recognised again (domain.md §3). Column names are those of the
+    validated rows, or of the rows as the writer stores them (``key``, ``hash_columns``)."""
+
+    key: tuple[str, ...]  # the table's unique key: a stored row with it is the same row
+    # Columns that make a second row of one file a duplicate (with the natural key, if any).
+    file_key: tuple[str, ...]
+    # The natural key: the export's own row id where it has one, else a SHA-1 of key_parts
+    # (the patient number first; stored keys hash its pseudonym instead).
+    source_id: str | None = None
+    key_parts: tuple[str, ...] = ()
+    # What the row hash covers: a row whose hash is unchanged is not written again.
+    hash_columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KindSpec:
     kind: str
     columns: tuple[Column, ...]
     # Groups of which at least one column is required ("one of contactvorm and verrichtingcode").
     one_of: tuple[tuple[str, ...], ...] = field(default=())
+    identity: Identity = Identity(key=(), file_key=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -88,6 +107,7 @@ SPECS: dict[str, KindSpec] = {
                 ),
             ),
         ),
+        identity=Identity(key=("practice_id", "peildatum"), file_key=("praktijk_agb", "peildatum")),
     ),
     ImportKind.CONTACTEN.value: KindSpec(
         ImportKind.CONTACTEN.value,
@@ -122,6 +142,25 @@ SPECS: dict[str, KindSpec] = {
             Column("episode_id", False, ("episode", "episodenummer", "episode code")),
         ),
         one_of=(("contactvorm", "verrichtingcode"),),
+        identity=Identity(
+            key=("practice_id", "natural_key"),
+            file_key=("praktijk_agb",),
+            source_id="contact_id",
+            key_parts=("patientnummer", "datum", "tijd", "zorgverlener_code", "contactvorm"),
+            hash_columns=(
+                "patient_id",
+                "zorgverlener_code",
+                "datum",
+                "tijd",
+                "functie",
+                "contactvorm",
+                "verrichtingcode",
+                "duur_minuten",
+                "icpc",
+                "episode_id",
+                "contact_id",
+            ),
+        ),
     ),
     ImportKind.VERWIJZINGEN.value: KindSpec(
         ImportKind.VERWIJZINGEN.value,
@@ -140,6 +179,24 @@ SPECS: dict[str, KindSpec] = {
             Column("echelon", False, ("ggz echelon",)),
             Column("instelling", False, ("ontvanger", "zorgaanbieder", "ontvangende instelling")),
             Column("icpc", False, ("icpc code", "icpc-code", "diagnose")),
+        ),
+        identity=Identity(
+            key=("practice_id", "natural_key"),
+            file_key=("praktijk_agb",),
+            source_id="verwijzing_id",
+            key_parts=("patientnummer", "datum", "destination_code"),
+            hash_columns=(
+                "pseudonym",
+                "datum",
+                "verwijzer_code",
+                "verwijzer_functie",
+                "destination",
+                "destination_code",
+                "echelon",
+                "instelling",
+                "icpc",
+                "verwijzing_id",
+            ),
         ),
     ),
     ImportKind.UREN.value: KindSpec(
@@ -164,7 +221,133 @@ SPECS: dict[str, KindSpec] = {
             Column("uren_indirect", False, ("indirecte uren", "indirect")),
         ),
         one_of=(("week", "periode_start"),),
+        identity=Identity(
+            key=("provider_id", "practice_id", "week_start"),
+            file_key=("zorgverlener_code", "praktijk_agb", "week_start"),
+            hash_columns=("hours_contract", "hours_worked", "hours_direct", "hours_indirect"),
+        ),
     ),
+}
+
+# ------------------------------------------------------------------- vocabularies
+
+
+def vocabulary_key(value: str) -> str:
+    """How a vocabulary value is looked up: case, spaces, hyphens and underscores do not
+    matter."""
+    return value.lower().replace(" ", "").replace("-", "").replace("_", "")
+
+
+FUNCTIE_ALIASES: dict[str, str] = {
+    **{vocabulary_key(f.value): f.value for f in Functie},
+    "ha": "huisarts",
+    "arts": "huisarts",
+    "waarnemer": "huisarts",
+    "waarnemendhuisarts": "huisarts",
+    "haio": "huisarts",
+    "aios": "huisarts",
+    "praktijkondersteunerggz": "poh-ggz",
+    "pohggzvolwassenen": "poh-ggz",
+    "pohjeugd": "poh-ggz-jeugd",
+    "pohjggz": "poh-ggz-jeugd",
+    "pohjeugdggz": "poh-ggz-jeugd",
+    "pohs": "poh-somatiek",
+    "praktijkondersteunersomatiek": "poh-somatiek",
+    "praktijkverpleegkundige": "poh-somatiek",
+    "overig": "anders",
+    "assistent": "anders",
+    "doktersassistent": "anders",
+    "other": "anders",
+}
+
+CONTACTVORM_ALIASES: dict[str, str] = {
+    **{vocabulary_key(c.value): c.value for c in Contactvorm},
+    "spreekuur": "consult",
+    "spreekuurconsult": "consult",
+    "regulierconsult": "consult",
+    "huisbezoek": "visite",
+    "telefoon": "telefonisch",
+    "tel": "telefonisch",
+    "telefonischconsult": "telefonisch",
+    "videoconsult": "video",
+    "beeldbellen": "video",
+    "beeldbelconsult": "video",
+    "emailconsult": "e-consult",
+    "email": "e-consult",
+    "groepsconsult": "groep",
+    "groepsbijeenkomst": "groep",
+}
+
+# NZa prestatiecodes that are consults (domain.md §2); anything else is not a contact.
+VERRICHTING_CONTACTVORM: dict[str, str] = {
+    "12000": "consult",
+    "12001": "consult",
+    "12010": "consult",
+    "12011": "consult",
+    "12002": "visite",
+    "12003": "visite",
+    "12007": "e-consult",
+}
+
+GESLACHT_ALIASES: dict[str, str] = {
+    "m": "M",
+    "man": "M",
+    "male": "M",
+    "v": "V",
+    "vrouw": "V",
+    "f": "V",
+    "female": "V",
+    "w": "V",
+    "x": "X",
+    "o": "O",
+    "onbekend": "O",
+    "u": "O",
+    "unknown": "O",
+}
+
+BESTEMMING_ALIASES: dict[str, str] = {
+    **{vocabulary_key(b.value): b.value for b in Bestemming},
+    "gbggz": "gb-ggz",
+    "basisggz": "gb-ggz",
+    "sggz": "s-ggz",
+    "specialistischeggz": "s-ggz",
+    "sociaaldomein": "sociaal-domein",
+    "wijkteam": "sociaal-domein",
+}
+
+# NHG Tabel 12 "soort derde" → destination (domain.md §3); other codes → anders.
+DEFAULT_TABEL12: dict[str, str] = {
+    "ELP": "gb-ggz",
+    "PTH": "gb-ggz",
+    "GGZ": "s-ggz",
+    "PSY": "s-ggz",
+    "VER": "s-ggz",
+    "AMW": "sociaal-domein",
+    "SOD": "sociaal-domein",
+    "JGZ": "sociaal-domein",
+}
+
+ECHELON_ALIASES: dict[str, str] = {
+    "gbggz": "GB-GGZ",
+    "gb": "GB-GGZ",
+    "basisggz": "GB-GGZ",
+    "sggz": "S-GGZ",
+    "s": "S-GGZ",
+    "specialistischeggz": "S-GGZ",
+}
+ECHELON_DESTINATION = {"GB-GGZ": "gb-ggz", "S-GGZ": "s-ggz"}
+
+MAX_LENGTHS: dict[str, int] = {
+    "patientnummer": 64,
+    "contact_id": 64,
+    "verwijzing_id": 64,
+    "episode_id": 64,
+    "zorgverlener_code": 32,
+    "verwijzer_code": 32,
+    "zorgverlener_naam": 200,
+    "praktijk_naam": 200,
+    "regio": 200,
+    "instelling": 200,
 }
 
 # Order in which load_paths imports kinds: practices first, hours last.

@@ -4,20 +4,29 @@ Fetches Encounter and ServiceRequest searches with the referenced Patient, Pract
 PractitionerRole and Organization resources (``_include``), follows ``Bundle.link[next]``,
 sends a bearer token, retries 429/5xx and transport errors a bounded number of times with
 exponential backoff (honouring ``Retry-After``), and asks only for resources changed since
-the last successful pull (``_lastUpdated=gt…``). No database here: the loader stores.
+the last successful pull (``_lastUpdated=gt…``). :func:`pull_fhir` orchestrates a pull: it
+reads the bookmark, fetches, and hands the resources to the loader as one FHIR bundle; the
+loader writes them and moves the bookmark in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ingest.errors import IngestError
+from ingest.loader import load_bytes, record_failure, record_without_rows
+from ingest.report import ImportReport, Progress, no_progress
+from ingest.settings import get_ingest_settings
+from models import ImportBatch, PullState
 
 SEARCHES: dict[str, list[tuple[str, str]]] = {
     "Encounter": [
@@ -171,3 +180,77 @@ def fetch(
             http.close()
     result.entries = list(seen.values())
     return result
+
+
+# ------------------------------------------------------------------------------ the pull
+
+
+def pull_fhir(
+    session: Session,
+    *,
+    config: PullConfig,
+    full: bool = False,
+    client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Fetch Encounters and ServiceRequests changed since the last successful pull of this
+    base URL (everything when ``full``), load them as one file, and move the bookmark in the
+    same transaction. A failed pull leaves the bookmark where it was."""
+    get_ingest_settings().pseudonym_key_bytes()  # refuses to run without a key
+    source = config.base_url.rstrip("/")
+    state = session.scalar(select(PullState).where(PullState.source == source))
+    since = None if full or state is None else state.last_success_at
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
+    started = dt.datetime.now(dt.UTC)
+    filename = f"FHIR-pull {source}"[:500]
+    step = progress or no_progress
+    try:
+        result = fetch(
+            config,
+            since=since,
+            client=client,
+            sleep=sleep,
+            on_page=lambda n: step(f"ophalen, pagina {n}", 0.05),
+        )
+    except IngestError as exc:
+        report = ImportReport(
+            filename=filename,
+            kind="gemengd",
+            source_format="fhir",
+            status="running",
+            message=exc.message,
+        )
+        exc.report = record_failure(session, report, sha="", user_id=None)
+        raise
+    pull_details = {
+        "pages": result.pages,
+        "retries": result.retries,
+        "resources": len(result.entries),
+        "since": since.isoformat() if since else None,
+    }
+
+    def bookmark(session: Session, batch: ImportBatch) -> None:
+        batch.details = {**(batch.details or {}), "pull": pull_details}
+        current = session.scalar(select(PullState).where(PullState.source == source))
+        if current is None:
+            current = PullState(source=source)
+            session.add(current)
+        current.last_success_at = started
+        current.last_import_id = batch.id
+
+    kinds = {e["resource"].get("resourceType") for e in result.entries}
+    if not kinds & {"Encounter", "ServiceRequest"}:  # nothing changed since the last pull
+        return record_without_rows(
+            session,
+            filename=filename,
+            kind="gemengd",
+            source_format="fhir",
+            message="Geen nieuwe of gewijzigde gegevens.",
+            before_commit=bookmark,
+        )
+    entries = [{k: v for k, v in e.items() if v is not None} for e in result.entries]
+    data = json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}).encode()
+    del result
+    return load_bytes(session, data, filename=filename, progress=progress, before_commit=bookmark)

@@ -15,128 +15,25 @@ from dataclasses import dataclass
 import polars as pl
 
 from ingest.adapters.base import LINE, ParsedTable
-from ingest.contract import SPECS
-from models.enums import Bestemming, Contactvorm, Functie, ImportKind
+from ingest.contract import (
+    BESTEMMING_ALIASES,
+    CONTACTVORM_ALIASES,
+    DEFAULT_TABEL12,
+    ECHELON_ALIASES,
+    ECHELON_DESTINATION,
+    FUNCTIE_ALIASES,
+    GESLACHT_ALIASES,
+    MAX_LENGTHS,
+    SPECS,
+    VERRICHTING_CONTACTVORM,
+)
+from ingest.keys import key_text
+from models.enums import Bestemming, ImportKind
 
 REDACTED = "•••"
+_FILE_KEY = "__dupkey"
 REJECT_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 
-
-def _key(value: str) -> str:
-    return value.lower().replace(" ", "").replace("-", "").replace("_", "")
-
-
-FUNCTIE_ALIASES: dict[str, str] = {
-    **{_key(f.value): f.value for f in Functie},
-    "ha": "huisarts",
-    "arts": "huisarts",
-    "waarnemer": "huisarts",
-    "waarnemendhuisarts": "huisarts",
-    "haio": "huisarts",
-    "aios": "huisarts",
-    "praktijkondersteunerggz": "poh-ggz",
-    "pohggzvolwassenen": "poh-ggz",
-    "pohjeugd": "poh-ggz-jeugd",
-    "pohjggz": "poh-ggz-jeugd",
-    "pohjeugdggz": "poh-ggz-jeugd",
-    "pohs": "poh-somatiek",
-    "praktijkondersteunersomatiek": "poh-somatiek",
-    "praktijkverpleegkundige": "poh-somatiek",
-    "overig": "anders",
-    "assistent": "anders",
-    "doktersassistent": "anders",
-    "other": "anders",
-}
-
-CONTACTVORM_ALIASES: dict[str, str] = {
-    **{_key(c.value): c.value for c in Contactvorm},
-    "spreekuur": "consult",
-    "spreekuurconsult": "consult",
-    "regulierconsult": "consult",
-    "huisbezoek": "visite",
-    "telefoon": "telefonisch",
-    "tel": "telefonisch",
-    "telefonischconsult": "telefonisch",
-    "videoconsult": "video",
-    "beeldbellen": "video",
-    "beeldbelconsult": "video",
-    "emailconsult": "e-consult",
-    "email": "e-consult",
-    "groepsconsult": "groep",
-    "groepsbijeenkomst": "groep",
-}
-
-# NZa prestatiecodes that are consults (domain.md §2); anything else is not a contact.
-VERRICHTING_CONTACTVORM: dict[str, str] = {
-    "12000": "consult",
-    "12001": "consult",
-    "12010": "consult",
-    "12011": "consult",
-    "12002": "visite",
-    "12003": "visite",
-    "12007": "e-consult",
-}
-
-GESLACHT_ALIASES: dict[str, str] = {
-    "m": "M",
-    "man": "M",
-    "male": "M",
-    "v": "V",
-    "vrouw": "V",
-    "f": "V",
-    "female": "V",
-    "w": "V",
-    "x": "X",
-    "o": "O",
-    "onbekend": "O",
-    "u": "O",
-    "unknown": "O",
-}
-
-BESTEMMING_ALIASES: dict[str, str] = {
-    **{_key(b.value): b.value for b in Bestemming},
-    "gbggz": "gb-ggz",
-    "basisggz": "gb-ggz",
-    "sggz": "s-ggz",
-    "specialistischeggz": "s-ggz",
-    "sociaaldomein": "sociaal-domein",
-    "wijkteam": "sociaal-domein",
-}
-
-# NHG Tabel 12 "soort derde" → destination (domain.md §3); other codes → anders.
-DEFAULT_TABEL12: dict[str, str] = {
-    "ELP": "gb-ggz",
-    "PTH": "gb-ggz",
-    "GGZ": "s-ggz",
-    "PSY": "s-ggz",
-    "VER": "s-ggz",
-    "AMW": "sociaal-domein",
-    "SOD": "sociaal-domein",
-    "JGZ": "sociaal-domein",
-}
-
-ECHELON_ALIASES: dict[str, str] = {
-    "gbggz": "GB-GGZ",
-    "gb": "GB-GGZ",
-    "basisggz": "GB-GGZ",
-    "sggz": "S-GGZ",
-    "s": "S-GGZ",
-    "specialistischeggz": "S-GGZ",
-}
-ECHELON_DESTINATION = {"GB-GGZ": "gb-ggz", "S-GGZ": "s-ggz"}
-
-MAX_LENGTHS: dict[str, int] = {
-    "patientnummer": 64,
-    "contact_id": 64,
-    "verwijzing_id": 64,
-    "episode_id": 64,
-    "zorgverlener_code": 32,
-    "verwijzer_code": 32,
-    "zorgverlener_naam": 200,
-    "praktijk_naam": 200,
-    "regio": 200,
-    "instelling": 200,
-}
 
 DATE_HINT = "verwacht dd-mm-jjjj, d-m-jjjj, dd/mm/jjjj of jjjj-mm-dd"
 
@@ -147,10 +44,6 @@ class ValidatedTable:
     frame: pl.DataFrame  # valid rows, typed
     rejects: pl.DataFrame  # line, column, value, reason
     rows_read: int
-
-    @property
-    def rejected_lines(self) -> int:
-        return self.rejects.get_column("line").n_unique() if self.rejects.height else 0
 
 
 @dataclass
@@ -239,9 +132,9 @@ def _run(
     checks: list[_Check],
     *,
     finals: list[pl.Expr],
-    key: list[str] | None,
     output: list[str],
 ) -> ValidatedTable:
+    identity = SPECS[table.kind].identity
     patient_cols = {c.name for c in SPECS[table.kind].columns if c.patient}
     bad_cols = [f"__bad{i}" for i in range(len(checks))]
     frame = frame.with_columns(
@@ -264,6 +157,10 @@ def _run(
         )
     ok = frame.filter(~any_bad) if bad.height else frame
     ok = ok.with_columns(finals)
+    key = list(identity.file_key)
+    if identity.source_id is not None:  # one natural key (keys.py) for the file and the table
+        ok = ok.with_columns(key_text(table.kind).alias(_FILE_KEY))
+        key.append(_FILE_KEY)
     if key:
         repeated = _repeated(ok, key)
         if repeated.any():
@@ -353,7 +250,6 @@ def _praktijken(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "peildatum"],
         output=["praktijk_agb", "praktijk_naam", "regio", "peildatum", "listed"],
     )
 
@@ -457,26 +353,12 @@ def _contacten(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         pl.coalesce("vorm_n", "vorm_v").alias("contactvorm"),
         (pl.col("duur_f") + 0.5).floor().cast(pl.Int32, strict=False).alias("duur_minuten"),
         pl.col("icpc_n").alias("icpc"),
-        pl.coalesce(
-            pl.col("contact_id"),
-            pl.concat_str(
-                [
-                    pl.col("patientnummer"),
-                    pl.col("datum_d").cast(pl.String),
-                    pl.col("tijd_t").cast(pl.String).fill_null(""),
-                    pl.col("zorgverlener_code"),
-                    pl.coalesce("vorm_n", "vorm_v"),
-                ],
-                separator="|",
-            ),
-        ).alias("__dupkey"),
     ]
     return _run(
         table,
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "__dupkey"],
         output=[
             "contact_id",
             "praktijk_agb",
@@ -560,20 +442,12 @@ def _verwijzingen(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         code.alias("destination_code"),
         pl.col("echelon_n").alias("echelon"),
         pl.col("icpc_n").alias("icpc"),
-        pl.coalesce(
-            pl.col("verwijzing_id"),
-            pl.concat_str(
-                [pl.col("patientnummer"), pl.col("datum_d").cast(pl.String), code],
-                separator="|",
-            ),
-        ).alias("__dupkey"),
     ]
     return _run(
         table,
         frame,
         checks,
         finals=finals,
-        key=["praktijk_agb", "__dupkey"],
         output=[
             "verwijzing_id",
             "praktijk_agb",
@@ -661,7 +535,6 @@ def _uren(table: ParsedTable, frame: pl.DataFrame) -> ValidatedTable:
         frame,
         checks,
         finals=finals,
-        key=["zorgverlener_code", "praktijk_agb", "week_start"],
         output=[
             "zorgverlener_code",
             "praktijk_agb",

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from ingest.adapters.base import LINE, ParsedTable
-from ingest.contract import SPECS
+from ingest.contract import CONTACTVORM_ALIASES, FUNCTIE_ALIASES, SPECS, vocabulary_key
 from ingest.errors import IngestError
 from models.enums import ImportKind
 
@@ -125,15 +125,13 @@ def _codings(concepts: Any) -> list[dict[str, Any]]:
 
 
 def _functie(role: Resource | None) -> str | None:
-    from ingest.validate import FUNCTIE_ALIASES, _key  # the one vocabulary
-
     codings = _codings((role or {}).get("code"))
     for coding in codings:
         if coding.get("code") == UZI_ROLE_HUISARTS:
             return "huisarts"
         for value in (coding.get("code"), coding.get("display")):
-            if isinstance(value, str) and _key(value) in FUNCTIE_ALIASES:
-                return FUNCTIE_ALIASES[_key(value)]
+            if isinstance(value, str) and vocabulary_key(value) in FUNCTIE_ALIASES:
+                return FUNCTIE_ALIASES[vocabulary_key(value)]
     first = next((c.get("code") or c.get("display") for c in codings), None)
     return str(first) if first else None
 
@@ -199,12 +197,10 @@ def _minutes(encounter: Resource) -> str | None:
 
 
 def _contactvorm(encounter: Resource) -> str | None:
-    from ingest.validate import CONTACTVORM_ALIASES, _key
-
     for coding in _codings(encounter.get("type")):
         for value in (coding.get("code"), coding.get("display")):
-            if isinstance(value, str) and _key(value) in CONTACTVORM_ALIASES:
-                return CONTACTVORM_ALIASES[_key(value)]
+            if isinstance(value, str) and vocabulary_key(value) in CONTACTVORM_ALIASES:
+                return CONTACTVORM_ALIASES[vocabulary_key(value)]
     klass = encounter.get("class") or {}
     code = klass.get("code") if isinstance(klass, dict) else None
     return CLASS_CONTACTVORM.get(str(code).upper(), code) if code else None

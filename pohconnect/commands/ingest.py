@@ -142,8 +142,7 @@ def pull_fhir_command(
     from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
     from ingest.console import print_details, summary_table
-    from ingest.loader import pull_fhir
-    from ingest.pull import PullConfig
+    from ingest.pull import PullConfig, pull_fhir
     from models.db import session_factory
 
     console = _console()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import ingest.bulk as bulk
 import ingest.loader as loader
 from ingest.errors import IngestError, PseudonymKeyMissing
 from ingest.loader import load_file
@@ -141,7 +142,7 @@ def test_crash_mid_file_leaves_database_as_before(
 ) -> None:  # type: ignore[no-untyped-def]
     load_file(session, fixtures / "contacten_bom.csv")
     before = _data_counts(session)
-    real = loader._write_rows
+    real = bulk._write_rows
 
     def failing(ctx, table, frame, **kwargs):  # type: ignore[no-untyped-def]
         if table in ("contacts", "_stage_contacts"):
@@ -149,7 +150,7 @@ def test_crash_mid_file_leaves_database_as_before(
             raise RuntimeError("schijf vol (ingespoten fout)")
         return real(ctx, table, frame, **kwargs)
 
-    monkeypatch.setattr(loader, "_write_rows", failing)
+    monkeypatch.setattr(bulk, "_write_rows", failing)
     with pytest.raises(RuntimeError, match="ingespoten"):
         load_file(session, fixtures / "contacten_cp1252.csv")
     # Providers and patients were written before the crash: all rolled back.

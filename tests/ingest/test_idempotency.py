@@ -80,7 +80,7 @@ def test_first_load_rebuilds_indexes(
     and the unique keys hold again."""
     from sqlalchemy import inspect
 
-    import ingest.loader as loader
+    import ingest.bulk as bulk
 
     def shape() -> list:
         insp = inspect(session.connection())
@@ -96,7 +96,7 @@ def test_first_load_rebuilds_indexes(
         ]
 
     before = shape()
-    monkeypatch.setattr(loader, "BULK_REBUILD_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "BULK_REBUILD_MIN_ROWS", 1)
     r = load_file(session, fixtures / "contacten_cp1252.csv")
     assert (r.rows_new, r.rows_updated, r.rows_unchanged) == (8, 0, 0)
     assert shape() == before

@@ -21,8 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ingest.loader import pull_fhir
-from ingest.pull import PullConfig, PullError
+from ingest.pull import PullConfig, PullError, pull_fhir
 from models import Contact, ImportBatch, PullState, Referral
 
 TOKEN = "s3cret-token"
