@@ -22,9 +22,8 @@ the KPI cache job — and ``models.db.session_scope`` (see ``COMMIT_SITES``). No
 tests/, migrations/ (Alembic's own transaction), pohconnect/demo, scripts/ and benchmarks/
 (harnesses that build their own scratch databases).
 
-Entries in ``PENDING`` are violations of today's tree that the ingest and API/KPI renovation
-(issue 8) removes; they are checked one by one and skipped while they still hold — and fail
-once they no longer do, so that the entry is deleted and the rule holds for good.
+Entries in ``PENDING`` are known violations, checked one by one and skipped while they still
+hold — and fail once they no longer do, so that the entry is deleted and the rule holds for good.
 """
 
 from __future__ import annotations
