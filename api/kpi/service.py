@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.errors import Forbidden, Invalid, NotFound
 from api.kpi import cache
 from api.kpi.benchmark import (
     FUNNEL_METHOD,
@@ -27,7 +28,6 @@ from api.kpi.benchmark import (
 )
 from api.kpi.definitions import FLOW_NODE_LABELS, REGISTRY, KpiDefinition, label_en
 from api.kpi.engine import DESTINATION_LABELS, Engine, Result, Target
-from api.kpi.errors import KpiForbidden, KpiInvalid, KpiNotFound
 from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period, quarter
 from api.kpi.schemas import (
     BenchmarkPosition,
@@ -88,7 +88,7 @@ class CallerScope:
 
 def _check_visible(caller: CallerScope, level: str, key: str) -> None:
     if not caller.can_see(level, key):
-        raise KpiForbidden(f"Geen toegang tot {level} {key}")
+        raise Forbidden(f"Geen toegang tot {level} {key}")
 
 
 # ---- scopes and periods ------------------------------------------------------------------
@@ -114,13 +114,13 @@ def parse_period_or_422(text: str) -> Period:
     try:
         return parse_period(text)
     except PeriodError as exc:
-        raise KpiInvalid(str(exc), errors=[{"loc": ["period"], "msg": str(exc)}]) from exc
+        raise Invalid(str(exc), errors=[{"loc": ["period"], "msg": str(exc)}]) from exc
 
 
 def _definition(slug: str) -> KpiDefinition:
     d = REGISTRY.get(slug)
     if d is None:
-        raise KpiNotFound(f"Onbekende KPI '{slug}'. Zie GET /api/v1/kpis voor de catalogus.")
+        raise NotFound(f"Onbekende KPI '{slug}'. Zie GET /api/v1/kpis voor de catalogus.")
     return d
 
 
@@ -142,18 +142,18 @@ def resolve_scope(session: Session, *, scope: ScopeRef) -> ResolvedScope:
             .where(Practice.agb == key)
         ).first()
         if row is None:
-            raise KpiNotFound(f"Praktijk met AGB {key} bestaat niet")
+            raise NotFound(f"Praktijk met AGB {key} bestaat niet")
         return ResolvedScope(scope, Target("practice", practice_ids=(row[0],)), row[1], row[2])
     if level == "provider":
         prov = session.scalar(select(Provider).where(Provider.code == key))
         if prov is None:
-            raise KpiNotFound(f"Zorgverlener {key} bestaat niet")
+            raise NotFound(f"Zorgverlener {key} bestaat niet")
         target = Target("provider", provider_ids=(prov.id,), referrals_by_provider=True)
         return ResolvedScope(scope, target, prov.name or prov.code)
     if level == "team":
         team = session.scalar(select(Team).where(Team.slug == key))
         if team is None:
-            raise KpiNotFound(f"Team {key} bestaat niet")
+            raise NotFound(f"Team {key} bestaat niet")
         provider_ids = tuple(sorted(p.id for p in team.providers)) or None
         practice_ids = tuple(sorted(p.id for p in team.practices))
         if not practice_ids and provider_ids:
@@ -180,10 +180,10 @@ def resolve_scope(session: Session, *, scope: ScopeRef) -> ResolvedScope:
     if level == "region":
         region = session.scalar(select(Region).where(Region.slug == key))
         if region is None:
-            raise KpiNotFound(f"Regio {key} bestaat niet")
+            raise NotFound(f"Regio {key} bestaat niet")
         ids = tuple(i for i, _a, _n in _region_practices(session, region.id))
         return ResolvedScope(scope, Target("all", practice_ids=ids), region.name, region.slug)
-    raise KpiInvalid(
+    raise Invalid(
         f"Onbekend niveau '{level}': kies provider, practice, team of region",
         errors=[{"loc": ["level"], "msg": "provider|practice|team|region"}],
     )
@@ -323,7 +323,7 @@ def _practice_value(session: Session, d: KpiDefinition, agb: str, p: Period) -> 
         select(Practice.name, Region).join(Region).where(Practice.agb == agb)
     ).first()
     if row is None:
-        raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
+        raise NotFound(f"Praktijk met AGB {agb} bestaat niet")
     name, region = row
     bm = _benchmark_cached(session, Engine(session), d, region, p)
     r = next(x for x in bm.practices if x.agb == agb)
@@ -379,9 +379,7 @@ def get_series(
         e = parse_bound(end, end=True) if isinstance(end, str) else end
         periods = buckets(s, e, grain)
     except PeriodError as exc:
-        raise KpiInvalid(
-            str(exc), errors=[{"loc": ["from", "to", "grain"], "msg": str(exc)}]
-        ) from exc
+        raise Invalid(str(exc), errors=[{"loc": ["from", "to", "grain"], "msg": str(exc)}]) from exc
     _check_visible(caller, scope.level, scope.id)
 
     def build() -> KpiSeriesRead:
@@ -499,7 +497,7 @@ def _build_benchmark(
 def _region(session: Session, slug: str) -> Region:
     region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise KpiNotFound(f"Regio {slug} bestaat niet")
+        raise NotFound(f"Regio {slug} bestaat niet")
     return region
 
 
@@ -544,7 +542,7 @@ def get_benchmark(
     caller = caller or CallerScope()
     d = _definition(slug)
     if not d.benchmarkable or "practice" not in d.levels:
-        raise KpiInvalid(f"KPI '{slug}' heeft geen regionale benchmark")
+        raise Invalid(f"KPI '{slug}' heeft geen regionale benchmark")
     p = parse_period_or_422(period) if isinstance(period, str) else period
     _check_visible(caller, "region", region)
     reg = _region(session, region)
@@ -625,7 +623,7 @@ def get_scorecard(
             select(Practice.name, Region).join(Region).where(Practice.agb == agb)
         ).first()
         if row is None:
-            raise KpiNotFound(f"Praktijk met AGB {agb} bestaat niet")
+            raise NotFound(f"Praktijk met AGB {agb} bestaat niet")
         name, region = row
         sc = _build_scorecard(
             session, Engine(session), agb=agb, name=name, region=region, p=p, version=version

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.errors import Conflict, Invalid, NotFound
 from api.kpi import cache
-from api.kpi.errors import KpiConflict, KpiInvalid, KpiNotFound
 from api.kpi.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
 from models import Practice, Provider, Region, Team
 
@@ -34,7 +34,7 @@ def _region_slug(session: Session, team: Team) -> str | None:
 def _get(session: Session, slug: str) -> Team:
     team = session.scalar(select(Team).where(Team.slug == slug))
     if team is None:
-        raise KpiNotFound(f"Team {slug} bestaat niet")
+        raise NotFound(f"Team {slug} bestaat niet")
     return team
 
 
@@ -43,7 +43,7 @@ def _region_id(session: Session, slug: str | None) -> int | None:
         return None
     rid = session.scalar(select(Region.id).where(Region.slug == slug))
     if rid is None:
-        raise KpiInvalid(f"Regio {slug} bestaat niet", errors=[{"loc": ["region"]}])
+        raise Invalid(f"Regio {slug} bestaat niet", errors=[{"loc": ["region"]}])
     return rid
 
 
@@ -51,7 +51,7 @@ def _practices(session: Session, agbs: list[str]) -> list[Practice]:
     found = list(session.scalars(select(Practice).where(Practice.agb.in_(set(agbs)))))
     missing = sorted(set(agbs) - {p.agb for p in found})
     if missing:
-        raise KpiInvalid(
+        raise Invalid(
             f"Onbekende praktijk(en): {', '.join(missing)}", errors=[{"loc": ["practices"]}]
         )
     return sorted(found, key=lambda p: p.agb)
@@ -61,7 +61,7 @@ def _providers(session: Session, codes: list[str]) -> list[Provider]:
     found = list(session.scalars(select(Provider).where(Provider.code.in_(set(codes)))))
     missing = sorted(set(codes) - {p.code for p in found})
     if missing:
-        raise KpiInvalid(
+        raise Invalid(
             f"Onbekende zorgverlener(s): {', '.join(missing)}", errors=[{"loc": ["providers"]}]
         )
     return sorted(found, key=lambda p: p.code)
@@ -82,7 +82,7 @@ def get_team(session: Session, *, slug: str) -> TeamRead:
 
 def create_team(session: Session, *, data: TeamCreate) -> TeamRead:
     if session.scalar(select(Team.id).where(Team.slug == data.slug)) is not None:
-        raise KpiConflict(f"Team {data.slug} bestaat al")
+        raise Conflict(f"Team {data.slug} bestaat al")
     team = Team(slug=data.slug, name=data.name, region_id=_region_id(session, data.region))
     team.practices = _practices(session, data.practices)
     team.providers = _providers(session, data.providers)

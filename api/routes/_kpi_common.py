@@ -1,36 +1,13 @@
-"""Shared bits of the KPI routes: error translation and export content negotiation."""
+"""Shared bits of the KPI routes: export content negotiation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, Literal
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.kpi import export
-from api.kpi.errors import KpiError
-
-
-class Conflict(DomainError):
-    status_code = 409
-    title = "Conflict"
-
-
-_MAP: dict[int, type[DomainError]] = {404: NotFound, 422: Invalid, 403: Forbidden, 409: Conflict}
-
-
-@contextmanager
-def kpi_errors() -> Iterator[None]:
-    """Turn KPI engine errors into the API's problem+json domain errors."""
-    try:
-        yield
-    except KpiError as exc:
-        cls = _MAP.get(exc.status_code, DomainError)
-        raise cls(exc.detail, errors=exc.errors) from exc
-
 
 ExportFormat = Literal["json", "csv", "xlsx"]
 

@@ -16,7 +16,6 @@ from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     ExportFormat,
     export_response,
-    kpi_errors,
     wanted_format,
 )
 
@@ -38,8 +37,7 @@ def get_benchmark(
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
 ) -> BenchmarkRead | Response:
-    with kpi_errors():
-        bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
+    bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
     f = wanted_format(request, fmt)
     if f == "json":
         return bm

@@ -11,7 +11,6 @@ from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead
-from api.routes._kpi_common import kpi_errors
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -54,14 +53,13 @@ def get_kpi(
         Query(description="2025Q3, 2025-07, 2025 or 2025-07-01..2025-09-30", examples=["2025Q3"]),
     ],
 ) -> KpiValueRead:
-    with kpi_errors():
-        return service.get_values(
-            session,
-            slug=slug,
-            scope=service.ScopeRef(level, scope_id),
-            period=period,
-            caller=caller,
-        )
+    return service.get_values(
+        session,
+        slug=slug,
+        scope=service.ScopeRef(level, scope_id),
+        period=period,
+        caller=caller,
+    )
 
 
 @router.get(
@@ -84,13 +82,12 @@ def get_kpi_series(
     ],
     grain: Annotated[Literal["month", "quarter"], Query()] = "quarter",
 ) -> KpiSeriesRead:
-    with kpi_errors():
-        return service.get_series(
-            session,
-            slug=slug,
-            scope=service.ScopeRef(level, scope_id),
-            start=start,
-            end=end,
-            grain=grain,
-            caller=caller,
-        )
+    return service.get_series(
+        session,
+        slug=slug,
+        scope=service.ScopeRef(level, scope_id),
+        start=start,
+        end=end,
+        grain=grain,
+        caller=caller,
+    )

@@ -16,7 +16,6 @@ from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     ExportFormat,
     export_response,
-    kpi_errors,
     wanted_format,
 )
 
@@ -37,8 +36,7 @@ def get_scorecard(
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
 ) -> ScorecardRead | Response:
-    with kpi_errors():
-        sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
+    sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
     f = wanted_format(request, fmt)
     if f == "json":
         return sc

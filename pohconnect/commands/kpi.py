@@ -7,8 +7,8 @@ import time
 import typer
 from rich.console import Console
 
+from api.errors import DomainError
 from api.kpi import cache, jobs, service
-from api.kpi.errors import KpiError
 from models.db import session_scope
 
 kpi_app = typer.Typer(help="KPI-cache beheren.", no_args_is_help=True)
@@ -36,7 +36,7 @@ def warm(
                 t0 = time.perf_counter()
                 n = service.warm_cache(session, period=p, regions=list(region) or None)
                 console.print(f"{p}: {n} resultaten in {time.perf_counter() - t0:.1f} s")
-    except KpiError as exc:
+    except DomainError as exc:
         console.print(f"[red]Fout:[/red] {exc.detail}")
         raise typer.Exit(1) from exc
 

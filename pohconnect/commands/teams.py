@@ -6,8 +6,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.errors import DomainError
 from api.kpi import teams as service
-from api.kpi.errors import KpiError
 from api.kpi.schemas import TeamCreate, TeamRead, TeamUpdate
 from models.db import session_scope
 
@@ -21,7 +21,7 @@ def _show(team: TeamRead) -> None:
     console.print(f"  POH's: {', '.join(team.providers) or '-'}")
 
 
-def _fail(exc: KpiError) -> None:
+def _fail(exc: DomainError) -> None:
     console.print(f"[red]Fout:[/red] {exc.detail}")
     raise typer.Exit(1)
 
@@ -43,7 +43,7 @@ def show(slug: str) -> None:
     try:
         with session_scope() as session:
             _show(service.get_team(session, slug=slug))
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
@@ -67,7 +67,7 @@ def create(
                 ),
             )
         _show(team)
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
@@ -92,7 +92,7 @@ def update(
     try:
         with session_scope() as session:
             _show(service.update_team(session, slug=slug, data=TeamUpdate(**fields)))
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
@@ -103,5 +103,5 @@ def delete(slug: str) -> None:
         with session_scope() as session:
             service.delete_team(session, slug=slug)
         console.print(f"Team {slug} verwijderd.")
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)

@@ -429,13 +429,13 @@ def test_region_ratio_aggregated_before_dividing_and_team(session: Session, worl
 
 
 def test_not_applicable_and_errors(session: Session, world) -> None:  # type: ignore[no-untyped-def]
-    from api.kpi.errors import KpiInvalid, KpiNotFound
+    from api.errors import Invalid, NotFound
 
     v = kpi(session, "poh_reach_per_1000", "POH1", level="provider")
     assert v.status == "not_applicable" and v.value is None
-    with pytest.raises(KpiNotFound):
+    with pytest.raises(NotFound):
         kpi(session, "nope", "01000001")
-    with pytest.raises(KpiNotFound):
+    with pytest.raises(NotFound):
         kpi(session, "poh_contacts", "09999999")
-    with pytest.raises(KpiInvalid):
+    with pytest.raises(Invalid):
         kpi(session, "poh_contacts", "01000001", period="2025Q5")
