@@ -1,54 +1,49 @@
-"""The KPI registry: every slug of the catalogue (domain.md §5) as a frozen declaration.
+"""The KPI registry: every slug of the catalogue (domain.md §5) as one frozen declaration.
 
-A definition says *what* a KPI is (titles, unit, polarity, aggregation, reference) and *how* it
-is formed from the engine's closed set of measures: ``value = scale × numerator ÷ denominator``
-for ratios, the numerator itself for counts and stocks, and a named special for the few that are
-medians or distributions. The registry is validated when this module is imported.
+A definition says *what* a KPI is (titles, unit, polarity, aggregation, reference, numeric norm)
+and *how* it is formed from the measure table (``measures.py``):
+
+* ``value = scale × numerator ÷ denominator`` when it has a denominator (a ratio);
+* the numerator itself for counts and stocks without one;
+* ``aggregation="median"``: the median of its ``sample`` (the denominator is the number of
+  values, there is no numerator);
+* ``aggregation="distribution"``: the numerator is the total that the shares of its breakdown
+  are taken of (value and denominator are that total);
+* ``extras``: figures added under ``extra`` — a statistic of its sample or another measure.
+
+The engine is driven by nothing else. The registry is validated against the measure table when
+this module is imported. Adding a KPI from existing measures is one entry below (and its
+hand-computed test); ``python -m api.kpi.docs`` then rewrites the catalogue in docs/kpis.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from api.kpi.measures import BREAKDOWNS, MEASURES, SAMPLES, STATISTICS
 from api.kpi.schemas import KpiDefinitionRead
 
 Level = Literal["provider", "practice", "team", "region"]
 ALL_LEVELS: tuple[Level, ...] = ("provider", "practice", "team", "region")
 NO_PROVIDER: tuple[Level, ...] = ("practice", "team", "region")
 
-# The closed set of measures the engine can build (engine.MEASURES implements exactly these).
-MEASURES: frozenset[str] = frozenset(
-    {
-        "poh_contacts",
-        "ftf_contacts",
-        "icpc_contacts",
-        "poh_patients",
-        "worked_days",
-        "hours_contract",
-        "weeks",
-        "hours_contract_pw",
-        "hours_norm_pw",
-        "hours_direct",
-        "hours_direct_indirect",
-        "listed",
-        "listed_years",
-        "ggz_referrals",
-        "new_episodes",
-        "new_episode_contacts",
-        "waits",
-        "waits_within_14d",
-        "referred_episodes",
-        "bridging_patients",
-        "caseload_active",
-        "caseload_stale",
-        "long_episodes",
-        "case_mix",
-    }
-)
-SPECIALS: frozenset[str] = frozenset({"median_wait", "case_mix"})
+
+@dataclass(frozen=True, slots=True)
+class Extra:
+    """One figure added to every result of a KPI as ``extra[key]``: a ``statistic`` of the
+    KPI's sample (measures.STATISTICS) or a ``measure`` for the same scope and period."""
+
+    key: str
+    statistic: str | None = None
+    measure: str | None = None
+
+
+def statistic(name: str) -> Extra:
+    """The extra ``name``: that statistic of the KPI's sample."""
+    return Extra(name, statistic=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +57,11 @@ class KpiDefinition:
     unit_nl: str
     polarity: Literal["higher_better", "lower_better", "neutral"]
     aggregation: Literal["flow", "stock", "ratio", "median", "distribution"]
-    numerator: str
-    denominator: str | None = None
+    numerator: str  # a measure
+    denominator: str | None = None  # a measure; the value is scale × numerator ÷ denominator
     scale: float = 1.0
-    special: str | None = None
+    sample: str | None = None  # a sample: the values of a median and of statistic extras
+    extras: tuple[Extra, ...] = ()
     funnel: Literal["proportion", "rate"] | None = None
     min_denominator: float | None = None
     reference: str | None = None
@@ -74,104 +70,29 @@ class KpiDefinition:
     reference_source_en: str | None = None
     levels: tuple[Level, ...] = ALL_LEVELS
     breakdowns: tuple[str, ...] = ()
-    patient_count: bool = False
-    numerator_is_patients: bool = False
+    patient_count: bool = False  # the value is a number of patients (small-number rule)
+    numerator_is_patients: bool = False  # the numerator is one (small-number rule on it alone)
     benchmarkable: bool = True
     decimals: int = 0
-    extra: tuple[str, ...] = field(default=())
     # The numeric norm as a band (low == high for a single line), in the KPI's own unit.
     norm_low: float | None = None
     norm_high: float | None = None
 
+    @property
+    def is_median(self) -> bool:
+        return self.aggregation == "median"
+
+    @property
+    def is_distribution(self) -> bool:
+        """The value is the total that the breakdown's shares are taken of."""
+        return self.aggregation == "distribution"
+
     def read(self) -> KpiDefinitionRead:
-        return KpiDefinitionRead(
-            slug=self.slug,
-            title_nl=self.title_nl,
-            title_en=self.title_en,
-            description=self.description,
-            why_it_matters=self.why_it_matters,
-            unit=self.unit,
-            unit_nl=self.unit_nl,
-            polarity=self.polarity,
-            aggregation=self.aggregation,
-            funnel=self.funnel,
-            min_denominator=self.min_denominator,
-            reference=self.reference,
-            reference_source=self.reference_source,
-            reference_en=self.reference_en,
-            reference_source_en=self.reference_source_en,
-            levels=list(self.levels),
-            breakdowns=list(self.breakdowns),
-            patient_count=self.patient_count,
-            benchmarkable=self.benchmarkable,
-            decimals=self.decimals,
-            norm_low=self.norm_low,
-            norm_high=self.norm_high,
-        )
+        return KpiDefinitionRead.model_validate(self, from_attributes=True)
 
 
 TRIMBOS = "Trimbos-instituut, onderzoek POH-GGZ (79 POH's)"
 TRIMBOS_EN = "Trimbos Institute, study of the POH-GGZ (79 POHs)"
-
-# Breakdown categories per dimension: key → (Dutch label, English label), in display order.
-BREAKDOWN_LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
-    {
-        "contactvorm": MappingProxyType(
-            {
-                "consult": ("Consult", "Consultation"),
-                "visite": ("Visite", "Home visit"),
-                "telefonisch": ("Telefonisch", "Telephone"),
-                "video": ("Video", "Video"),
-                "e-consult": ("E-consult", "E-consultation"),
-                "groep": ("Groep", "Group"),
-            }
-        ),
-        "destination": MappingProxyType(
-            {
-                "gb-ggz": ("GB-GGZ", "GB-GGZ (basic mental-health care)"),
-                "s-ggz": ("S-GGZ", "S-GGZ (specialist mental-health care)"),
-                "sociaal-domein": ("Sociaal domein", "Social domain"),
-                "ehealth": ("eHealth", "eHealth"),
-                "anders": ("Anders", "Other"),
-            }
-        ),
-        "age_group": MappingProxyType(
-            {
-                "<18": ("< 18", "< 18"),
-                "18-22": ("18–22", "18–22"),
-                "23-64": ("23–64", "23–64"),
-                "65+": ("65+", "65+"),
-                "onbekend": ("Onbekend", "Unknown"),
-            }
-        ),
-        "icpc_group": MappingProxyType(
-            {
-                "angst": ("Angst (P01, P74)", "Anxiety (P01, P74)"),
-                "depressie": ("Depressie (P03, P76)", "Depression (P03, P76)"),
-                "overspanning": (
-                    "Overspanning/burn-out (P78, Z29.01)",
-                    "Strain/burnout (P78, Z29.01)",
-                ),
-                "stress": ("Stress/trauma (P02)", "Stress/trauma (P02)"),
-                "slaap": ("Slaap (P06)", "Sleep (P06)"),
-                "sociaal": ("Sociaal (overige Z)", "Social (other Z)"),
-                "overig": ("Overig", "Other"),
-                "onbekend": ("Onbekend (geen ICPC)", "Unknown (no ICPC)"),
-            }
-        ),
-    }
-)
-# Nodes of the referral flows that are not destinations.
-FLOW_NODE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"huisarts": ("Huisarts", "GP"), "poh-ggz": ("POH-GGZ", "POH-GGZ")}
-)
-
-
-def label_en(dimension: str, key: str, default: str) -> str:
-    """The English label of a breakdown category (``default`` when the key is unknown)."""
-    pair = BREAKDOWN_LABELS.get(dimension, {}).get(key)
-    return pair[1] if pair else default
-
 
 _DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
@@ -326,7 +247,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         reference_source="Regionaal project (domain.md §5)",
         reference_en="5–7 contacts per episode",
         reference_source_en="Regional project (domain.md §5)",
-        extra=("median",),
+        sample="episode_contacts",
+        extras=(statistic("median"),),
         decimals=1,
     ),
     KpiDefinition(
@@ -347,13 +269,13 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         polarity="lower_better",
         aggregation="median",
         numerator="waits",
-        special="median_wait",
+        sample="wait_days",
         min_denominator=5,
         reference="Norm 1–2 weken; Trimbos: 62% ≤ 2 weken, 14% ≥ 3 weken",
         reference_source=TRIMBOS,
         reference_en="Norm 1–2 weeks; Trimbos: 62% ≤ 2 weeks, 14% ≥ 3 weeks",
         reference_source_en=TRIMBOS_EN,
-        extra=("p90", "mean"),
+        extras=(statistic("p90"), statistic("mean"), statistic("within_14d")),
         decimals=1,
     ),
     KpiDefinition(
@@ -454,7 +376,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         reference_en="Bridging care is a main cause of workload",
         reference_source_en=TRIMBOS_EN,
         patient_count=True,
-        extra=("contacts",),
+        extras=(Extra("contacts", measure="bridging_contacts"),),
     ),
     KpiDefinition(
         slug="hours_contract_per_week",
@@ -488,6 +410,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         polarity="neutral",
         aggregation="stock",
         numerator="hours_norm_pw",
+        extras=(Extra("norm_hours_per_normpraktijk", measure="norm_hours_per_normpraktijk"),),
         reference="12 uur per normpraktijk (2.350) tot 2024, 16 uur vanaf 1 januari 2024",
         reference_source="NZa / zorgverzekeraars (CZ, VGZ); IZA",
         reference_en=(
@@ -606,8 +529,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         unit_nl="trajecten",
         polarity="neutral",
         aggregation="distribution",
-        numerator="case_mix",
-        special="case_mix",
+        numerator="new_episodes",
         breakdowns=("icpc_group",),
         reference="Angst, depressie en burn-out overheersen",
         reference_source=TRIMBOS,
@@ -640,41 +562,59 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
 )
 
 
-def _validate(defs: tuple[KpiDefinition, ...]) -> Mapping[str, KpiDefinition]:
-    out: dict[str, KpiDefinition] = {}
-    for d in defs:
-        problems = []
-        if d.slug in out:
-            problems.append("duplicate slug")
-        if d.numerator not in MEASURES:
-            problems.append(f"unknown numerator {d.numerator}")
-        if d.denominator is not None and d.denominator not in MEASURES:
-            problems.append(f"unknown denominator {d.denominator}")
-        if d.special is not None and d.special not in SPECIALS:
-            problems.append(f"unknown special {d.special}")
-        if d.aggregation == "ratio" and d.denominator is None:
-            problems.append("a ratio needs a denominator")
-        if d.funnel is not None and d.denominator is None:
-            problems.append("a funnel needs a denominator")
-        if not d.levels or any(lv not in ALL_LEVELS for lv in d.levels):
-            problems.append("bad levels")
-        if not (d.title_nl and d.title_en and d.description and d.unit):
-            problems.append("missing text")
-        if bool(d.reference) != bool(d.reference_en) or bool(d.reference_source) != bool(
-            d.reference_source_en
-        ):
-            problems.append("a reference needs its English text (reference_en, …_source_en)")
-        if any(b not in BREAKDOWN_LABELS for b in d.breakdowns):
-            problems.append("unknown breakdown")
+def _problems(definition: KpiDefinition) -> list[str]:
+    """What is wrong with one definition, checked against the measure table."""
+    d = definition
+    problems = []
+    if d.numerator not in MEASURES:
+        problems.append(f"unknown numerator {d.numerator}")
+    if d.denominator is not None and d.denominator not in MEASURES:
+        problems.append(f"unknown denominator {d.denominator}")
+    if d.sample is not None and d.sample not in SAMPLES:
+        problems.append(f"unknown sample {d.sample}")
+    if d.is_median and (d.sample is None or d.denominator is not None):
+        problems.append("a median needs a sample and no denominator")
+    if d.is_distribution and (not d.breakdowns or d.denominator is not None):
+        problems.append("a distribution needs a breakdown and no denominator")
+    for extra in d.extras:
+        if (extra.statistic is None) == (extra.measure is None):
+            problems.append(f"extra {extra.key}: give a statistic or a measure")
+        if extra.statistic is not None and (d.sample is None or extra.statistic not in STATISTICS):
+            problems.append(f"extra {extra.key}: unknown statistic, or no sample")
+        if extra.measure is not None and extra.measure not in MEASURES:
+            problems.append(f"extra {extra.key}: unknown measure {extra.measure}")
+    if d.aggregation == "ratio" and d.denominator is None:
+        problems.append("a ratio needs a denominator")
+    if d.funnel is not None and d.denominator is None:
+        problems.append("a funnel needs a denominator")
+    if not d.levels or any(level not in ALL_LEVELS for level in d.levels):
+        problems.append("bad levels")
+    if not (d.title_nl and d.title_en and d.description and d.unit):
+        problems.append("missing text")
+    if bool(d.reference) != bool(d.reference_en) or bool(d.reference_source) != bool(
+        d.reference_source_en
+    ):
+        problems.append("a reference needs its English text (reference_en, …_source_en)")
+    if any(b not in BREAKDOWNS for b in d.breakdowns):
+        problems.append("unknown breakdown")
+    if (d.norm_low is None) != (d.norm_high is None) or (
+        d.norm_low is not None and d.norm_high is not None and d.norm_low > d.norm_high
+    ):
+        problems.append("a norm needs norm_low <= norm_high")
+    return problems
+
+
+def validate(definitions: tuple[KpiDefinition, ...]) -> Mapping[str, KpiDefinition]:
+    """The registry keyed by slug; raises ValueError on the first faulty definition."""
+    registry: dict[str, KpiDefinition] = {}
+    for definition in definitions:
+        problems = _problems(definition)
+        if definition.slug in registry:
+            problems.insert(0, "duplicate slug")
         if problems:
-            raise ValueError(f"KPI registry: {d.slug}: {', '.join(problems)}")
-        out[d.slug] = d
-    return MappingProxyType(out)
+            raise ValueError(f"KPI registry: {definition.slug}: {', '.join(problems)}")
+        registry[definition.slug] = definition
+    return MappingProxyType(registry)
 
 
-REGISTRY: Mapping[str, KpiDefinition] = _validate(_DEFINITIONS)
-SLUGS: tuple[str, ...] = tuple(REGISTRY)
-
-
-def get_definition(slug: str) -> KpiDefinition | None:
-    return REGISTRY.get(slug)
+REGISTRY: Mapping[str, KpiDefinition] = validate(_DEFINITIONS)

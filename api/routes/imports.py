@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import imports as service
 from api.deps import SessionDep
 from api.errors import Invalid, NotFound, PayloadTooLarge, problem_responses
 from api.handlers import problem_response
-from api.imports import ImportList, ImportRead
+from api.imports import service
+from api.imports.schemas import ImportList, ImportRead
 from api.kpi import jobs
 from ingest.contract import SPECS
 from ingest.errors import IngestError

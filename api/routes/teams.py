@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path, Response, status
 
 from api.deps import SessionDep
 from api.errors import Conflict, Invalid, NotFound, problem_responses
-from api.kpi import teams
-from api.kpi.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
+from api.org import service as teams
+from api.org.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
 
 router = APIRouter(prefix="/api/v1/teams", tags=["teams"])
 SlugP = Annotated[str, Path(examples=["team-noord"])]

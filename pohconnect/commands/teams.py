@@ -7,8 +7,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.errors import DomainError
-from api.kpi import teams as service
-from api.kpi.schemas import TeamCreate, TeamRead, TeamUpdate
+from api.org import service
+from api.org.schemas import TeamCreate, TeamRead, TeamUpdate
 from models.db import session_scope
 
 teams_app = typer.Typer(help="Teams beheren (praktijken en POH's van een teamleider).")

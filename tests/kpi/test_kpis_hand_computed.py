@@ -408,8 +408,8 @@ def test_region_ratio_aggregated_before_dividing_and_team(session: Session, worl
     hv = kpi(session, "hours_contract_per_week", "west", level="region")
     assert hv.value == pytest.approx(40 / 13, abs=1e-6)
     # a team: practice a and b, only POH2 → only b's contacts
-    from api.kpi import teams
-    from api.kpi.schemas import TeamCreate
+    from api.org import service as teams
+    from api.org.schemas import TeamCreate, TeamUpdate
 
     teams.create_team(
         session,
@@ -424,7 +424,7 @@ def test_region_ratio_aggregated_before_dividing_and_team(session: Session, worl
     t = kpi(session, "poh_contacts", "t1", level="team")
     assert t.value == 2
     assert kpi(session, "poh_reach_per_1000", "t1", level="team").denominator == 4000
-    teams.update_team(session, slug="t1", data=teams.TeamUpdate(providers=["POH1", "POH2"]))
+    teams.update_team(session, slug="t1", data=TeamUpdate(providers=["POH1", "POH2"]))
     assert kpi(session, "poh_contacts", "t1", level="team").value == 10  # cache invalidated
 
 
