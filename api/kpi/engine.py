@@ -15,7 +15,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from api.kpi.definitions import KpiDefinition
+from api.kpi.declaration import KpiDefinition
 from api.kpi.facts import Cell, Facts, Target
 from api.kpi.labels import BREAKDOWN_LABELS
 from api.kpi.measures import BREAKDOWNS, MEASURES, SAMPLES, STATISTICS, Values, median

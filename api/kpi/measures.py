@@ -35,7 +35,12 @@ Build = Callable[[Facts, Target, Sequence[Period]], Values]
 CONTACTS = ("contacts.functie", "contacts.date", "contacts.practice_id", "contacts.provider_id")
 HOURS = ("hours_weeks.week_start", "hours_weeks.practice_id", "hours_weeks.provider_id")
 LISTED = ("practice_list_sizes.peildatum", "practice_list_sizes.listed")
-REFERRALS = ("referrals.date", "referrals.destination", "referrals.practice_id")
+REFERRALS = (
+    "referrals.date",
+    "referrals.destination",
+    "referrals.practice_id",
+    "referrals.referrer_provider_id",
+)
 EPISODES = (*CONTACTS, "contacts.patient_id", "contacts.time", "contacts.icpc")
 WAITS = (*EPISODES, *REFERRALS, "referrals.patient_id")
 

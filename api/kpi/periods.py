@@ -34,15 +34,6 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    @property
-    def week_start_min(self) -> dt.date:
-        """First Monday whose ISO week's Thursday lies in the period."""
-        return self.start - dt.timedelta(days=3)
-
-    @property
-    def week_start_max(self) -> dt.date:
-        return self.end - dt.timedelta(days=3)
-
     def week_starts(self) -> list[dt.date]:
         """Mondays of the ISO weeks whose Thursday lies in the period."""
         first_thursday = self.start + dt.timedelta(days=(3 - self.start.weekday()) % 7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.kpi.definitions import KpiDefinition
+from api.kpi.declaration import KpiDefinition
 from api.kpi.engine import Result
 from api.kpi.labels import label_en
 from api.kpi.periods import Period

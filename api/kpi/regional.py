@@ -5,6 +5,7 @@ cached once (``cache.cached``), before any caller's privacy rule."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -168,6 +169,19 @@ def position(bm: BenchmarkRead, agb: str) -> BenchmarkPosition:
     )
 
 
+def _figures_of(row: BenchmarkPracticeRow) -> dict[str, Any]:
+    """The figures of a practice's benchmark row that its value and scorecard item repeat."""
+    return {
+        "value": row.value,
+        "value_display": row.value_display,
+        "numerator": row.numerator,
+        "denominator": row.denominator,
+        "status": row.status,
+        "breakdown": row.breakdown,
+        "extra": row.extra,
+    }
+
+
 def practice_value(
     session: Session, definition: KpiDefinition, agb: str, period: Period
 ) -> KpiValueRead:
@@ -181,13 +195,7 @@ def practice_value(
         id=agb,
         name=name,
         period=period.read(),
-        value=row.value,
-        value_display=row.value_display,
-        numerator=row.numerator,
-        denominator=row.denominator,
-        status=row.status,
-        breakdown=row.breakdown,
-        extra=row.extra,
+        **_figures_of(row),
         benchmark=position(bm, agb) if definition.benchmarkable else None,
         data_version=bm.data_version,
     )
@@ -263,13 +271,7 @@ def _scorecard_item(definition: KpiDefinition, bm: BenchmarkRead, agb: str) -> S
         unit=definition.unit,
         polarity=definition.polarity,
         decimals=definition.decimals,
-        value=row.value,
-        value_display=row.value_display,
-        numerator=row.numerator,
-        denominator=row.denominator,
-        status=row.status,
-        breakdown=row.breakdown,
-        extra=row.extra,
+        **_figures_of(row),
         region_value=bm.region_value,
         reference=definition.reference,
         reference_source=definition.reference_source,

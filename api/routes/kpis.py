@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api.access import CallerDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead
+from api.routes._kpi_common import slug_path
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -26,9 +27,7 @@ IdQ = Annotated[
         examples=["01234567"],
     ),
 ]
-SlugP = Annotated[
-    str, Path(description="KPI slug from GET /api/v1/kpis", examples=["poh_contacts"])
-]
+SlugP = slug_path("poh_contacts")
 
 
 @router.get("/kpis", response_model=KpiList, summary="The KPI catalogue with metadata")
