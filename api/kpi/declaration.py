@@ -91,41 +91,48 @@ class KpiDefinition:
 
 def _problems(definition: KpiDefinition) -> list[str]:
     """What is wrong with one definition, checked against the measure table."""
-    d = definition
     problems = []
-    if d.numerator not in MEASURES:
-        problems.append(f"unknown numerator {d.numerator}")
-    if d.denominator is not None and d.denominator not in MEASURES:
-        problems.append(f"unknown denominator {d.denominator}")
-    if d.sample is not None and d.sample not in SAMPLES:
-        problems.append(f"unknown sample {d.sample}")
-    if d.is_median and (d.sample is None or d.denominator is not None):
+    if definition.numerator not in MEASURES:
+        problems.append(f"unknown numerator {definition.numerator}")
+    if definition.denominator is not None and definition.denominator not in MEASURES:
+        problems.append(f"unknown denominator {definition.denominator}")
+    if definition.sample is not None and definition.sample not in SAMPLES:
+        problems.append(f"unknown sample {definition.sample}")
+    if definition.is_median and (definition.sample is None or definition.denominator is not None):
         problems.append("a median needs a sample and no denominator")
-    if d.is_distribution and (not d.breakdowns or d.denominator is not None):
+    if definition.is_distribution and (
+        not definition.breakdowns or definition.denominator is not None
+    ):
         problems.append("a distribution needs a breakdown and no denominator")
-    for extra in d.extras:
+    for extra in definition.extras:
         if (extra.statistic is None) == (extra.measure is None):
             problems.append(f"extra {extra.key}: give a statistic or a measure")
-        if extra.statistic is not None and (d.sample is None or extra.statistic not in STATISTICS):
+        if extra.statistic is not None and (
+            definition.sample is None or extra.statistic not in STATISTICS
+        ):
             problems.append(f"extra {extra.key}: unknown statistic, or no sample")
         if extra.measure is not None and extra.measure not in MEASURES:
             problems.append(f"extra {extra.key}: unknown measure {extra.measure}")
-    if d.aggregation == "ratio" and d.denominator is None:
+    if definition.aggregation == "ratio" and definition.denominator is None:
         problems.append("a ratio needs a denominator")
-    if d.funnel is not None and d.denominator is None:
+    if definition.funnel is not None and definition.denominator is None:
         problems.append("a funnel needs a denominator")
-    if not d.levels or any(level not in ALL_LEVELS for level in d.levels):
+    if not definition.levels or any(level not in ALL_LEVELS for level in definition.levels):
         problems.append("bad levels")
-    if not (d.title_nl and d.title_en and d.description and d.unit):
-        problems.append("missing text")
-    if bool(d.reference) != bool(d.reference_en) or bool(d.reference_source) != bool(
-        d.reference_source_en
+    if not (
+        definition.title_nl and definition.title_en and definition.description and definition.unit
     ):
+        problems.append("missing text")
+    if bool(definition.reference) != bool(definition.reference_en) or bool(
+        definition.reference_source
+    ) != bool(definition.reference_source_en):
         problems.append("a reference needs its English text (reference_en, …_source_en)")
-    if any(b not in BREAKDOWNS for b in d.breakdowns):
+    if any(name not in BREAKDOWNS for name in definition.breakdowns):
         problems.append("unknown breakdown")
-    if (d.norm_low is None) != (d.norm_high is None) or (
-        d.norm_low is not None and d.norm_high is not None and d.norm_low > d.norm_high
+    if (definition.norm_low is None) != (definition.norm_high is None) or (
+        definition.norm_low is not None
+        and definition.norm_high is not None
+        and definition.norm_low > definition.norm_high
     ):
         problems.append("a norm needs norm_low <= norm_high")
     return problems

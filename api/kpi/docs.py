@@ -24,18 +24,18 @@ def _number(x: float | None) -> str:
 
 def formula(definition: KpiDefinition) -> str:
     """How the value is formed, in words."""
-    d = definition
-    if d.is_median:
-        text = f"median of `{d.sample}`"
-    elif d.is_distribution:
-        text = f"`{d.numerator}`; shares by {', '.join(d.breakdowns)} in the breakdown"
-    elif d.denominator is not None:
-        scale = "" if d.scale == 1 else f"{d.scale:g} × "
-        text = f"{scale}`{d.numerator}` ÷ `{d.denominator}`"
+    if definition.is_median:
+        text = f"median of `{definition.sample}`"
+    elif definition.is_distribution:
+        shares = ", ".join(definition.breakdowns)
+        text = f"`{definition.numerator}`; shares by {shares} in the breakdown"
+    elif definition.denominator is not None:
+        scale = "" if definition.scale == 1 else f"{definition.scale:g} × "
+        text = f"{scale}`{definition.numerator}` ÷ `{definition.denominator}`"
     else:
-        text = f"`{d.numerator}`"
-    if d.extras:
-        text += f" (extra: {', '.join(extra.key for extra in d.extras)})"
+        text = f"`{definition.numerator}`"
+    if definition.extras:
+        text += f" (extra: {', '.join(extra.key for extra in definition.extras)})"
     return text
 
 
@@ -52,13 +52,26 @@ def catalogue_table() -> str:
         "| reference |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for d in REGISTRY.values():
-        levels = "all" if d.levels == ALL_LEVELS else ", ".join(d.levels)
-        reference = f"{d.reference} ({d.reference_source})" if d.reference else ""
-        lines.append(
-            f"| `{d.slug}` | {d.title_nl} | {d.unit} | {formula(d)} | {d.polarity} | {levels} "
-            f"| {_number(d.min_denominator)} | {d.funnel or NONE} | {_norm(d)} | {reference} |"
+    for definition in REGISTRY.values():
+        levels = "all" if definition.levels == ALL_LEVELS else ", ".join(definition.levels)
+        reference = (
+            f"{definition.reference} ({definition.reference_source})"
+            if definition.reference
+            else ""
         )
+        cells = [
+            f"`{definition.slug}`",
+            definition.title_nl,
+            definition.unit,
+            formula(definition),
+            definition.polarity,
+            levels,
+            _number(definition.min_denominator),
+            definition.funnel or NONE,
+            _norm(definition),
+            reference,
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -66,7 +79,7 @@ def measures_table() -> str:
     lines = ["| measure | kind | what it is | input columns |", "| --- | --- | --- | --- |"]
     for kind, table in (("measure", MEASURES), ("sample", SAMPLES)):
         for name, entry in table.items():
-            columns = ", ".join(f"`{c}`" for c in sorted(set(entry.columns))) or NONE
+            columns = ", ".join(f"`{column}`" for column in sorted(set(entry.columns))) or NONE
             lines.append(f"| `{name}` | {kind} | {entry.description} | {columns} |")
     return "\n".join(lines)
 

@@ -98,23 +98,24 @@ def episodes(
 def _episodes(
     facts: Facts, target: Target, since: dt.date | None, ends: tuple[dt.date, ...]
 ) -> list[Episode]:
-    c = Contact
-    time_is_null = case((c.time.is_(None), 1), else_=0)
-    order = (c.date, time_is_null, c.time, c.id)
-    where = [c.functie.in_(POH_GGZ_FUNCTIES), _practice_scope(target)]
+    time_is_null = case((Contact.time.is_(None), 1), else_=0)
+    order = (Contact.date, time_is_null, Contact.time, Contact.id)
+    where = [Contact.functie.in_(POH_GGZ_FUNCTIES), _practice_scope(target)]
     if since is not None:
-        where.append(c.date >= since)
+        where.append(Contact.date >= since)
     lagged = (
         select(
-            c.practice_id,
-            c.patient_id,
-            c.date,
-            c.provider_id,
-            c.icpc,
+            Contact.practice_id,
+            Contact.patient_id,
+            Contact.date,
+            Contact.provider_id,
+            Contact.icpc,
             time_is_null.label("tnull"),
-            c.time,
-            c.id,
-            func.lag(c.date).over(partition_by=c.patient_id, order_by=order).label("prev"),
+            Contact.time,
+            Contact.id,
+            func.lag(Contact.date)
+            .over(partition_by=Contact.patient_id, order_by=order)
+            .label("prev"),
         )
         .where(*where)
         .subquery()
@@ -134,17 +135,16 @@ def _episodes(
         )
         .label("epno"),
     ).subquery()
-    n = numbered.c
     stmt = select(
-        func.min(n.practice_id),
-        n.patient_id,
-        func.min(n.date),
-        func.max(n.date),
+        func.min(numbered.c.practice_id),
+        numbered.c.patient_id,
+        func.min(numbered.c.date),
+        func.max(numbered.c.date),
         func.count(),
-        func.max(case((n.is_start == 1, n.provider_id))),
-        func.max(case((n.is_start == 1, n.icpc))),
-        *[func.max(case((n.date <= end, n.date))) for end in ends],
-    ).group_by(n.patient_id, n.epno)
+        func.max(case((numbered.c.is_start == 1, numbered.c.provider_id))),
+        func.max(case((numbered.c.is_start == 1, numbered.c.icpc))),
+        *[func.max(case((numbered.c.date <= end, numbered.c.date))) for end in ends],
+    ).group_by(numbered.c.patient_id, numbered.c.epno)
     return [
         Episode(practice, patient, provider, icpc, start, last, int(count), tuple(last_by_end))
         for practice, patient, start, last, count, provider, icpc, *last_by_end in facts.rows(stmt)
@@ -189,17 +189,15 @@ def _patient_dates(
     facts: Facts, target: Target, kind: DateKind, since: dt.date | None
 ) -> PatientDates:
     if kind == "gp_pz":
-        c = Contact
-        stmt = select(c.practice_id, c.patient_id, c.date).where(
-            c.functie == "huisarts",
-            func.upper(func.substr(c.icpc, 1, 1)).in_(("P", "Z")),
-            _practice_where(target, c.practice_id),
+        stmt = select(Contact.practice_id, Contact.patient_id, Contact.date).where(
+            Contact.functie == "huisarts",
+            func.upper(func.substr(Contact.icpc, 1, 1)).in_(("P", "Z")),
+            _practice_where(target, Contact.practice_id),
         )
     else:
-        r = Referral
         destinations = (Bestemming.POH_GGZ.value,) if kind == "poh_referral" else GGZ_DESTINATIONS
-        stmt = select(r.practice_id, r.patient_id, r.date).where(
-            r.destination.in_(destinations), _practice_where(target, r.practice_id)
+        stmt = select(Referral.practice_id, Referral.patient_id, Referral.date).where(
+            Referral.destination.in_(destinations), _practice_where(target, Referral.practice_id)
         )
     if since is not None:
         date_column = Contact.date if kind == "gp_pz" else Referral.date
@@ -248,7 +246,7 @@ def episode_facts(
 def _episode_facts(
     facts: Facts, target: Target, periods: Sequence[Period]
 ) -> dict[Cell, EpisodeFacts]:
-    starts = [p.start for p in periods]
+    starts = [period.start for period in periods]
     out: dict[Cell, EpisodeFacts] = defaultdict(EpisodeFacts)
     ggz_referrals: PatientDates | None = None
     # history needed: 183 days before the first period for episode starts, 549 days
@@ -263,7 +261,7 @@ def _episode_facts(
         else None
     )
     since_referrals = periods[0].start - dt.timedelta(days=EPISODE_GAP_DAYS + 1)
-    for episode in episodes(facts, target, since, tuple(p.end for p in periods)):
+    for episode in episodes(facts, target, since, tuple(period.end for period in periods)):
         key = _episode_key(target, episode)
         if key is None:
             continue
@@ -305,30 +303,29 @@ def bridging(facts: Facts, target: Target, periods: Sequence[Period]) -> dict[Ce
 def _bridging(
     facts: Facts, target: Target, periods: Sequence[Period]
 ) -> dict[Cell, BridgingCounts]:
-    c, r = Contact, Referral
     first, last = periods[0].start, periods[-1].end
     has_referral = (
-        select(r.id)
+        select(Referral.id)
         .where(
-            r.patient_id == c.patient_id,
-            r.practice_id == c.practice_id,
-            r.destination.in_(GGZ_DESTINATIONS),
-            r.date >= first - dt.timedelta(days=BRIDGING_DAYS),
-            r.date <= last,
+            Referral.patient_id == Contact.patient_id,
+            Referral.practice_id == Contact.practice_id,
+            Referral.destination.in_(GGZ_DESTINATIONS),
+            Referral.date >= first - dt.timedelta(days=BRIDGING_DAYS),
+            Referral.date <= last,
         )
         .exists()
     )
     stmt = select(
-        facts.scope_key(target, c.practice_id, c.provider_id).label("k"),
-        bucket_case(c.date, periods).label("b"),
-        c.practice_id,
-        c.patient_id,
-        c.date,
+        facts.scope_key(target, Contact.practice_id, Contact.provider_id).label("k"),
+        bucket_case(Contact.date, periods).label("b"),
+        Contact.practice_id,
+        Contact.patient_id,
+        Contact.date,
     ).where(
-        c.functie.in_(POH_GGZ_FUNCTIES),
-        c.date.between(first, last),
+        Contact.functie.in_(POH_GGZ_FUNCTIES),
+        Contact.date.between(first, last),
         has_referral,
-        *facts.filters(target, c.practice_id, c.provider_id),
+        *facts.filters(target, Contact.practice_id, Contact.provider_id),
     )
     rows = facts.rows(stmt)
     referrals = patient_dates(

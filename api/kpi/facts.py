@@ -113,7 +113,10 @@ def bucket_case(column: Any, periods: Sequence[Period], shift_days: int = 0) -> 
     if len(periods) == 1:
         return literal_column("0")
     return case(
-        *[(column.between(p.start - shift, p.end - shift), i) for i, p in enumerate(periods)],
+        *[
+            (column.between(period.start - shift, period.end - shift), index)
+            for index, period in enumerate(periods)
+        ],
         else_=-1,
     )
 
@@ -171,22 +174,21 @@ class Facts:
     def _contact_counts(
         self, target: Target, periods: Sequence[Period], only: str | None, by_contactvorm: bool
     ) -> dict[tuple[int, int, str], float]:
-        c = Contact
         columns = [
-            self.scope_key(target, c.practice_id, c.provider_id).label("k"),
-            bucket_case(c.date, periods).label("b"),
+            self.scope_key(target, Contact.practice_id, Contact.provider_id).label("k"),
+            bucket_case(Contact.date, periods).label("b"),
         ]
         if by_contactvorm:
-            columns.append(c.contactvorm.label("cv"))
+            columns.append(Contact.contactvorm.label("cv"))
         where = [
-            c.functie.in_(POH_GGZ_FUNCTIES),
-            c.date.between(periods[0].start, periods[-1].end),
-            *self.filters(target, c.practice_id, c.provider_id),
+            Contact.functie.in_(POH_GGZ_FUNCTIES),
+            Contact.date.between(periods[0].start, periods[-1].end),
+            *self.filters(target, Contact.practice_id, Contact.provider_id),
         ]
         if only == "ftf":
-            where.append(c.contactvorm.in_(FACE_TO_FACE))
+            where.append(Contact.contactvorm.in_(FACE_TO_FACE))
         elif only == "icpc":
-            where.append(and_(c.icpc.is_not(None), func.trim(c.icpc) != ""))
+            where.append(and_(Contact.icpc.is_not(None), func.trim(Contact.icpc) != ""))
         sub = select(*columns).where(*where).subquery()
         grouping = [sub.c[column.name] for column in columns]
         stmt = select(*grouping, func.count().label("n")).group_by(*grouping)
@@ -207,19 +209,18 @@ class Facts:
     def _patient_counts(
         self, target: Target, periods: Sequence[Period]
     ) -> dict[Cell, dict[str, float]]:
-        c = Contact
         sub = (
             select(
-                self.scope_key(target, c.practice_id, c.provider_id).label("k"),
-                bucket_case(c.date, periods).label("b"),
+                self.scope_key(target, Contact.practice_id, Contact.provider_id).label("k"),
+                bucket_case(Contact.date, periods).label("b"),
                 Patient.birth_year.label("by"),
-                c.patient_id.label("pat"),
+                Contact.patient_id.label("pat"),
             )
-            .join(Patient, Patient.id == c.patient_id)
+            .join(Patient, Patient.id == Contact.patient_id)
             .where(
-                c.functie.in_(POH_GGZ_FUNCTIES),
-                c.date.between(periods[0].start, periods[-1].end),
-                *self.filters(target, c.practice_id, c.provider_id),
+                Contact.functie.in_(POH_GGZ_FUNCTIES),
+                Contact.date.between(periods[0].start, periods[-1].end),
+                *self.filters(target, Contact.practice_id, Contact.provider_id),
             )
             .subquery()
         )
@@ -238,22 +239,23 @@ class Facts:
         )
 
     def _hours(self, target: Target, periods: Sequence[Period]) -> dict[Cell, HoursTotals]:
-        h = HoursWeek
-        both = and_(h.hours_direct.is_not(None), h.hours_indirect.is_not(None))
+        both = and_(HoursWeek.hours_direct.is_not(None), HoursWeek.hours_indirect.is_not(None))
         sub = (
             select(
-                self.scope_key(target, h.practice_id, h.provider_id).label("k"),
-                bucket_case(h.week_start, periods, shift_days=3).label("b"),
-                h.hours_contract.label("contract"),
-                func.coalesce(h.hours_worked, h.hours_contract).label("worked"),
-                case((both, h.hours_direct), else_=0.0).label("direct"),
-                case((both, h.hours_direct + h.hours_indirect), else_=0.0).label("di"),
+                self.scope_key(target, HoursWeek.practice_id, HoursWeek.provider_id).label("k"),
+                bucket_case(HoursWeek.week_start, periods, shift_days=3).label("b"),
+                HoursWeek.hours_contract.label("contract"),
+                func.coalesce(HoursWeek.hours_worked, HoursWeek.hours_contract).label("worked"),
+                case((both, HoursWeek.hours_direct), else_=0.0).label("direct"),
+                case((both, HoursWeek.hours_direct + HoursWeek.hours_indirect), else_=0.0).label(
+                    "di"
+                ),
             )
             .where(
-                h.week_start.between(
+                HoursWeek.week_start.between(
                     periods[0].start - dt.timedelta(days=3), periods[-1].end - dt.timedelta(days=3)
                 ),
-                *self.filters(target, h.practice_id, h.provider_id),
+                *self.filters(target, HoursWeek.practice_id, HoursWeek.provider_id),
             )
             .subquery()
         )
@@ -286,24 +288,25 @@ class Facts:
     def _referral_counts(
         self, target: Target, periods: Sequence[Period]
     ) -> dict[tuple[int, int, str], float]:
-        r = Referral
-        provider_column = r.referrer_provider_id if target.referrals_by_provider else None
+        provider_column = Referral.referrer_provider_id if target.referrals_by_provider else None
         sub = (
             select(
-                self.scope_key(target, r.practice_id, r.referrer_provider_id).label("k"),
-                bucket_case(r.date, periods).label("b"),
-                r.destination.label("destination"),
+                self.scope_key(target, Referral.practice_id, Referral.referrer_provider_id).label(
+                    "k"
+                ),
+                bucket_case(Referral.date, periods).label("b"),
+                Referral.destination.label("destination"),
             )
             .where(
-                r.destination != Bestemming.POH_GGZ.value,
-                r.date.between(periods[0].start, periods[-1].end),
-                *self.filters(target, r.practice_id, provider_column),
+                Referral.destination != Bestemming.POH_GGZ.value,
+                Referral.date.between(periods[0].start, periods[-1].end),
+                *self.filters(target, Referral.practice_id, provider_column),
             )
             .subquery()
         )
         grouping = [sub.c.k, sub.c.b, sub.c.destination]
         stmt = select(*grouping, func.count().label("n")).group_by(*grouping)
-        return {(int(x.k), int(x.b), x.destination): float(x.n) for x in self.rows(stmt)}
+        return {(int(row.k), int(row.b), row.destination): float(row.n) for row in self.rows(stmt)}
 
     def listed(self, target: Target, periods: Sequence[Period]) -> dict[Cell, float]:
         """Listed patients at each period's end, summed per key (practice filter required):
@@ -341,21 +344,20 @@ class Facts:
         )
 
     def _caseload(self, target: Target, periods: Sequence[Period]) -> dict[Cell, CaseloadCounts]:
-        c = Contact
         out: dict[Cell, CaseloadCounts] = {}
         for index, period in enumerate(periods):
             end = period.end
             contacts = (
                 select(
-                    self.scope_key(target, c.practice_id, c.provider_id).label("k"),
-                    c.patient_id.label("pat"),
-                    c.date.label("d"),
+                    self.scope_key(target, Contact.practice_id, Contact.provider_id).label("k"),
+                    Contact.patient_id.label("pat"),
+                    Contact.date.label("d"),
                 )
                 .where(
-                    c.functie.in_(POH_GGZ_FUNCTIES),
-                    c.date > end - dt.timedelta(days=STALE_DAYS),
-                    c.date <= end,
-                    *self.filters(target, c.practice_id, c.provider_id),
+                    Contact.functie.in_(POH_GGZ_FUNCTIES),
+                    Contact.date > end - dt.timedelta(days=STALE_DAYS),
+                    Contact.date <= end,
+                    *self.filters(target, Contact.practice_id, Contact.provider_id),
                 )
                 .subquery()
             )

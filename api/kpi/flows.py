@@ -29,22 +29,24 @@ VIA_POH_DAYS = 365
 
 def _referrals(session: Session, target: Target, period: Period) -> list[Any]:
     """The period's referrals (all destinations but poh-ggz) of the practices in scope."""
-    r = Referral
     stmt = select(
-        r.practice_id,
-        r.patient_id,
-        r.date,
-        r.destination,
-        r.referrer_functie,
-        r.referrer_provider_id,
-    ).where(r.destination != Bestemming.POH_GGZ.value, r.date.between(period.start, period.end))
+        Referral.practice_id,
+        Referral.patient_id,
+        Referral.date,
+        Referral.destination,
+        Referral.referrer_functie,
+        Referral.referrer_provider_id,
+    ).where(
+        Referral.destination != Bestemming.POH_GGZ.value,
+        Referral.date.between(period.start, period.end),
+    )
     if target.practice_ids is not None:
-        stmt = stmt.where(r.practice_id.in_(target.practice_ids))
+        stmt = stmt.where(Referral.practice_id.in_(target.practice_ids))
     else:
         worked_in = select(Contact.practice_id).where(
             Contact.provider_id.in_(target.provider_ids or ())
         )
-        stmt = stmt.where(r.practice_id.in_(worked_in))
+        stmt = stmt.where(Referral.practice_id.in_(worked_in))
     return list(session.execute(stmt))
 
 
@@ -52,14 +54,13 @@ def _poh_contact_dates(
     session: Session, target: Target, period: Period, patient_ids: set[int]
 ) -> dict[tuple[int, int], list[dt.date]]:
     """POH contact dates per (practice, patient) in the year before the period up to its end."""
-    c = Contact
-    stmt = select(c.practice_id, c.patient_id, c.date).where(
-        c.functie.in_(POH_GGZ_FUNCTIES),
-        c.date.between(period.start - dt.timedelta(days=VIA_POH_DAYS), period.end),
-        c.patient_id.in_(patient_ids or {-1}),
+    stmt = select(Contact.practice_id, Contact.patient_id, Contact.date).where(
+        Contact.functie.in_(POH_GGZ_FUNCTIES),
+        Contact.date.between(period.start - dt.timedelta(days=VIA_POH_DAYS), period.end),
+        Contact.patient_id.in_(patient_ids or {-1}),
     )
     if target.provider_ids is not None:
-        stmt = stmt.where(c.provider_id.in_(target.provider_ids))
+        stmt = stmt.where(Contact.provider_id.in_(target.provider_ids))
     seen: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     for practice_id, patient_id, day in session.execute(stmt):
         seen[(practice_id, patient_id)].append(day)
@@ -71,7 +72,9 @@ def build_flows(session: Session, resolved: ResolvedScope, period: Period) -> Re
     key = target.key_values()[0]
     intakes = int(Engine(session).measure("new_episodes", target, [period]).get((key, 0), 0.0))
     referrals = _referrals(session, target, period)
-    seen = _poh_contact_dates(session, target, period, {x.patient_id for x in referrals})
+    seen = _poh_contact_dates(
+        session, target, period, {referral.patient_id for referral in referrals}
+    )
     via: dict[str, int] = defaultdict(int)
     direct: dict[str, int] = defaultdict(int)
     poh_ids = set(target.provider_ids or ())

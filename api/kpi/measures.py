@@ -231,16 +231,18 @@ MEASURES: Mapping[str, Measure] = MappingProxyType(
             (*HOURS, "hours_weeks.hours_contract"),
             _hours(lambda totals, _period: totals.contract),
         ),
-        "weeks": Measure("ISO weeks of the period", (), _per_period(lambda p: float(p.weeks))),
+        "weeks": Measure(
+            "ISO weeks of the period", (), _per_period(lambda period: float(period.weeks))
+        ),
         "hours_contract_pw": Measure(
             "contracted hours per ISO week",
             (*HOURS, "hours_weeks.hours_contract"),
-            _hours(lambda totals, p: totals.contract / p.weeks if p.weeks else 0.0),
+            _hours(lambda totals, period: totals.contract / period.weeks if period.weeks else 0.0),
         ),
         "hours_norm_pw": Measure(
             "funding norm hours per week: norm × listed ÷ 2,350",
             LISTED,
-            _listed(lambda listed, p: norm_hours_factor(p) * listed / NORMPRAKTIJK),
+            _listed(lambda listed, period: norm_hours_factor(period) * listed / NORMPRAKTIJK),
         ),
         "norm_hours_per_normpraktijk": Measure(
             "funding norm in hours per week per normpraktijk (12 before 2024, 16 from then)",
@@ -257,33 +259,35 @@ MEASURES: Mapping[str, Measure] = MappingProxyType(
             (*HOURS, "hours_weeks.hours_direct", "hours_weeks.hours_indirect"),
             _hours(lambda totals, _period: totals.direct_indirect),
         ),
-        "listed": Measure("listed patients at the period end", LISTED, _listed(lambda n, _p: n)),
+        "listed": Measure(
+            "listed patients at the period end", LISTED, _listed(lambda listed, _period: listed)
+        ),
         "listed_years": Measure(
             "patient-years: listed × days ÷ 365.25",
             LISTED,
-            _listed(lambda listed, p: listed * p.days / 365.25),
+            _listed(lambda listed, period: listed * period.days / 365.25),
         ),
         "ggz_referrals": Measure("referrals to GB-GGZ or S-GGZ", REFERRALS, _ggz_referrals),
         "new_episodes": Measure(
-            "episodes starting in the period", EPISODES, _episodes(lambda f: f.new)
+            "episodes starting in the period", EPISODES, _episodes(lambda counts: counts.new)
         ),
         "new_episode_contacts": Measure(
             "all contacts of the episodes starting in the period",
             EPISODES,
-            _episodes(lambda f: f.contacts),
+            _episodes(lambda counts: counts.contacts),
         ),
         "waits": Measure(
-            "new episodes with a waiting time", WAITS, _episodes(lambda f: len(f.waits))
+            "new episodes with a waiting time", WAITS, _episodes(lambda counts: len(counts.waits))
         ),
         "waits_within_14d": Measure(
             "new episodes with a waiting time of at most 14 days",
             WAITS,
-            _episodes(lambda f: sum(1 for wait in f.waits if wait <= WAIT_NORM_DAYS)),
+            _episodes(lambda counts: sum(1 for wait in counts.waits if wait <= WAIT_NORM_DAYS)),
         ),
         "referred_episodes": Measure(
             "new episodes with a GGZ referral from intake to 30 days after the last contact",
             (*EPISODES, *REFERRALS, "referrals.patient_id"),
-            _episodes(lambda f: f.referred),
+            _episodes(lambda counts: counts.referred),
         ),
         "bridging_patients": Measure(
             "patients with a POH contact 1–182 days after a GGZ referral",
@@ -308,7 +312,7 @@ MEASURES: Mapping[str, Measure] = MappingProxyType(
         "long_episodes": Measure(
             "open episodes at E that started more than 365 days before E",
             EPISODES,
-            _episodes(lambda f: f.long),
+            _episodes(lambda counts: counts.long),
         ),
     }
 )
@@ -318,10 +322,10 @@ SAMPLES: Mapping[str, Sample] = MappingProxyType(
         "wait_days": Sample(
             "days from aanmelding to intake of each new episode with one",
             WAITS,
-            _sample(lambda f: f.waits),
+            _sample(lambda counts: counts.waits),
         ),
         "episode_contacts": Sample(
-            "contacts of each new episode", EPISODES, _sample(lambda f: f.sizes)
+            "contacts of each new episode", EPISODES, _sample(lambda counts: counts.sizes)
         ),
     }
 )
@@ -341,7 +345,7 @@ STATISTICS: Mapping[str, Callable[[Sequence[float]], float | None]] = MappingPro
         "median": median,
         "p90": lambda values: percentile(values, 0.9),
         "mean": _mean,
-        "within_14d": lambda values: float(sum(1 for v in values if v <= WAIT_NORM_DAYS)),
+        "within_14d": lambda values: float(sum(1 for value in values if value <= WAIT_NORM_DAYS)),
     }
 )
 

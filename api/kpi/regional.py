@@ -37,7 +37,7 @@ from models import Region
 
 def practice_kpis() -> list[KpiDefinition]:
     """The KPIs a practice has: those of its scorecard and its region's benchmarks."""
-    return [d for d in REGISTRY.values() if "practice" in d.levels]
+    return [definition for definition in REGISTRY.values() if "practice" in definition.levels]
 
 
 def benchmark(
@@ -292,7 +292,8 @@ def warm(session: Session, *, region: Region, period: Period, version: str) -> i
     for one period; returns the number of cache entries."""
     engine = Engine(session)
     benchmarks = {
-        d.slug: benchmark(session, engine, d, region, period, version) for d in practice_kpis()
+        definition.slug: benchmark(session, engine, definition, region, period, version)
+        for definition in practice_kpis()
     }
     practices = region_practices(session, region.id)
     for practice in practices:

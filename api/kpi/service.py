@@ -71,7 +71,7 @@ def _masked(scope: ScopeRef, caller: CallerScope) -> bool:
 
 
 def list_kpis() -> KpiList:
-    items = [d.read() for d in REGISTRY.values()]
+    items = [definition.read() for definition in REGISTRY.values()]
     return KpiList(items=items, total=len(items))
 
 
@@ -157,13 +157,15 @@ def get_series(
         )  # type: ignore[arg-type]
         if scope.level not in definition.levels:
             out.points = [
-                KpiPointRead(period=p.read(), value=None, status="not_applicable") for p in periods
+                KpiPointRead(period=period.read(), value=None, status="not_applicable")
+                for period in periods
             ]
             return out
         results = Engine(session).compute(definition, resolved.target, periods)
         key = resolved.target.key_values()[0]
         out.points = [
-            present.point(definition, p, results[(key, index)]) for index, p in enumerate(periods)
+            present.point(definition, period, results[(key, index)])
+            for index, period in enumerate(periods)
         ]
         return out
 
