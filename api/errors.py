@@ -1,12 +1,15 @@
-"""Domain errors carry their HTTP status; one handler turns them into problem+json (RFC 9457)."""
+"""The API's one error family: domain errors that carry their HTTP status and title.
+
+Framework-free (no FastAPI import): the KPI engine, the organisation services and the import
+reads raise these, the command line catches them, and one handler in ``api/handlers.py`` turns
+each into problem+json (RFC 9457). Routes declare the errors they can raise with
+:func:`problem_responses`, so that the OpenAPI document lists them.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 
@@ -29,6 +32,11 @@ class DomainError(Exception):
         self.detail = detail
         self.errors = errors
 
+    def problem(self) -> Problem:
+        return Problem(
+            title=self.title, status=self.status_code, detail=self.detail, errors=self.errors
+        )
+
 
 class NotFound(DomainError):
     status_code = 404
@@ -38,6 +46,11 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     status_code = 403
     title = "Geen toegang"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "Conflict"
 
 
 class Invalid(DomainError):
@@ -53,30 +66,3 @@ class PayloadTooLarge(DomainError):
 def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries for the domain errors a route can raise."""
     return {e.status_code: {"model": Problem, "description": e.title} for e in errors}
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        body = Problem(
-            title=exc.title, status=exc.status_code, detail=exc.detail, errors=exc.errors
-        )
-        return JSONResponse(
-            body.model_dump(exclude_none=True),
-            status_code=exc.status_code,
-            media_type="application/problem+json",
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
-            for e in exc.errors()
-        ]
-        detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors)
-        body = Problem(title=Invalid.title, status=422, detail=detail, errors=errors)
-        return JSONResponse(
-            body.model_dump(exclude_none=True),
-            status_code=422,
-            media_type="application/problem+json",
-        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.errors import install_error_handlers
+from api.handlers import install_error_handlers
 from api.routes import (
     benchmarks,
     health,

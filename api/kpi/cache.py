@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -40,6 +42,7 @@ from models import (
 from models.enums import ImportStatus
 
 logger = logging.getLogger(__name__)
+Cached = TypeVar("Cached", bound=BaseModel)
 
 
 def data_version(session: Session) -> str:
@@ -108,3 +111,25 @@ def put(session: Session, *, key: str, version: str, kind: str, payload: str) ->
             session.execute(stmt)
     except OperationalError as exc:
         logger.info("KPI cache entry not stored (%s)", exc.orig)
+
+
+def cached(
+    session: Session,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    model: type[Cached],
+    build: Callable[[], Cached],
+    version: str | None = None,
+) -> Cached:
+    """The cached response of this kind and parameters at the current data version, or
+    ``build()`` stored with its ``data_version`` set. The one way results are cached."""
+    version = version or data_version(session)
+    key = cache_key(version, kind, params)
+    hit = get(session, key=key)
+    if hit is not None:
+        return model.model_validate_json(hit)
+    response = build()
+    response.data_version = version  # type: ignore[attr-defined]
+    put(session, key=key, version=version, kind=kind, payload=response.model_dump_json())
+    return response

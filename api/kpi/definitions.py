@@ -1,177 +1,21 @@
-"""The KPI registry: every slug of the catalogue (domain.md §5) as a frozen declaration.
+"""The KPI registry: every slug of the catalogue (domain.md §5) as one frozen declaration
+(``declaration.py`` says what a declaration is and how its value is formed).
 
-A definition says *what* a KPI is (titles, unit, polarity, aggregation, reference) and *how* it
-is formed from the engine's closed set of measures: ``value = scale × numerator ÷ denominator``
-for ratios, the numerator itself for counts and stocks, and a named special for the few that are
-medians or distributions. The registry is validated when this module is imported.
+Adding a KPI from existing measures is one entry below plus its hand-computed test; the
+registry is validated against the measure table when this module is imported, and
+``python -m api.kpi.docs`` rewrites the catalogue table in docs/kpis.md from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Literal
 
-from api.kpi.schemas import KpiDefinitionRead
+from api.kpi.declaration import NO_PROVIDER, Extra, KpiDefinition, statistic, validate
 
-Level = Literal["provider", "practice", "team", "region"]
-ALL_LEVELS: tuple[Level, ...] = ("provider", "practice", "team", "region")
-NO_PROVIDER: tuple[Level, ...] = ("practice", "team", "region")
-
-# The closed set of measures the engine can build (engine.MEASURES implements exactly these).
-MEASURES: frozenset[str] = frozenset(
-    {
-        "poh_contacts",
-        "ftf_contacts",
-        "icpc_contacts",
-        "poh_patients",
-        "worked_days",
-        "hours_contract",
-        "weeks",
-        "hours_contract_pw",
-        "hours_norm_pw",
-        "hours_direct",
-        "hours_direct_indirect",
-        "listed",
-        "listed_years",
-        "ggz_referrals",
-        "new_episodes",
-        "new_episode_contacts",
-        "waits",
-        "waits_within_14d",
-        "referred_episodes",
-        "bridging_patients",
-        "caseload_active",
-        "caseload_stale",
-        "long_episodes",
-        "case_mix",
-    }
-)
-SPECIALS: frozenset[str] = frozenset({"median_wait", "case_mix"})
-
-
-@dataclass(frozen=True, slots=True)
-class KpiDefinition:
-    slug: str
-    title_nl: str
-    title_en: str
-    description: str
-    why_it_matters: str
-    unit: str
-    unit_nl: str
-    polarity: Literal["higher_better", "lower_better", "neutral"]
-    aggregation: Literal["flow", "stock", "ratio", "median", "distribution"]
-    numerator: str
-    denominator: str | None = None
-    scale: float = 1.0
-    special: str | None = None
-    funnel: Literal["proportion", "rate"] | None = None
-    min_denominator: float | None = None
-    reference: str | None = None
-    reference_source: str | None = None
-    reference_en: str | None = None
-    reference_source_en: str | None = None
-    levels: tuple[Level, ...] = ALL_LEVELS
-    breakdowns: tuple[str, ...] = ()
-    patient_count: bool = False
-    numerator_is_patients: bool = False
-    benchmarkable: bool = True
-    decimals: int = 0
-    extra: tuple[str, ...] = field(default=())
-    # The numeric norm as a band (low == high for a single line), in the KPI's own unit.
-    norm_low: float | None = None
-    norm_high: float | None = None
-
-    def read(self) -> KpiDefinitionRead:
-        return KpiDefinitionRead(
-            slug=self.slug,
-            title_nl=self.title_nl,
-            title_en=self.title_en,
-            description=self.description,
-            why_it_matters=self.why_it_matters,
-            unit=self.unit,
-            unit_nl=self.unit_nl,
-            polarity=self.polarity,
-            aggregation=self.aggregation,
-            funnel=self.funnel,
-            min_denominator=self.min_denominator,
-            reference=self.reference,
-            reference_source=self.reference_source,
-            reference_en=self.reference_en,
-            reference_source_en=self.reference_source_en,
-            levels=list(self.levels),
-            breakdowns=list(self.breakdowns),
-            patient_count=self.patient_count,
-            benchmarkable=self.benchmarkable,
-            decimals=self.decimals,
-            norm_low=self.norm_low,
-            norm_high=self.norm_high,
-        )
-
+__all__ = ["REGISTRY", "KpiDefinition"]
 
 TRIMBOS = "Trimbos-instituut, onderzoek POH-GGZ (79 POH's)"
 TRIMBOS_EN = "Trimbos Institute, study of the POH-GGZ (79 POHs)"
-
-# Breakdown categories per dimension: key → (Dutch label, English label), in display order.
-BREAKDOWN_LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
-    {
-        "contactvorm": MappingProxyType(
-            {
-                "consult": ("Consult", "Consultation"),
-                "visite": ("Visite", "Home visit"),
-                "telefonisch": ("Telefonisch", "Telephone"),
-                "video": ("Video", "Video"),
-                "e-consult": ("E-consult", "E-consultation"),
-                "groep": ("Groep", "Group"),
-            }
-        ),
-        "destination": MappingProxyType(
-            {
-                "gb-ggz": ("GB-GGZ", "GB-GGZ (basic mental-health care)"),
-                "s-ggz": ("S-GGZ", "S-GGZ (specialist mental-health care)"),
-                "sociaal-domein": ("Sociaal domein", "Social domain"),
-                "ehealth": ("eHealth", "eHealth"),
-                "anders": ("Anders", "Other"),
-            }
-        ),
-        "age_group": MappingProxyType(
-            {
-                "<18": ("< 18", "< 18"),
-                "18-22": ("18–22", "18–22"),
-                "23-64": ("23–64", "23–64"),
-                "65+": ("65+", "65+"),
-                "onbekend": ("Onbekend", "Unknown"),
-            }
-        ),
-        "icpc_group": MappingProxyType(
-            {
-                "angst": ("Angst (P01, P74)", "Anxiety (P01, P74)"),
-                "depressie": ("Depressie (P03, P76)", "Depression (P03, P76)"),
-                "overspanning": (
-                    "Overspanning/burn-out (P78, Z29.01)",
-                    "Strain/burnout (P78, Z29.01)",
-                ),
-                "stress": ("Stress/trauma (P02)", "Stress/trauma (P02)"),
-                "slaap": ("Slaap (P06)", "Sleep (P06)"),
-                "sociaal": ("Sociaal (overige Z)", "Social (other Z)"),
-                "overig": ("Overig", "Other"),
-                "onbekend": ("Onbekend (geen ICPC)", "Unknown (no ICPC)"),
-            }
-        ),
-    }
-)
-# Nodes of the referral flows that are not destinations.
-FLOW_NODE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"huisarts": ("Huisarts", "GP"), "poh-ggz": ("POH-GGZ", "POH-GGZ")}
-)
-
-
-def label_en(dimension: str, key: str, default: str) -> str:
-    """The English label of a breakdown category (``default`` when the key is unknown)."""
-    pair = BREAKDOWN_LABELS.get(dimension, {}).get(key)
-    return pair[1] if pair else default
-
 
 _DEFINITIONS: tuple[KpiDefinition, ...] = (
     KpiDefinition(
@@ -326,7 +170,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         reference_source="Regionaal project (domain.md §5)",
         reference_en="5–7 contacts per episode",
         reference_source_en="Regional project (domain.md §5)",
-        extra=("median",),
+        sample="episode_contacts",
+        extras=(statistic("median"),),
         decimals=1,
     ),
     KpiDefinition(
@@ -347,13 +192,13 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         polarity="lower_better",
         aggregation="median",
         numerator="waits",
-        special="median_wait",
+        sample="wait_days",
         min_denominator=5,
         reference="Norm 1–2 weken; Trimbos: 62% ≤ 2 weken, 14% ≥ 3 weken",
         reference_source=TRIMBOS,
         reference_en="Norm 1–2 weeks; Trimbos: 62% ≤ 2 weeks, 14% ≥ 3 weeks",
         reference_source_en=TRIMBOS_EN,
-        extra=("p90", "mean"),
+        extras=(statistic("p90"), statistic("mean"), statistic("within_14d")),
         decimals=1,
     ),
     KpiDefinition(
@@ -454,7 +299,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         reference_en="Bridging care is a main cause of workload",
         reference_source_en=TRIMBOS_EN,
         patient_count=True,
-        extra=("contacts",),
+        extras=(Extra("contacts", measure="bridging_contacts"),),
     ),
     KpiDefinition(
         slug="hours_contract_per_week",
@@ -488,6 +333,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         polarity="neutral",
         aggregation="stock",
         numerator="hours_norm_pw",
+        extras=(Extra("norm_hours_per_normpraktijk", measure="norm_hours_per_normpraktijk"),),
         reference="12 uur per normpraktijk (2.350) tot 2024, 16 uur vanaf 1 januari 2024",
         reference_source="NZa / zorgverzekeraars (CZ, VGZ); IZA",
         reference_en=(
@@ -606,8 +452,7 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         unit_nl="trajecten",
         polarity="neutral",
         aggregation="distribution",
-        numerator="case_mix",
-        special="case_mix",
+        numerator="new_episodes",
         breakdowns=("icpc_group",),
         reference="Angst, depressie en burn-out overheersen",
         reference_source=TRIMBOS,
@@ -640,41 +485,4 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
 )
 
 
-def _validate(defs: tuple[KpiDefinition, ...]) -> Mapping[str, KpiDefinition]:
-    out: dict[str, KpiDefinition] = {}
-    for d in defs:
-        problems = []
-        if d.slug in out:
-            problems.append("duplicate slug")
-        if d.numerator not in MEASURES:
-            problems.append(f"unknown numerator {d.numerator}")
-        if d.denominator is not None and d.denominator not in MEASURES:
-            problems.append(f"unknown denominator {d.denominator}")
-        if d.special is not None and d.special not in SPECIALS:
-            problems.append(f"unknown special {d.special}")
-        if d.aggregation == "ratio" and d.denominator is None:
-            problems.append("a ratio needs a denominator")
-        if d.funnel is not None and d.denominator is None:
-            problems.append("a funnel needs a denominator")
-        if not d.levels or any(lv not in ALL_LEVELS for lv in d.levels):
-            problems.append("bad levels")
-        if not (d.title_nl and d.title_en and d.description and d.unit):
-            problems.append("missing text")
-        if bool(d.reference) != bool(d.reference_en) or bool(d.reference_source) != bool(
-            d.reference_source_en
-        ):
-            problems.append("a reference needs its English text (reference_en, …_source_en)")
-        if any(b not in BREAKDOWN_LABELS for b in d.breakdowns):
-            problems.append("unknown breakdown")
-        if problems:
-            raise ValueError(f"KPI registry: {d.slug}: {', '.join(problems)}")
-        out[d.slug] = d
-    return MappingProxyType(out)
-
-
-REGISTRY: Mapping[str, KpiDefinition] = _validate(_DEFINITIONS)
-SLUGS: tuple[str, ...] = tuple(REGISTRY)
-
-
-def get_definition(slug: str) -> KpiDefinition | None:
-    return REGISTRY.get(slug)
+REGISTRY: Mapping[str, KpiDefinition] = validate(_DEFINITIONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 Level = Literal["provider", "practice", "team", "region"]
 Grain = Literal["month", "quarter"]
@@ -291,33 +291,3 @@ class ReferralFlowsRead(BaseModel):
     note: str | None = None
     note_en: str | None = None
     data_version: str | None = None
-
-
-class TeamCreate(BaseModel):
-    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["team-noord"])
-    name: str = Field(min_length=1, max_length=200, examples=["Team Noord"])
-    region: str | None = Field(None, examples=["regio-west"])
-    practices: list[str] = Field(default_factory=list, examples=[["01234567"]])
-    providers: list[str] = Field(default_factory=list, examples=[["POH001"]])
-
-
-class TeamUpdate(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    region: str | None = None
-    practices: list[str] | None = None
-    providers: list[str] | None = None
-
-
-class TeamRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    slug: str
-    name: str
-    region: str | None
-    practices: list[str]
-    providers: list[str]
-
-
-class TeamList(BaseModel):
-    items: list[TeamRead]
-    total: int

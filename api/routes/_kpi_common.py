@@ -1,38 +1,33 @@
-"""Shared bits of the KPI routes: error translation and export content negotiation."""
+"""Shared bits of the KPI routes: the slug parameter and export content negotiation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 
-from api.errors import DomainError, Forbidden, Invalid, NotFound
 from api.kpi import export
-from api.kpi.errors import KpiError
+from api.kpi.definitions import REGISTRY
 
 
-class Conflict(DomainError):
-    status_code = 409
-    title = "Conflict"
+def slug_path(example: str) -> Any:
+    """The KPI slug path parameter, its values listed from the registry in the OpenAPI document.
 
-
-_MAP: dict[int, type[DomainError]] = {404: NotFound, 422: Invalid, 403: Forbidden, 409: Conflict}
-
-
-@contextmanager
-def kpi_errors() -> Iterator[None]:
-    """Turn KPI engine errors into the API's problem+json domain errors."""
-    try:
-        yield
-    except KpiError as exc:
-        cls = _MAP.get(exc.status_code, DomainError)
-        raise cls(exc.detail, errors=exc.errors) from exc
+    Validation stays with the service: an unknown slug is a 404 problem, as it always was."""
+    return Annotated[
+        str,
+        Path(
+            description="KPI slug from GET /api/v1/kpis",
+            examples=[example],
+            json_schema_extra={"enum": list(REGISTRY)},
+        ),
+    ]
 
 
 ExportFormat = Literal["json", "csv", "xlsx"]
+Body = TypeVar("Body")
 
 
 def wanted_format(request: Request, fmt: ExportFormat | None) -> ExportFormat:
@@ -76,3 +71,23 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "JSON, or CSV/XLSX with format=csv|xlsx or an Accept header",
     }
 }
+
+
+def negotiated(
+    request: Request,
+    fmt: ExportFormat | None,
+    body: Body,
+    to_rows: Callable[[Body], tuple[list[str], list[list[Any]]]],
+    *,
+    filename: str,
+    title: str,
+    meta: list[str],
+) -> Body | Response:
+    """The body as JSON, or its rows as CSV/XLSX (``format=`` or the Accept header)."""
+    chosen = wanted_format(request, fmt)
+    if chosen == "json":
+        return body
+    header, rows = to_rows(body)
+    return export_response(
+        chosen, header, rows, filename=filename.replace("..", "_"), title=title, meta=meta
+    )

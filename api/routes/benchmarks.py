@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.access import CallerDep
@@ -15,9 +15,8 @@ from api.kpi.schemas import BenchmarkRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     ExportFormat,
-    export_response,
-    kpi_errors,
-    wanted_format,
+    negotiated,
+    slug_path,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["benchmarks"])
@@ -33,22 +32,18 @@ def get_benchmark(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
-    slug: Annotated[str, Path(examples=["poh_contacts_per_1000_year"])],
+    slug: slug_path("poh_contacts_per_1000_year"),
     region: Annotated[str, Query(description="Region slug", examples=["regio-west"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
 ) -> BenchmarkRead | Response:
-    with kpi_errors():
-        bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
-    f = wanted_format(request, fmt)
-    if f == "json":
-        return bm
-    header, rows = export.benchmark_rows(bm)
-    return export_response(
-        f,
-        header,
-        rows,
-        filename=f"benchmark_{slug}_{region}_{bm.period.label}".replace("..", "_"),
+    bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
+    return negotiated(
+        request,
+        fmt,
+        bm,
+        export.benchmark_rows,
+        filename=f"benchmark_{slug}_{region}_{bm.period.label}",
         title="Benchmark",
         meta=[f"{bm.title_nl} ({bm.unit})", f"Regio {bm.region}", f"Periode {bm.period.label}"],
     )

@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import imports as service
 from api.deps import SessionDep
-from api.errors import Invalid, NotFound, PayloadTooLarge, Problem, problem_responses
-from api.imports import ImportList, ImportRead
+from api.errors import Invalid, NotFound, PayloadTooLarge, problem_responses
+from api.handlers import problem_response
+from api.imports import service
+from api.imports.schemas import ImportList, ImportRead
 from api.kpi import jobs
 from ingest.contract import SPECS
 from ingest.errors import IngestError
@@ -57,12 +57,7 @@ class UploadSizeLimit:
             length = dict(scope["headers"]).get(b"content-length", b"")
             # The multipart envelope around the file is allowed one extra chunk.
             if length.isdigit() and int(length) > limit + _CHUNK:
-                problem = Problem(title=PayloadTooLarge.title, status=413, detail=_too_large(limit))
-                response = JSONResponse(
-                    problem.model_dump(exclude_none=True),
-                    status_code=413,
-                    media_type="application/problem+json",
-                )
+                response = problem_response(PayloadTooLarge(_too_large(limit)).problem())
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from api.access import CallerDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead
-from api.routes._kpi_common import kpi_errors
+from api.routes._kpi_common import slug_path
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -27,9 +27,7 @@ IdQ = Annotated[
         examples=["01234567"],
     ),
 ]
-SlugP = Annotated[
-    str, Path(description="KPI slug from GET /api/v1/kpis", examples=["poh_contacts"])
-]
+SlugP = slug_path("poh_contacts")
 
 
 @router.get("/kpis", response_model=KpiList, summary="The KPI catalogue with metadata")
@@ -54,14 +52,13 @@ def get_kpi(
         Query(description="2025Q3, 2025-07, 2025 or 2025-07-01..2025-09-30", examples=["2025Q3"]),
     ],
 ) -> KpiValueRead:
-    with kpi_errors():
-        return service.get_values(
-            session,
-            slug=slug,
-            scope=service.ScopeRef(level, scope_id),
-            period=period,
-            caller=caller,
-        )
+    return service.get_values(
+        session,
+        slug=slug,
+        scope=service.ScopeRef(level, scope_id),
+        period=period,
+        caller=caller,
+    )
 
 
 @router.get(
@@ -84,13 +81,12 @@ def get_kpi_series(
     ],
     grain: Annotated[Literal["month", "quarter"], Query()] = "quarter",
 ) -> KpiSeriesRead:
-    with kpi_errors():
-        return service.get_series(
-            session,
-            slug=slug,
-            scope=service.ScopeRef(level, scope_id),
-            start=start,
-            end=end,
-            grain=grain,
-            caller=caller,
-        )
+    return service.get_series(
+        session,
+        slug=slug,
+        scope=service.ScopeRef(level, scope_id),
+        start=start,
+        end=end,
+        grain=grain,
+        caller=caller,
+    )

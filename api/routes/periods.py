@@ -11,7 +11,6 @@ from api.deps import SessionDep
 from api.errors import Forbidden, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import DataPeriodsRead
-from api.routes._kpi_common import kpi_errors
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -27,5 +26,4 @@ def list_periods(
     caller: CallerDep,
     region: Annotated[str | None, Query(description="Region slug; all regions when absent")] = None,
 ) -> DataPeriodsRead:
-    with kpi_errors():
-        return service.data_periods(session, region=region, caller=caller)
+    return service.data_periods(session, region=region, caller=caller)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api import services
 from api.deps import SessionDep
-from api.schemas import PracticeList
+from api.org import service as services
+from api.org.schemas import PracticeList
 
 router = APIRouter(prefix="/api/v1", tags=["practices"])
 

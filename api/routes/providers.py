@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api import services
 from api.access import CallerDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, problem_responses
-from api.schemas import ProviderList
+from api.org import service as services
+from api.org.schemas import ProviderList
 from models.enums import POH_GGZ_FUNCTIES, Functie
 
 router = APIRouter(prefix="/api/v1", tags=["providers"])

@@ -11,7 +11,6 @@ from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import ReferralFlowsRead
-from api.routes._kpi_common import kpi_errors
 
 router = APIRouter(prefix="/api/v1", tags=["referrals"])
 
@@ -29,7 +28,6 @@ def get_flows(
     scope_id: Annotated[str, Query(alias="id", examples=["regio-west"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
 ) -> ReferralFlowsRead:
-    with kpi_errors():
-        return service.get_referral_flows(
-            session, scope=service.ScopeRef(level, scope_id), period=period, caller=caller
-        )
+    return service.get_referral_flows(
+        session, scope=service.ScopeRef(level, scope_id), period=period, caller=caller
+    )

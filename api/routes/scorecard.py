@@ -15,9 +15,7 @@ from api.kpi.schemas import ScorecardRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     ExportFormat,
-    export_response,
-    kpi_errors,
-    wanted_format,
+    negotiated,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["scorecard"])
@@ -37,17 +35,13 @@ def get_scorecard(
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
 ) -> ScorecardRead | Response:
-    with kpi_errors():
-        sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
-    f = wanted_format(request, fmt)
-    if f == "json":
-        return sc
-    header, rows = export.scorecard_rows(sc)
-    return export_response(
-        f,
-        header,
-        rows,
-        filename=f"scorecard_{agb}_{sc.period.label}".replace("..", "_"),
+    sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
+    return negotiated(
+        request,
+        fmt,
+        sc,
+        export.scorecard_rows,
+        filename=f"scorecard_{agb}_{sc.period.label}",
         title="Scorecard",
         meta=[f"{sc.name} ({sc.agb})", f"Regio {sc.region}", f"Periode {sc.period.label}"],
     )

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from api.deps import SessionDep
-from api.errors import Invalid, NotFound, problem_responses
-from api.kpi import teams
-from api.kpi.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
-from api.routes._kpi_common import Conflict, kpi_errors
+from api.errors import Conflict, Invalid, NotFound, problem_responses
+from api.org import service as teams
+from api.org.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
 
 router = APIRouter(prefix="/api/v1/teams", tags=["teams"])
 SlugP = Annotated[str, Path(examples=["team-noord"])]
@@ -29,16 +28,14 @@ def list_teams(session: SessionDep, region: str | None = None) -> TeamList:
     responses=problem_responses(Invalid, Conflict),
 )
 def create_team(session: SessionDep, data: TeamCreate) -> TeamRead:
-    with kpi_errors():
-        return teams.create_team(session, data=data)
+    return teams.create_team(session, data=data)
 
 
 @router.get(
     "/{slug}", response_model=TeamRead, summary="One team", responses=problem_responses(NotFound)
 )
 def get_team(session: SessionDep, slug: SlugP) -> TeamRead:
-    with kpi_errors():
-        return teams.get_team(session, slug=slug)
+    return teams.get_team(session, slug=slug)
 
 
 @router.patch(
@@ -48,8 +45,7 @@ def get_team(session: SessionDep, slug: SlugP) -> TeamRead:
     responses=problem_responses(NotFound, Invalid),
 )
 def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
-    with kpi_errors():
-        return teams.update_team(session, slug=slug, data=data)
+    return teams.update_team(session, slug=slug, data=data)
 
 
 @router.delete(
@@ -59,6 +55,5 @@ def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
     responses=problem_responses(NotFound),
 )
 def delete_team(session: SessionDep, slug: SlugP) -> Response:
-    with kpi_errors():
-        teams.delete_team(session, slug=slug)
+    teams.delete_team(session, slug=slug)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -22,8 +22,8 @@ def warm(
     region: list[str] = typer.Option([], "--region", "-r", help="Alleen deze regio('s)."),
 ) -> None:
     """Bereken alle benchmarks en scorecards vooraf (na een import)."""
+    from api.errors import DomainError
     from api.kpi import service
-    from api.kpi.errors import KpiError
     from models.db import session_scope
 
     try:
@@ -36,7 +36,7 @@ def warm(
                 t0 = time.perf_counter()
                 n = service.warm_cache(session, period=p, regions=list(region) or None)
                 console.print(f"{p}: {n} resultaten in {time.perf_counter() - t0:.1f} s")
-    except KpiError as exc:
+    except DomainError as exc:
         console.print(f"[red]Fout:[/red] {exc.detail}")
         raise typer.Exit(1) from exc
 

@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from api.kpi.errors import KpiError
-    from api.kpi.schemas import TeamRead
+    from api.errors import DomainError
+    from api.org.schemas import TeamRead
 
 teams_app = typer.Typer(help="Teams beheren (praktijken en POH's van een teamleider).")
 console = Console()
@@ -21,7 +21,7 @@ def _show(team: TeamRead) -> None:
     console.print(f"  POH's: {', '.join(team.providers) or '-'}")
 
 
-def _fail(exc: KpiError) -> None:
+def _fail(exc: DomainError) -> None:
     console.print(f"[red]Fout:[/red] {exc.detail}")
     raise typer.Exit(1)
 
@@ -31,7 +31,7 @@ def list_teams(region: str | None = typer.Option(None, help="Alleen deze regio."
     """Toon alle teams."""
     from rich.table import Table
 
-    from api.kpi import teams as service
+    from api.org import service
     from models.db import session_scope
 
     with session_scope() as session:
@@ -45,14 +45,14 @@ def list_teams(region: str | None = typer.Option(None, help="Alleen deze regio."
 @teams_app.command("show")
 def show(slug: str) -> None:
     """Toon één team."""
-    from api.kpi import teams as service
-    from api.kpi.errors import KpiError
+    from api.errors import DomainError
+    from api.org import service
     from models.db import session_scope
 
     try:
         with session_scope() as session:
             _show(service.get_team(session, slug=slug))
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
@@ -67,9 +67,9 @@ def create(
     ),
 ) -> None:
     """Maak een team."""
-    from api.kpi import teams as service
-    from api.kpi.errors import KpiError
-    from api.kpi.schemas import TeamCreate
+    from api.errors import DomainError
+    from api.org import service
+    from api.org.schemas import TeamCreate
     from models.db import session_scope
 
     try:
@@ -81,7 +81,7 @@ def create(
                 ),
             )
         _show(team)
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
@@ -94,9 +94,9 @@ def update(
     provider: list[str] = typer.Option(None, "--provider", "-z", help="Vervangt de POH's."),
 ) -> None:
     """Wijzig een team; opgegeven lijsten vervangen de oude."""
-    from api.kpi import teams as service
-    from api.kpi.errors import KpiError
-    from api.kpi.schemas import TeamUpdate
+    from api.errors import DomainError
+    from api.org import service
+    from api.org.schemas import TeamUpdate
     from models.db import session_scope
 
     fields: dict[str, object] = {}
@@ -111,20 +111,20 @@ def update(
     try:
         with session_scope() as session:
             _show(service.update_team(session, slug=slug, data=TeamUpdate(**fields)))
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)
 
 
 @teams_app.command("delete")
 def delete(slug: str) -> None:
     """Verwijder een team."""
-    from api.kpi import teams as service
-    from api.kpi.errors import KpiError
+    from api.errors import DomainError
+    from api.org import service
     from models.db import session_scope
 
     try:
         with session_scope() as session:
             service.delete_team(session, slug=slug)
         console.print(f"Team {slug} verwijderd.")
-    except KpiError as exc:
+    except DomainError as exc:
         _fail(exc)

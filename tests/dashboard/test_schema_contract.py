@@ -10,13 +10,14 @@ import pytest
 from pydantic import BaseModel
 
 import api.kpi.schemas as api_kpi
+import api.org.schemas as api_org
 import api.schemas as api_base
 import dashboard.schemas as dash
 
 PAIRS: dict[str, type[BaseModel]] = {
     "Health": api_base.Health,
-    "Practice": api_base.PracticeRead,
-    "Provider": api_base.ProviderRead,
+    "Practice": api_org.PracticeRead,
+    "Provider": api_org.ProviderRead,
     "DataPeriods": api_kpi.DataPeriodsRead,
     "Period": api_kpi.PeriodRead,
     "KpiDefinition": api_kpi.KpiDefinitionRead,
@@ -34,7 +35,7 @@ PAIRS: dict[str, type[BaseModel]] = {
     "FlowNode": api_kpi.FlowNode,
     "FlowLink": api_kpi.FlowLink,
     "ReferralFlows": api_kpi.ReferralFlowsRead,
-    "Team": api_kpi.TeamRead,
+    "Team": api_org.TeamRead,
 }
 
 

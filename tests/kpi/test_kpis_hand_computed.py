@@ -408,8 +408,8 @@ def test_region_ratio_aggregated_before_dividing_and_team(session: Session, worl
     hv = kpi(session, "hours_contract_per_week", "west", level="region")
     assert hv.value == pytest.approx(40 / 13, abs=1e-6)
     # a team: practice a and b, only POH2 → only b's contacts
-    from api.kpi import teams
-    from api.kpi.schemas import TeamCreate
+    from api.org import service as teams
+    from api.org.schemas import TeamCreate, TeamUpdate
 
     teams.create_team(
         session,
@@ -424,18 +424,18 @@ def test_region_ratio_aggregated_before_dividing_and_team(session: Session, worl
     t = kpi(session, "poh_contacts", "t1", level="team")
     assert t.value == 2
     assert kpi(session, "poh_reach_per_1000", "t1", level="team").denominator == 4000
-    teams.update_team(session, slug="t1", data=teams.TeamUpdate(providers=["POH1", "POH2"]))
+    teams.update_team(session, slug="t1", data=TeamUpdate(providers=["POH1", "POH2"]))
     assert kpi(session, "poh_contacts", "t1", level="team").value == 10  # cache invalidated
 
 
 def test_not_applicable_and_errors(session: Session, world) -> None:  # type: ignore[no-untyped-def]
-    from api.kpi.errors import KpiInvalid, KpiNotFound
+    from api.errors import Invalid, NotFound
 
     v = kpi(session, "poh_reach_per_1000", "POH1", level="provider")
     assert v.status == "not_applicable" and v.value is None
-    with pytest.raises(KpiNotFound):
+    with pytest.raises(NotFound):
         kpi(session, "nope", "01000001")
-    with pytest.raises(KpiNotFound):
+    with pytest.raises(NotFound):
         kpi(session, "poh_contacts", "09999999")
-    with pytest.raises(KpiInvalid):
+    with pytest.raises(Invalid):
         kpi(session, "poh_contacts", "01000001", period="2025Q5")

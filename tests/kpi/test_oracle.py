@@ -400,8 +400,9 @@ def test_engine_matches_oracle(session: Session, period: str) -> None:
     ]
     for level, key, pids, provs, ref_by in scopes:
         expected = oracle.values(pids, provs, ref_by)
-        for slug, (value, num, den) in expected.items():
-            d = REGISTRY[slug]
+        assert set(expected) == set(REGISTRY)  # the oracle knows every KPI of the registry
+        for slug, d in REGISTRY.items():
+            value, num, den = expected[slug]
             if level not in d.levels:
                 continue
             got = service.get_values(

@@ -1,65 +1,16 @@
-"""Import batches for the API: schemas (ImportRead, ImportList) and read services.
+"""Import batches for the API: read services. Never commits.
 
 Writing is the ingest loader's job (ingest.loader.load_bytes); these only read.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import NotFound
+from api.imports.schemas import ImportList, ImportRead, ImportRejectRead, ImportSummary
 from models import ImportBatch, ImportReject
-
-
-class ImportRejectRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    line: int
-    column: str | None
-    value: str | None
-    reason: str
-
-
-class ImportSummary(BaseModel):
-    """One import (file or pull) as listed."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    kind: str
-    source_format: str
-    filename: str
-    status: str
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
-    rows_read: int
-    rows_new: int
-    rows_updated: int
-    rows_unchanged: int
-    rows_rejected: int
-    period_start: dt.date | None
-    period_end: dt.date | None
-    practices: list[str] | None
-    unknown_columns: list[str] | None
-    message: str | None
-
-
-class ImportRead(ImportSummary):
-    """An import report with its rejected rows (patient values redacted)."""
-
-    details: dict[str, Any] | None
-    rejects: list[ImportRejectRead]
-    rejects_total: int
-
-
-class ImportList(BaseModel):
-    items: list[ImportSummary]
-    total: int
 
 
 def list_imports(

@@ -1,0 +1,1 @@
+"""Import reports as the API shows them: schemas and read services."""

@@ -1,0 +1,1 @@
+"""The organisation: practices, providers (POHs) and teams, with their schemas."""
