@@ -7,6 +7,7 @@ import typer
 from pohconnect.commands.demo import demo
 from pohconnect.commands.ingest import import_files, pull_app
 from pohconnect.commands.kpi import kpi_app
+from pohconnect.commands.report import report_app
 from pohconnect.commands.serve import serve
 from pohconnect.commands.teams import teams_app
 
@@ -37,4 +38,5 @@ app.command("import")(import_files)
 app.add_typer(pull_app, name="pull")
 app.add_typer(teams_app, name="teams")
 app.add_typer(kpi_app, name="kpi")
+app.add_typer(report_app, name="report")
 app.command("serve")(serve)
