@@ -214,7 +214,9 @@ def _trends(
         t(lang, "series_practice" if scope.level == "practice" else "series_region"): [
             p.value for p in wait.points
         ],
-        t(lang, "series_p90"): [p.extra.get("p90") for p in wait.points],
+        t(lang, "series_p90" if scope.level == "practice" else "series_p90_region"): [
+            p.extra.get("p90") for p in wait.points
+        ],
     }
     if region_scope is not None:
         reg = _optional(

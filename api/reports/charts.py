@@ -36,7 +36,7 @@ LINE_STYLES: tuple[tuple[str | None, str, float, str], ...] = (
     ("1.5 2", "triangle", 1.1, "#333333"),
     ("6 2 1.5 2", "diamond", 1.0, "#333333"),
 )
-W_HALF, H_HALF = 360.0, 250.0
+W_HALF, H_HALF = 360.0, 290.0
 W_FULL = 680.0
 
 
@@ -57,7 +57,11 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 
 def _tick_decimals(ticks: Sequence[float]) -> int:
-    return 0 if all(abs(x - round(x)) < 1e-9 for x in ticks) else 1
+    """The fewest decimals that show every tick exactly (4.25 needs two)."""
+    for d in range(4):
+        if all(abs(x * 10**d - round(x * 10**d)) < 1e-6 for x in ticks):
+            return d
+    return 4
 
 
 class Svg:
@@ -248,7 +252,9 @@ def _quarter_axis(fr: Frame, quarters: Sequence[str]) -> None:
     fr.svg.line(fr.x, base, fr.x + fr.w, base, width=0.6)
     for i, q in enumerate(quarters):
         xx = fr.px(i)
-        fr.svg.text(xx, base + 11, f"{q[-2:]} ’{q[2:4]}", size=7.2, anchor="middle")
+        fr.svg.text(xx, base + 10, q[-2:], size=7.5, anchor="middle")
+        if i == 0 or q.endswith("Q1"):  # the year once, under its first quarter
+            fr.svg.text(xx, base + 19, q[:4], size=6.8, anchor="middle", colour="#333333")
 
 
 def _legend_right(svg: Svg, x: float, y: float, items: Sequence[tuple[str, object]]) -> None:
@@ -470,7 +476,8 @@ def distribution_grid(dists: Sequence[Distribution], lang: Lang) -> str:
     svg = Svg(W_FULL, rows * ph + 4)
     for k, d in enumerate(dists):
         ox, oy = (k % cols) * pw, (k // cols) * ph
-        svg.text(ox + 4, oy + 10, f"{d.title} ({d.unit})", size=7.6, bold=True)
+        unit = "" if d.unit.lower() in d.title.lower() else f" ({d.unit})"
+        svg.text(ox + 4, oy + 10, f"{d.title}{unit}", size=7.6, bold=True)
         vals = [*d.values, *(v for v in (d.p10, d.p90) if v is not None)]
         if not vals:
             continue

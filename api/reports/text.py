@@ -135,6 +135,7 @@ T: dict[str, dict[str, str]] = {
             "Een maand is volledig als er POH-contacten zijn en voor elke week uren zijn "
             "geregistreerd."
         ),
+        "dq_icpc_quarter": "POH-contacten met een ICPC-code in het kwartaal: {pct}.",
         "distribution": "Verdeling over de praktijken",
         "distribution_intro": (
             "Per kerncijfer de verdeling over de praktijken met voldoende waarnemingen: "
@@ -159,7 +160,8 @@ T: dict[str, dict[str, str]] = {
         "norm": "norm",
         "series_practice": "Praktijk",
         "series_region": "Regio (mediaan)",
-        "series_p90": "P90",
+        "series_p90": "P90 praktijk",
+        "series_p90_region": "P90 regio",
         "series_contract": "Contracturen",
         "series_worked": "Gewerkt (of contract)",
         "series_norm": "Norm",
@@ -263,6 +265,7 @@ T: dict[str, dict[str, str]] = {
         "dq_complete_rule": (
             "A month is complete when it has POH contacts and hours registered for every week."
         ),
+        "dq_icpc_quarter": "POH contacts with an ICPC code in the quarter: {pct}.",
         "distribution": "Distribution over the practices",
         "distribution_intro": (
             "For each key figure the distribution over the practices with enough observations: "
@@ -286,7 +289,8 @@ T: dict[str, dict[str, str]] = {
         "norm": "norm",
         "series_practice": "Practice",
         "series_region": "Region (median)",
-        "series_p90": "P90",
+        "series_p90": "Practice P90",
+        "series_p90_region": "Region P90",
         "series_contract": "Contracted",
         "series_worked": "Worked (or contracted)",
         "series_norm": "Norm",
