@@ -181,11 +181,17 @@ def _series(
     )
 
 
+def _short(label: str) -> str:
+    """'GB-GGZ (basic mental-health care)' → 'GB-GGZ': chart legends and flow tables have room
+    for the name only (the definitions sheet has the rest)."""
+    return label.split(" (", 1)[0]
+
+
 def _by_breakdown(s: KpiSeriesRead, lang: Lang) -> dict[str, list[float | None]]:
     out: dict[str, list[float | None]] = {}
     for i, pt in enumerate(s.points):
         for b in pt.breakdown:
-            label = b.label if lang == "nl" else (b.label_en or b.label)
+            label = _short(b.label if lang == "nl" else (b.label_en or b.label))
             out.setdefault(label, [None] * len(s.points))[i] = b.value
     return out
 
@@ -284,7 +290,7 @@ def _flows(
     session: Session, scope: ScopeRef, quarter: str, caller: CallerScope, lang: Lang
 ) -> list[Flow]:
     fl = service.get_referral_flows(session, scope=scope, period=quarter, caller=caller)
-    names = {n.id: (n.label if lang == "nl" else n.label_en or n.label) for n in fl.nodes}
+    names = {n.id: _short(n.label if lang == "nl" else n.label_en or n.label) for n in fl.nodes}
     return [
         Flow(names.get(x.source, x.source), names.get(x.target, x.target), x.value, x.unit)
         for x in fl.links

@@ -243,7 +243,8 @@ def _norm_finding(
         return None
     v = f.value
     if d.slug == "hours_vs_norm_pct":
-        if abs(v - 100.0) <= HOURS_TOLERANCE:
+        # 0% means no hours were registered at all: missing data, not a finding
+        if v <= 0 or abs(v - 100.0) <= HOURS_TOLERANCE:
             return None
         hours = fmt_num(norm_hours, 0, lang) if norm_hours is not None else "16"
         vt = fmt_num(v, 0, lang)

@@ -111,6 +111,8 @@ def test_hours_against_the_funding_norm() -> None:
     )
     assert f.tone == "worse"
     assert practice_findings([KpiFacts("hours_vs_norm_pct", 95.0)], norm_hours=16) == []
+    # no hours registered at all is missing data, not "0% of the norm"
+    assert practice_findings([KpiFacts("hours_vs_norm_pct", 0.0)], norm_hours=16) == []
 
 
 def test_at_most_six_findings() -> None:
