@@ -26,6 +26,11 @@ COPY pohconnect ./pohconnect
 RUN pip install --no-deps . && pohconnect --help > /dev/null
 
 FROM python:3.11-slim AS runtime
+# pango and the DejaVu fonts for WeasyPrint (the quarterly reports' PDF); nothing is fetched
+# at run time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -14,6 +14,7 @@ from api.routes import (
     practices,
     providers,
     referrals,
+    reports,
     scorecard,
     teams,
 )
@@ -40,4 +41,5 @@ def create_app() -> FastAPI:
     app.include_router(scorecard.router)
     app.include_router(referrals.router)
     app.include_router(teams.router)
+    app.include_router(reports.router)
     return app

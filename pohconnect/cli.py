@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("pull", "pohconnect.commands.ingest:pull_app"),
     ("teams", "pohconnect.commands.teams:teams_app"),
     ("kpi", "pohconnect.commands.kpi:kpi_app"),
+    ("report", "pohconnect.commands.report:report_app"),
     ("serve", "pohconnect.commands.serve:serve"),
 )
 

@@ -1,0 +1,1 @@
+"""Quarterly reports (kwartaalrapportage) per practice and per region, as PDF and XLSX."""

@@ -1,0 +1,77 @@
+"""Quarterly reports (kwartaalrapportage) of a practice or a region, as PDF or XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from api.access import CallerDep
+from api.deps import SessionDep
+from api.errors import Forbidden, Invalid, NotFound, problem_responses
+from api.reports import service
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    **problem_responses(NotFound, Invalid, Forbidden),
+    200: {
+        "content": {
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            service.MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+        },
+        "description": "The report as PDF (default) or XLSX (format=xlsx)",
+    },
+}
+Quarter = Annotated[str, Query(pattern=r"^\d{4}Q[1-4]$", examples=["2025Q3"])]
+Fmt = Annotated[Literal["pdf", "xlsx"], Query(alias="format")]
+Lang = Annotated[Literal["nl", "en"], Query()]
+
+
+def _response(r: service.RenderedReport) -> Response:
+    return Response(
+        r.body,
+        media_type=r.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{r.filename}"'},
+    )
+
+
+@router.get(
+    "/practice/{agb}",
+    response_class=Response,
+    summary="Quarterly report of a practice (PDF or XLSX)",
+    responses=RESPONSES,
+)
+def practice_report(
+    session: SessionDep,
+    caller: CallerDep,
+    agb: Annotated[str, Path(examples=["01234567"])],
+    quarter: Quarter,
+    fmt: Fmt = "pdf",
+    lang: Lang = "nl",
+) -> Response:
+    r = service.practice_report(
+        session, agb=agb, quarter=quarter, fmt=fmt, caller=caller, lang=lang
+    )
+    return _response(r)
+
+
+@router.get(
+    "/region/{slug}",
+    response_class=Response,
+    summary="Quarterly report of a region (PDF or XLSX)",
+    responses=RESPONSES,
+)
+def region_report(
+    session: SessionDep,
+    caller: CallerDep,
+    slug: Annotated[str, Path(examples=["regio-west"])],
+    quarter: Quarter,
+    fmt: Fmt = "pdf",
+    lang: Lang = "nl",
+) -> Response:
+    r = service.region_report(
+        session, region=slug, quarter=quarter, fmt=fmt, caller=caller, lang=lang
+    )
+    return _response(r)
