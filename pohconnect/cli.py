@@ -9,6 +9,7 @@ from pohconnect.commands.ingest import import_files, pull_app
 from pohconnect.commands.kpi import kpi_app
 from pohconnect.commands.serve import serve
 from pohconnect.commands.teams import teams_app
+from pohconnect.commands.users import users_app
 
 app = typer.Typer(
     name="pohconnect",
@@ -38,3 +39,4 @@ app.add_typer(pull_app, name="pull")
 app.add_typer(teams_app, name="teams")
 app.add_typer(kpi_app, name="kpi")
 app.command("serve")(serve)
+app.add_typer(users_app, name="users")

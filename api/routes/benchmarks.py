@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.access import CallerDep
+from api import audit
+from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import export, service
@@ -33,6 +34,7 @@ def get_benchmark(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     slug: Annotated[str, Path(examples=["poh_contacts_per_1000_year"])],
     region: Annotated[str, Query(description="Region slug", examples=["regio-west"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
@@ -43,6 +45,14 @@ def get_benchmark(
     f = wanted_format(request, fmt)
     if f == "json":
         return bm
+    audit.record(
+        session,
+        action=audit.Action.EXPORT,
+        actor=principal.actor,
+        resource=f"benchmark:{slug}:{bm.period.label}",
+        scope=f"region:{region}",
+        detail={"format": f},
+    )
     header, rows = export.benchmark_rows(bm)
     return export_response(
         f,

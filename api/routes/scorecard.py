@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.access import CallerDep
+from api import audit
+from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import export, service
@@ -33,6 +34,7 @@ def get_scorecard(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     agb: Annotated[str, Path(examples=["01234567"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
@@ -42,6 +44,14 @@ def get_scorecard(
     f = wanted_format(request, fmt)
     if f == "json":
         return sc
+    audit.record(
+        session,
+        action=audit.Action.EXPORT,
+        actor=principal.actor,
+        resource=f"scorecard:{agb}:{sc.period.label}",
+        scope=f"practice:{agb}",
+        detail={"format": f},
+    )
     header, rows = export.scorecard_rows(sc)
     return export_response(
         f,

@@ -78,7 +78,16 @@ def demo(
         region = generate(Path(tmp))
         with session_factory()() as session:
             load_paths(session, list(region.paths.values()), progress=True)
+            from api.auth.users import create_demo_users, dashboard_token
+            from ingest.loader import region_slug
+
+            logins = create_demo_users(session, region_slug(region.name))
+            os.environ.setdefault("POHCONNECT_API_TOKEN", dashboard_token(session))
+            session.commit()
     warm_kpi_cache()
+    typer.echo("Inloggen (gebruiker / wachtwoord / rol):")
+    for username, role, password in logins:
+        typer.echo(f"  {username:<16} {password:<18} {role}")
 
     if serve:
         from pohconnect.commands.serve import run_server
