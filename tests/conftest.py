@@ -28,7 +28,7 @@ os.environ.setdefault("POHCONNECT_PSEUDONYM_KEY", "test-only-pseudonym-key-01234
 # that log in by password stay fast (production keeps the settings' defaults).
 os.environ.setdefault("POHCONNECT_TOKEN_SECRET", "test-only-token-secret-0123456789abcdef")
 os.environ.setdefault("POHCONNECT_PASSWORD_TIME_COST", "1")
-os.environ.setdefault("POHCONNECT_PASSWORD_MEMORY_KIB", "8")
+os.environ.setdefault("POHCONNECT_PASSWORD_MEMORY_KIB", "64")
 
 
 def _create_pg_database(url: str) -> str:
