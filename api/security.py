@@ -27,6 +27,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -69,7 +70,9 @@ def allow_dashboard_scripts(app: FastAPI, hashes: Callable[[], Iterable[str]]) -
 
 
 class SecurityHeaders:
-    """ASGI middleware adding the security headers to every HTTP response."""
+    """ASGI middleware adding the security headers to every HTTP response, and refusing a
+    request with a NUL byte in its path or query (never valid; PostgreSQL refuses it in any
+    text, which would otherwise surface as a server error)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -107,6 +110,10 @@ class SecurityHeaders:
                     h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
             await send(message)
 
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            response = _problem(422, "Ongeldige invoer", "Een NUL-teken is geen geldige invoer.")
+            await response(scope, receive, send_with_headers)
+            return
         await self.app(scope, receive, send_with_headers)
 
 
@@ -167,6 +174,11 @@ def install_security(app: FastAPI) -> None:
     @app.exception_handler(Unauthorized)
     async def _unauthorized(_request: Request, exc: Unauthorized) -> JSONResponse:
         return _problem(exc.status_code, exc.title, exc.detail, dict(exc.headers))
+
+    @app.exception_handler(DataError)
+    async def _bad_data(_request: Request, _exc: DataError) -> JSONResponse:
+        # a value the database cannot hold (e.g. a NUL byte in a JSON body): the client's
+        return _problem(422, "Ongeldige invoer", "Een waarde kan niet worden opgeslagen.")
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

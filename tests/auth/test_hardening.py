@@ -135,3 +135,14 @@ def test_hostile_parameters_are_refused_cleanly(api_client, session: Session, ba
             body = res.json()
             assert body.get("total", 0) == 0 or path == "/api/v1/audit", (path, body)
     assert session.scalar(select(func.count()).select_from(User)) == users_before
+
+
+def test_a_nul_byte_is_refused_before_it_reaches_the_database(api_client, session: Session) -> None:  # type: ignore[no-untyped-def]
+    res = api_client.get("/api/v1/practices", params={"region": "a\x00b"})
+    assert res.status_code == 422 and res.headers["x-content-type-options"] == "nosniff"
+    assert api_client.get("/api/v1/teams/a%00b").status_code == 422
+    body = {"username": "nul.test", "role": "huisarts", "password": "x" * 12}
+    res = api_client.post("/api/v1/users", json={**body, "display_name": "a\x00b"})
+    # PostgreSQL cannot store a NUL in text: a clean 422; SQLite stores it
+    pg = session.get_bind().dialect.name == "postgresql"
+    assert res.status_code == (422 if pg else 201), res.text
