@@ -1,29 +1,174 @@
-"""Who the caller is, as far as KPI queries are concerned: one dependency for every route.
+"""Who the caller is and what they may see: the one dependency every API route uses.
 
-For now every scope is visible (``visible_all``) and nothing is the caller's *own* scope, so the
-small-number rule of domain.md §6 applies to every practice-level patient count: a count below
-10 of a practice outside the caller's own scope is shown as "<10". The access-control issue only
-has to replace :func:`get_caller_scope` (e.g. from the user's UserScope rows).
+:func:`get_principal` authenticates the bearer token (signature, expiry, revocation, an
+active user, not issued before the last password change); :func:`get_caller_scope` turns
+the user's role and grants (api/auth/scope.py) into the KPI service's :class:`CallerScope`.
+Every route outside :data:`PUBLIC_PATHS` depends on it (api/main.py adds it to each router;
+a test walks the routes). :func:`require_role` guards the beheerder's routes on top of it.
+
+The small-number rule of domain.md §6: a patient count below 10 of a practice or POH outside
+the caller's *own* scope is shown as "<10".
 
 :class:`CallerScope` itself is defined framework-free in ``api/kpi/scope.py`` (the KPI service
-applies it, and ``api/kpi`` imports no FastAPI) and re-exported here, so that the rest of the
-API and the tests name it from here.
+applies it, and ``api/kpi`` imports no FastAPI) and re-exported here.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from api.audit import Actor
+from api.auth.login import is_revoked
+from api.auth.scope import Grant, build_grant
+from api.auth.tokens import Claims, TokenInvalid, decode_token
+from api.deps import SessionDep
+from api.errors import DomainError, Forbidden
 from api.kpi.scope import CallerScope
+from models import User
 
-__all__ = ["CallerDep", "CallerScope", "get_caller_scope"]
+__all__ = [
+    "PUBLIC_PATHS",
+    "BeheerderOnly",
+    "CallerDep",
+    "CallerScope",
+    "Principal",
+    "PrincipalDep",
+    "Unauthorized",
+    "client_address",
+    "get_caller_scope",
+    "get_principal",
+    "require_role",
+]
+
+TOKEN_URL = "/api/v1/auth/token"
+
+# Reachable without a token. Everything else needs one (tests/auth/test_route_walk.py).
+PUBLIC_PATHS: frozenset[str] = frozenset(
+    {
+        "/health",
+        TOKEN_URL,
+        "/openapi.json",
+        "/docs",
+        "/docs/swagger-init.js",
+        "/docs/swagger-ui-bundle.js",
+        "/docs/swagger-ui.css",
+        "/docs/favicon.png",
+    }
+)
+
+bearer = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL,
+    auto_error=False,
+    description="Inloggen met gebruikersnaam en wachtwoord (POST /api/v1/auth/token).",
+)
 
 
-def get_caller_scope() -> CallerScope:
-    """The caller's scope. Placeholder until authentication exists: sees everything."""
-    return CallerScope()
+class Unauthorized(DomainError):
+    """401 with ``WWW-Authenticate: Bearer`` (api/security.py renders the header)."""
+
+    status_code: ClassVar[int] = 401
+    title: ClassVar[str] = "Niet ingelogd"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller: the user, their role, the token's claims and their scope."""
+
+    user_id: int
+    username: str
+    role: str
+    claims: Claims
+    grant: Grant
+    ip: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.username, self.role, self.ip)
+
+
+def client_address(request: Request) -> str:
+    """The client's address as uvicorn reports it (behind a proxy: start uvicorn with
+    --proxy-headers and --forwarded-allow-ips so that this is the real client)."""
+    return (request.client.host if request.client else None) or "onbekend"
+
+
+def get_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(bearer)],
+) -> Principal:
+    """Authenticate the bearer token; 401 (with WWW-Authenticate: Bearer) when it is missing,
+    malformed, tampered with, expired, revoked, or its user is unknown or disabled."""
+    if not token:
+        raise Unauthorized("Log in: deze aanvraag vraagt een geldig toegangstoken (Bearer).")
+    try:
+        claims = decode_token(token)
+    except TokenInvalid as exc:
+        raise Unauthorized("Het toegangstoken is ongeldig of verlopen; log opnieuw in.") from exc
+    if is_revoked(session, claims.jti):
+        raise Unauthorized("Dit toegangstoken is ingetrokken (uitgelogd); log opnieuw in.")
+    user = session.scalar(
+        select(User).options(selectinload(User.scopes)).where(User.id == claims.user_id)
+    )
+    if user is None or not user.is_active:
+        raise Unauthorized("Dit account bestaat niet of is uitgeschakeld.")
+    not_before = user.tokens_not_before
+    if not_before is not None:
+        if not_before.tzinfo is None:
+            not_before = not_before.replace(tzinfo=claims.issued_at.tzinfo)
+        if claims.issued_at.timestamp() < int(not_before.timestamp()):
+            raise Unauthorized("Het wachtwoord is sindsdien gewijzigd; log opnieuw in.")
+    principal = Principal(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        claims=claims,
+        grant=build_grant(session, user),
+        ip=client_address(request),
+    )
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_caller_scope(principal: PrincipalDep) -> CallerScope:
+    """The caller's scope, from their role and grants (see api/auth/scope.py)."""
+    g = principal.grant
+    return CallerScope(
+        visible_all=g.visible_all,
+        visible=g.visible,
+        own_all=g.own_all,
+        own_practices=g.own_practices,
+        own_providers=g.own_providers,
+    )
 
 
 CallerDep = Annotated[CallerScope, Depends(get_caller_scope)]
+
+
+def require_role(*roles: str) -> Any:
+    """A dependency refusing (403) callers without one of ``roles``; it authenticates through
+    :func:`get_caller_scope`, like every other route."""
+
+    def _check(principal: PrincipalDep, _caller: CallerDep) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden("Deze functie is alleen voor de rol " + " of ".join(roles) + ".")
+        return principal
+
+    _check.__name__ = f"require_role_{'_'.join(roles)}"
+    return _check
+
+
+_beheerder = require_role("beheerder")
+BeheerderOnly = Depends(_beheerder)
+"""For ``dependencies=[BeheerderOnly]`` of a route or router."""
+BeheerderDep = Annotated[Principal, Depends(_beheerder)]

@@ -26,6 +26,7 @@ class Problem(BaseModel):
 class DomainError(Exception):
     status_code: ClassVar[int] = 400
     title: ClassVar[str] = "Ongeldige aanvraag"
+    headers: ClassVar[dict[str, str]] = {}  # extra response headers (e.g. WWW-Authenticate)
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)

@@ -1,11 +1,19 @@
-"""The FastAPI application: API routes under /api/v1, health at /health."""
+"""The FastAPI application: API routes under /api/v1, health at /health.
+
+Every route but those of :data:`api.access.PUBLIC_PATHS` needs a valid token: the routers
+are included with the one access dependency (``get_caller_scope``), the beheerder's with
+``require_role("beheerder")`` on top (tests/auth/test_route_walk.py checks every route).
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from api.access import BeheerderOnly, get_caller_scope
 from api.handlers import install_error_handlers
 from api.routes import (
+    audit,
+    auth,
     benchmarks,
     health,
     imports,
@@ -17,7 +25,9 @@ from api.routes import (
     reports,
     scorecard,
     teams,
+    users,
 )
+from api.security import install_security
 
 
 def create_app() -> FastAPI:
@@ -26,20 +36,31 @@ def create_app() -> FastAPI:
         version="0.1.0",
         description=(
             "Stuurinformatie voor de POH-GGZ: productie, wachttijden, doorverwijzingen en "
-            "uren per POH, praktijk, team en regio, gebenchmarkt tegen de regio."
+            "uren per POH, praktijk, team en regio, gebenchmarkt tegen de regio. "
+            "Log in met POST /api/v1/auth/token (knop Authorize) en stuur het token mee als "
+            "`Authorization: Bearer …`."
         ),
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(imports.UploadSizeLimit)
+    install_security(app)  # after the other middleware: its headers go on every response
+    signed_in = [Depends(get_caller_scope)]
+    beheerder = [BeheerderOnly]
     app.include_router(health.router)
-    app.include_router(practices.router)
-    app.include_router(providers.router)
-    app.include_router(periods.router)
-    app.include_router(imports.router)
-    app.include_router(kpis.router)
-    app.include_router(benchmarks.router)
-    app.include_router(scorecard.router)
-    app.include_router(referrals.router)
-    app.include_router(teams.router)
-    app.include_router(reports.router)
+    app.include_router(auth.router)
+    app.include_router(practices.router, dependencies=signed_in)
+    app.include_router(providers.router, dependencies=signed_in)
+    app.include_router(periods.router, dependencies=signed_in)
+    app.include_router(imports.router, dependencies=beheerder)
+    app.include_router(kpis.router, dependencies=signed_in)
+    app.include_router(benchmarks.router, dependencies=signed_in)
+    app.include_router(scorecard.router, dependencies=signed_in)
+    app.include_router(referrals.router, dependencies=signed_in)
+    app.include_router(teams.router, dependencies=signed_in)
+    app.include_router(reports.router, dependencies=signed_in)
+    app.include_router(users.router, dependencies=beheerder)
+    app.include_router(audit.router, dependencies=beheerder)
     return app

@@ -46,7 +46,9 @@ def create_dash(
     """
     settings = get_dashboard_settings()
     if client is None:
-        client = ApiClient(api_base_url or settings.api_url, timeout=settings.api_timeout)
+        client = ApiClient(
+            api_base_url or settings.api_url, timeout=settings.api_timeout, token=settings.api_token
+        )
     prefix = "/" + requests_pathname_prefix.strip("/") + "/" if requests_pathname_prefix else "/"
     prefix = prefix.replace("//", "/")
 

@@ -72,12 +72,14 @@ class ApiClient:
         http: httpx.Client | None = None,
         timeout: float = 30.0,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
+        token: str | None = None,
     ) -> None:
         self._retry_delays = retry_delays
         if http is None:
             if base_url is None:
                 raise ValueError("ApiClient needs a base_url or an httpx.Client")
-            http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+            headers = {"Authorization": f"Bearer {token}"} if token else None
+            http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers=headers)
             self._owns_http = True
         else:
             self._owns_http = False

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 ORM of POH-Connect: one Base, one metadata, every table."""
 
-from models.auth import AuditLog, User, UserScope
+from models.auth import AuditLog, LoginFailure, RevokedToken, User, UserScope
 from models.base import Base
 from models.care import Contact, HoursWeek, Patient, Referral
 from models.imports import ImportBatch, ImportReject, PullState
@@ -25,6 +25,7 @@ __all__ = [
     "ImportReject",
     "KpiCacheEntry",
     "KpiDataVersion",
+    "LoginFailure",
     "Patient",
     "Practice",
     "PracticeListSize",
@@ -33,6 +34,7 @@ __all__ = [
     "PullState",
     "Referral",
     "Region",
+    "RevokedToken",
     "Team",
     "User",
     "UserScope",

@@ -70,6 +70,9 @@ class ScopeLevel(StrEnum):
     PRACTICE = "practice"
     TEAM = "team"
     REGION = "region"
+    # The whole installation (key "visible" or "own"): a grant for a beheerder who must see
+    # every figure, e.g. a functioneel beheerder checking imports; see docs/security.md.
+    ALL = "all"
 
 
 def sql_one_of(column: str, values: tuple[str, ...] | type[StrEnum]) -> str:

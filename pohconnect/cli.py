@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("kpi", "pohconnect.commands.kpi:kpi_app"),
     ("report", "pohconnect.commands.report:report_app"),
     ("serve", "pohconnect.commands.serve:serve"),
+    ("users", "pohconnect.commands.users:users_app"),
 )
 
 app = typer.Typer(

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from api.main import create_app
+from api.security import allow_dashboard_scripts
 
 DASHBOARD_PREFIX = "/dashboard/"
 
@@ -25,6 +26,7 @@ def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
     dash_app = create_dash(
         api_base_url=api_base_url, requests_pathname_prefix=DASHBOARD_PREFIX, api_docs_url="/docs"
     )
+    allow_dashboard_scripts(app, dash_app.csp_hashes)  # Dash's inline scripts, by hash
 
     @app.get("/", include_in_schema=False)
     def _root() -> RedirectResponse:

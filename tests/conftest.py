@@ -24,6 +24,11 @@ TEST_URL_ENV = "POHCONNECT_TEST_DATABASE_URL"
 
 # Pseudonymisation refuses to run without a key outside demo mode; tests use a fixed one.
 os.environ.setdefault("POHCONNECT_PSEUDONYM_KEY", "test-only-pseudonym-key-0123456789")
+# Tokens are signed with a test secret; Argon2 runs at its minimum cost so that the tests
+# that log in by password stay fast (production keeps the settings' defaults).
+os.environ.setdefault("POHCONNECT_TOKEN_SECRET", "test-only-token-secret-0123456789abcdef")
+os.environ.setdefault("POHCONNECT_PASSWORD_TIME_COST", "1")
+os.environ.setdefault("POHCONNECT_PASSWORD_MEMORY_KIB", "64")
 
 
 def _create_pg_database(url: str) -> str:
@@ -78,14 +83,32 @@ def session(engine: Engine) -> Iterator[Session]:
             outer.rollback()
 
 
+TEST_SUPERUSER = "test-beheerder-alles"
+
+
 @pytest.fixture
 def api_client(session: Session) -> Iterator[object]:
-    """The FastAPI app on the test session (its commits become savepoint releases)."""
+    """The FastAPI app on the test session (its commits become savepoint releases), logged in.
+
+    The existing API tests check figures and routes, not access control, so they run as one
+    user who may do everything: role ``beheerder`` (imports, users, teams, audit) with the
+    installation-wide grant ``all:own`` (every scope visible and *own*, so no small-number
+    suppression), exactly what `pohconnect users add … --role beheerder --all own` creates.
+    That user has no password (it cannot log in by the form); its token is issued directly
+    and is checked by the real access dependency on every request. The role-specific
+    behaviour is tested in tests/auth/ with users of each role.
+    """
     from fastapi.testclient import TestClient
 
+    from api.auth.tokens import issue_token
     from api.deps import get_session
     from api.main import create_app
+    from models import User, UserScope
 
+    user = User(username=TEST_SUPERUSER, display_name="Test", role="beheerder", is_active=True)
+    user.scopes.append(UserScope(level="all", key="own"))
+    session.add(user)
+    session.commit()  # a savepoint release: kept when a handler rolls its own work back
     app = create_app()
 
     def _session() -> Iterator[Session]:
@@ -94,4 +117,5 @@ def api_client(session: Session) -> Iterator[object]:
 
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {issue_token(user.id).token}"
         yield client

@@ -82,11 +82,15 @@ def negotiated(
     filename: str,
     title: str,
     meta: list[str],
+    on_export: Callable[[str], None] | None = None,
 ) -> Body | Response:
-    """The body as JSON, or its rows as CSV/XLSX (``format=`` or the Accept header)."""
+    """The body as JSON, or its rows as CSV/XLSX (``format=`` or the Accept header);
+    ``on_export`` is told the chosen format of an export (the audit log records it)."""
     chosen = wanted_format(request, fmt)
     if chosen == "json":
         return body
+    if on_export is not None:
+        on_export(chosen)
     header, rows = to_rows(body)
     return export_response(
         chosen, header, rows, filename=filename.replace("..", "_"), title=title, meta=meta

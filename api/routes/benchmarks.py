@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.access import CallerDep
+from api import audit
+from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import export, service
@@ -32,6 +33,7 @@ def get_benchmark(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     slug: slug_path("poh_contacts_per_1000_year"),
     region: Annotated[str, Query(description="Region slug", examples=["regio-west"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
@@ -44,6 +46,14 @@ def get_benchmark(
         bm,
         export.benchmark_rows,
         filename=f"benchmark_{slug}_{region}_{bm.period.label}",
+        on_export=lambda chosen: audit.record(
+            session,
+            action=audit.Action.EXPORT,
+            actor=principal.actor,
+            resource=f"benchmark:{slug}:{bm.period.label}",
+            scope=f"region:{region}",
+            detail={"format": chosen},
+        ),
         title="Benchmark",
         meta=[f"{bm.title_nl} ({bm.unit})", f"Regio {bm.region}", f"Periode {bm.period.label}"],
     )

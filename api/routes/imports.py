@@ -7,8 +7,12 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api import audit
+from api.access import PrincipalDep
 from api.deps import SessionDep
 from api.errors import Invalid, NotFound, PayloadTooLarge, problem_responses
 from api.handlers import problem_response
@@ -18,6 +22,7 @@ from api.kpi import jobs
 from ingest.contract import SPECS
 from ingest.errors import IngestError
 from ingest.settings import get_ingest_settings, require_pseudonym_key
+from models import ImportBatch
 
 _CHUNK = 1 << 20
 
@@ -85,6 +90,7 @@ def _read_limited(upload: UploadFile, limit: int) -> bytes:
 )
 def create_import(
     session: SessionDep,
+    principal: PrincipalDep,
     background: BackgroundTasks,
     file: Annotated[UploadFile, File(description="Exportbestand")],
     kind: Annotated[
@@ -92,7 +98,7 @@ def create_import(
     ] = None,
     sheet: Annotated[str | None, Form(description="Werkblad van een XLSX")] = None,
     mapping: Annotated[UploadFile | None, File(description="Toewijzingsbestand (TOML)")] = None,
-) -> ImportRead:
+) -> ImportRead | JSONResponse:
     from ingest.loader import load_bytes
     from ingest.mapping import parse_mapping
 
@@ -100,6 +106,16 @@ def create_import(
     if kind is not None and kind not in SPECS:
         raise Invalid(f"Onbekende soort '{kind}'; kies uit: {', '.join(SPECS)}.")
     data = _read_limited(file, limit)
+
+    def audited(_session: Session, batch: ImportBatch) -> None:  # in the import's transaction
+        audit.record(
+            session,
+            action=audit.Action.IMPORT,
+            actor=principal.actor,
+            resource=f"import:{batch.id}",
+            detail={"filename": file.filename, "kind": kind},
+        )
+
     try:
         loaded_mapping = (
             parse_mapping(mapping.file.read().decode("utf-8"), name=mapping.filename or "")
@@ -113,10 +129,22 @@ def create_import(
             kind=kind,
             mapping=loaded_mapping,
             sheet=sheet,
+            user_id=principal.user_id,
+            before_commit=audited,
         )
     except IngestError as exc:
         import_id = exc.report.import_id if exc.report is not None else None
-        raise Invalid(exc.message, errors=[{"import_id": import_id}]) from exc
+        audit.record(
+            session,
+            action=audit.Action.IMPORT,
+            actor=principal.actor,
+            outcome="failure",
+            resource=f"import:{import_id}",
+            detail={"filename": file.filename, "kind": kind, "message": exc.message[:300]},
+        )
+        # Answered, not raised: the session dependency then commits the audit event, which is
+        # kept despite the 422 like the loader's own failed-import record.
+        return problem_response(Invalid(exc.message, errors=[{"import_id": import_id}]).problem())
     assert report.import_id is not None
     background.add_task(jobs.warm_latest_quarter_quietly, bind=session.get_bind())
     return service.get_import(session, import_id=report.import_id)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.access import CallerDep
 from api.deps import SessionDep
 from api.org import service as services
 from api.org.schemas import PracticeList
@@ -12,5 +13,10 @@ router = APIRouter(prefix="/api/v1", tags=["practices"])
 @router.get(
     "/practices", response_model=PracticeList, summary="Practices with their latest list size"
 )
-def list_practices(session: SessionDep, region: str | None = None) -> PracticeList:
-    return services.list_practices(session, region=region)
+def list_practices(
+    session: SessionDep, caller: CallerDep, region: str | None = None
+) -> PracticeList:
+    out = services.list_practices(session, region=region)
+    out.items = [p for p in out.items if caller.can_see("practice", p.agb)]
+    out.total = len(out.items)
+    return out

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.access import CallerDep
+from api import audit
+from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import export, service
@@ -31,6 +32,7 @@ def get_scorecard(
     request: Request,
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     agb: Annotated[str, Path(examples=["01234567"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
@@ -42,6 +44,14 @@ def get_scorecard(
         sc,
         export.scorecard_rows,
         filename=f"scorecard_{agb}_{sc.period.label}",
+        on_export=lambda chosen: audit.record(
+            session,
+            action=audit.Action.EXPORT,
+            actor=principal.actor,
+            resource=f"scorecard:{agb}:{sc.period.label}",
+            scope=f"practice:{agb}",
+            detail={"format": chosen},
+        ),
         title="Scorecard",
         meta=[f"{sc.name} ({sc.agb})", f"Regio {sc.region}", f"Periode {sc.period.label}"],
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response, status
 
+from api.access import BeheerderOnly, CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Conflict, Invalid, NotFound, problem_responses
 from api.org import service as teams
@@ -15,9 +16,19 @@ router = APIRouter(prefix="/api/v1/teams", tags=["teams"])
 SlugP = Annotated[str, Path(examples=["team-noord"])]
 
 
-@router.get("", response_model=TeamList, summary="All teams")
-def list_teams(session: SessionDep, region: str | None = None) -> TeamList:
-    return teams.list_teams(session, region=region)
+def _may_see(principal: PrincipalDep, caller: CallerDep, slug: str) -> bool:
+    # the beheerder keeps the teams; everyone else sees the teams of their scope
+    return principal.role == "beheerder" or caller.can_see("team", slug)
+
+
+@router.get("", response_model=TeamList, summary="The teams the caller may see")
+def list_teams(
+    session: SessionDep, principal: PrincipalDep, caller: CallerDep, region: str | None = None
+) -> TeamList:
+    out = teams.list_teams(session, region=region)
+    out.items = [t for t in out.items if _may_see(principal, caller, t.slug)]
+    out.total = len(out.items)
+    return out
 
 
 @router.post(
@@ -25,6 +36,7 @@ def list_teams(session: SessionDep, region: str | None = None) -> TeamList:
     response_model=TeamRead,
     status_code=status.HTTP_201_CREATED,
     summary="Create a team",
+    dependencies=[BeheerderOnly],
     responses=problem_responses(Invalid, Conflict),
 )
 def create_team(session: SessionDep, data: TeamCreate) -> TeamRead:
@@ -34,7 +46,11 @@ def create_team(session: SessionDep, data: TeamCreate) -> TeamRead:
 @router.get(
     "/{slug}", response_model=TeamRead, summary="One team", responses=problem_responses(NotFound)
 )
-def get_team(session: SessionDep, slug: SlugP) -> TeamRead:
+def get_team(
+    session: SessionDep, principal: PrincipalDep, caller: CallerDep, slug: SlugP
+) -> TeamRead:
+    if not _may_see(principal, caller, slug):  # as if it did not exist
+        raise NotFound(f"Team {slug} bestaat niet")
     return teams.get_team(session, slug=slug)
 
 
@@ -42,6 +58,7 @@ def get_team(session: SessionDep, slug: SlugP) -> TeamRead:
     "/{slug}",
     response_model=TeamRead,
     summary="Change a team (fields given replace the old ones)",
+    dependencies=[BeheerderOnly],
     responses=problem_responses(NotFound, Invalid),
 )
 def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
@@ -52,6 +69,7 @@ def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
     "/{slug}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a team",
+    dependencies=[BeheerderOnly],
     responses=problem_responses(NotFound),
 )
 def delete_team(session: SessionDep, slug: SlugP) -> Response:

@@ -70,7 +70,7 @@ def demo(
 
     import migrations
     from ingest.loader import load_paths
-    from models.db import display_url, get_database_settings, session_factory
+    from models.db import display_url, get_database_settings, session_factory, session_scope
     from pohconnect.commands.kpi import warm_kpi_cache
 
     url = get_database_settings().url
@@ -80,7 +80,16 @@ def demo(
         region = generate(Path(tmp))
         with session_factory()() as session:
             load_paths(session, list(region.paths.values()), progress=True)
+    from api.auth.users import create_demo_users, dashboard_token
+    from ingest.loader import region_slug
+
+    with session_scope() as session:
+        logins = create_demo_users(session, region_slug(region.name))
+        os.environ.setdefault("POHCONNECT_API_TOKEN", dashboard_token(session))
     warm_kpi_cache()
+    typer.echo("Inloggen (gebruiker / wachtwoord / rol):")
+    for username, role, password in logins:
+        typer.echo(f"  {username:<16} {password:<18} {role}")
 
     if serve:
         from pohconnect.commands.serve import run_server

@@ -73,6 +73,23 @@ class LiveServer:
     contacts: dict[tuple[str, str], int]
 
 
+def _dashboard_token(database_url: str) -> str:
+    """The token the dashboard's API client sends until the dashboard has its own login."""
+    from sqlalchemy.orm import Session
+
+    from api.auth.users import dashboard_token
+    from models.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            token = dashboard_token(session)
+            session.commit()
+    finally:
+        engine.dispose()
+    return token
+
+
 @contextmanager
 def _server(database_url: str, *, api_url: str | None = None) -> Iterator[str]:
     """Run ``pohconnect.server.run_server`` in a subprocess; yield its base URL."""
@@ -82,6 +99,7 @@ def _server(database_url: str, *, api_url: str | None = None) -> Iterator[str]:
         **os.environ,
         "POHCONNECT_DATABASE_URL": database_url,
         "POHCONNECT_API_URL": api_url or base,
+        "POHCONNECT_API_TOKEN": _dashboard_token(database_url),
         "PYTHONUNBUFFERED": "1",
     }
     log_path = Path(tempfile.mkstemp(prefix="pohconnect-server-", suffix=".log")[1])

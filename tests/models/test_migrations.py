@@ -25,6 +25,7 @@ from tests.conftest import _create_pg_database, _drop_pg_database
 from tests.factories import make_contact, make_patient, make_practice, make_provider, make_referral
 
 BEFORE_CHECK_OR = "0003_import_ix"
+CHECK_OR = "0004_check_or"  # what the CHECK tests compare with 0003 (later revisions add tables)
 
 # `col IN (…)` as SQLite keeps it, and as PostgreSQL reflects it (`col = ANY (ARRAY[…])`).
 IN_LIST = re.compile(r"\bIN\s*\(|=\s*ANY\s*\(", re.IGNORECASE)
@@ -254,7 +255,7 @@ def test_data_survives_check_or_upgrade_and_downgrade(scratch_url: str) -> None:
         assert any(IN_LIST.search(s) for s in _check_constraints(engine)["contacts"].values())
     assert all(before[table] for table, _ in VOCABULARIES)
 
-    migrations.upgrade(scratch_url)
+    migrations.upgrade(scratch_url, revision=CHECK_OR)
     with _engine(scratch_url) as engine:
         assert _rows(engine) == before
         contacts = _check_constraints(engine)["contacts"]
@@ -280,7 +281,7 @@ def test_sqlite_rebuilt_tables_keep_all_but_the_check_text(
     migrations.upgrade(fresh, revision=BEFORE_CHECK_OR)
     migrations.upgrade(migrated, revision=BEFORE_CHECK_OR)
 
-    migrations.upgrade(migrated)
+    migrations.upgrade(migrated, revision=CHECK_OR)
     assert _sqlite_schema(migrated, mask_checks=True) == _sqlite_schema(fresh, mask_checks=True)
     assert _sqlite_schema(migrated) != _sqlite_schema(fresh)
 

@@ -1,0 +1,75 @@
+"""Settings of authentication and hardening (env prefix POHCONNECT_), with a cached getter."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Only for development and the demo: a public secret, so tokens survive a restart there.
+# Production refuses it (and refuses to start without a secret of its own).
+DEMO_TOKEN_SECRET = "pohconnect-demo-token-secret-not-for-real-data"
+MIN_SECRET_LENGTH = 32
+
+
+class TokenSecretMissing(RuntimeError):
+    """Production without a token secret of its own: the API refuses to start."""
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POHCONNECT_")
+
+    environment: str = "development"  # development | demo | production
+    # HMAC key that signs the access tokens (POHCONNECT_TOKEN_SECRET).
+    token_secret: SecretStr | None = None
+    # Lifetime of an access token in minutes (POHCONNECT_TOKEN_TTL_MINUTES); default 8 hours.
+    token_ttl_minutes: int = 480
+    # Lock-out: after this many failed logins within the window, the account (or the client
+    # address) is refused for the rest of the window.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_lockout_minutes: int = 15
+    # Argon2id cost (OWASP: m=19 MiB, t=2 at least; argon2-cffi's default is m=64 MiB, t=3).
+    password_time_cost: int = 3
+    password_memory_kib: int = 65536
+    # Origins allowed to call the API from a browser (CORS); empty: none (closed).
+    cors_origins: list[str] = []
+    # Send Strict-Transport-Security: "auto" when the request came over https (directly or
+    # as told by the proxy through uvicorn's --proxy-headers), "always" or "never".
+    hsts: str = "auto"
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def secret(self) -> str:
+        """The token signing key; production refuses a missing, short or demo secret."""
+        value = self.token_secret.get_secret_value() if self.token_secret else ""
+        if self.is_production:
+            if not value:
+                raise TokenSecretMissing(
+                    "Geen POHCONNECT_TOKEN_SECRET: in productie ondertekent POH-Connect "
+                    "tokens alleen met een eigen geheime sleutel (minimaal "
+                    f"{MIN_SECRET_LENGTH} tekens, bijv. `openssl rand -hex 32`)."
+                )
+            if value == DEMO_TOKEN_SECRET:
+                raise TokenSecretMissing(
+                    "POHCONNECT_TOKEN_SECRET is de openbare demosleutel; kies in productie "
+                    "een eigen geheime sleutel."
+                )
+            if len(value) < MIN_SECRET_LENGTH:
+                raise TokenSecretMissing(
+                    f"POHCONNECT_TOKEN_SECRET is te kort (minimaal {MIN_SECRET_LENGTH} tekens)."
+                )
+        return value or DEMO_TOKEN_SECRET
+
+
+@cache
+def get_auth_settings() -> AuthSettings:
+    return AuthSettings()
+
+
+def require_token_secret() -> None:
+    """Call at process start: raises TokenSecretMissing when production has no own secret."""
+    get_auth_settings().secret()
