@@ -55,6 +55,48 @@ def problem_responses(*errors: type[DomainError]) -> dict[int | str, dict[str, A
     return {e.status_code: {"model": Problem, "description": e.title} for e in errors}
 
 
+# Dutch messages for the validation errors a request's parameters and body can give; the
+# pydantic type stays in ``type`` for clients. Anything not listed keeps pydantic's text.
+_VALIDATION_NL: dict[str, str] = {
+    "missing": "verplicht veld ontbreekt",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "float_type": "moet een getal zijn",
+    "bool_parsing": "moet true of false zijn",
+    "bool_type": "moet true of false zijn",
+    "string_type": "moet tekst zijn",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "greater_than": "moet groter zijn dan {gt}",
+    "string_too_short": "moet minstens {min_length} teken(s) lang zijn",
+    "string_too_long": "mag hoogstens {max_length} tekens lang zijn",
+    "string_pattern_mismatch": "heeft niet de juiste vorm ({pattern})",
+    "too_short": "moet minstens {min_length} element(en) bevatten",
+    "too_long": "mag hoogstens {max_length} elementen bevatten",
+    "literal_error": "moet een van deze waarden zijn: {expected}",
+    "enum": "moet een van deze waarden zijn: {expected}",
+    "date_parsing": "moet een datum zijn (jjjj-mm-dd)",
+    "date_from_datetime_parsing": "moet een datum zijn (jjjj-mm-dd)",
+    "json_invalid": "ongeldige JSON",
+    "dict_type": "moet een object zijn",
+    "model_attributes_type": "moet een object zijn",
+    "list_type": "moet een lijst zijn",
+}
+
+
+def _dutch(error: dict[str, Any]) -> str:
+    template = _VALIDATION_NL.get(str(error.get("type")))
+    if template is None:
+        return str(error.get("msg"))
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return str(error.get("msg"))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -70,7 +112,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"loc": [str(x) for x in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": _dutch(e), "type": e.get("type")}
             for e in exc.errors()
         ]
         detail = "; ".join(f"{'.'.join(e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors)

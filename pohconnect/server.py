@@ -5,12 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
+from dash.exceptions import DependencyException
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.main import create_app
 
 DASHBOARD_PREFIX = "/dashboard/"
+
+
+def _not_found(_exc: Exception) -> tuple[str, int, dict[str, str]]:
+    return "Niet gevonden", 404, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+class _NoDotSegments:
+    """ASGI wrapper: a dashboard path with a ``..`` segment (also sent as ``..%2F``, which
+    arrives decoded) is answered 404 before it reaches Dash."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ".." in scope["path"].replace("\\", "/").split("/"):
+            response = PlainTextResponse("Niet gevonden", status_code=404)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
@@ -26,6 +47,10 @@ def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
         api_base_url=api_base_url, requests_pathname_prefix=DASHBOARD_PREFIX, api_docs_url="/docs"
     )
 
+    # A request for an unknown script or style (e.g. ``..%2F`` in the path) is "not found",
+    # not an internal error of Dash's resource lookup.
+    dash_app.server.register_error_handler(DependencyException, _not_found)
+
     @app.get("/", include_in_schema=False)
     def _root() -> RedirectResponse:
         return RedirectResponse(DASHBOARD_PREFIX)
@@ -36,7 +61,7 @@ def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
 
     app.mount(
         DASHBOARD_PREFIX.rstrip("/"),
-        WSGIMiddleware(dash_app.server),  # type: ignore[arg-type]
+        _NoDotSegments(WSGIMiddleware(dash_app.server)),  # type: ignore[arg-type]
         name="dashboard",
     )
     return app

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -20,6 +20,9 @@ from ingest.errors import IngestError
 from ingest.settings import get_ingest_settings, require_pseudonym_key
 
 _CHUNK = 1 << 20
+# Ids are 64-bit integers in both databases; pagination stops well before any overflow.
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 1_000_000_000
 
 
 @asynccontextmanager
@@ -132,7 +135,7 @@ def list_imports(
     session: SessionDep,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ImportList:
     return service.list_imports(session, status=status_filter, limit=limit, offset=offset)
 
@@ -145,7 +148,7 @@ def list_imports(
 )
 def get_import(
     session: SessionDep,
-    import_id: int,
+    import_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     reject_limit: Annotated[int, Query(ge=0, le=10_000)] = 1000,
 ) -> ImportRead:
     return service.get_import(session, import_id=import_id, reject_limit=reject_limit)
