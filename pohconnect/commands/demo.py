@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 from platformdirs import user_data_dir
+from sqlalchemy.orm import Session
 
 from ingest.console import fmt_int
 from pohconnect.demo import DEFAULT_SEED, generate_region
@@ -22,6 +23,22 @@ from pohconnect.demo import DEFAULT_SEED, generate_region
 def demo_database_url() -> str:
     data_dir = Path(user_data_dir("pohconnect", appauthor=False))
     return f"sqlite:///{data_dir / 'demo.sqlite3'}"
+
+
+def non_demo_regions(session: Session) -> list[str]:
+    """Names of the regions in the database other than the demo region (empty: demo-only).
+
+    Practices are only created by a praktijken import and always belong to a region, and every
+    contact, referral, patient and hour row belongs to a practice, so a region other than the
+    demo's one is the marker of data that is not the demo's.
+    """
+    from sqlalchemy import select
+
+    from models import Region
+    from pohconnect.demo import REGION_NAME
+
+    stmt = select(Region.name).where(Region.name != REGION_NAME).order_by(Region.name)
+    return list(session.scalars(stmt))
 
 
 def demo(
@@ -62,6 +79,13 @@ def demo(
             typer.echo(f"  {kind:<13} {path}")
         return
 
+    if os.environ.get("POHCONNECT_ENVIRONMENT", "").strip().lower() == "production":
+        typer.echo(
+            "Fout: POHCONNECT_ENVIRONMENT=production: de demo (openbare demosleutel, "
+            "synthetische data) draait nooit in productie.",
+            err=True,
+        )
+        raise typer.Exit(1)
     # Settings are read from the environment (and cached), so set them before anything reads.
     os.environ["POHCONNECT_DATABASE_URL"] = database_url or demo_database_url()
     os.environ.setdefault("POHCONNECT_ENVIRONMENT", "demo")
@@ -74,6 +98,16 @@ def demo(
     url = get_database_settings().url
     typer.echo(f"Database: {display_url(url)}")
     migrations.upgrade(url)
+    with session_factory()() as session:
+        others = non_demo_regions(session)
+    if others:
+        typer.echo(
+            f"Fout: deze database bevat gegevens die geen demodata zijn (regio's: "
+            f"{', '.join(others)}). De demo schrijft alleen in een lege database of een eerdere "
+            "demodatabase; kies een andere --database-url.",
+            err=True,
+        )
+        raise typer.Exit(1)
     with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
         region = generate(Path(tmp))
         with session_factory()() as session:
