@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.limits import install_limits
 from api.routes import (
     benchmarks,
     health,
@@ -30,6 +31,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(imports.UploadSizeLimit)
+    install_limits(app)
     app.include_router(health.router)
     app.include_router(practices.router)
     app.include_router(providers.router)

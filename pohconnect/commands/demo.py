@@ -110,7 +110,7 @@ def demo(
         raise typer.Exit(1)
     with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
         region = generate(Path(tmp))
-        with session_factory()() as session:
+        with session_factory(write=True)() as session:
             load_paths(session, list(region.paths.values()), progress=True)
     warm_kpi_cache()
 

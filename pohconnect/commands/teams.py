@@ -59,7 +59,7 @@ def create(
 ) -> None:
     """Maak een team."""
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             team = service.create_team(
                 session,
                 data=TeamCreate(
@@ -90,7 +90,7 @@ def update(
     if provider:
         fields["providers"] = provider
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             _show(service.update_team(session, slug=slug, data=TeamUpdate(**fields)))
     except KpiError as exc:
         _fail(exc)
@@ -100,7 +100,7 @@ def update(
 def delete(slug: str) -> None:
     """Verwijder een team."""
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             service.delete_team(session, slug=slug)
         console.print(f"Team {slug} verwijderd.")
     except KpiError as exc:
