@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class Problem(BaseModel):
@@ -97,7 +98,39 @@ def _dutch(error: dict[str, Any]) -> str:
         return str(error.get("msg"))
 
 
+def _document_problems(app: FastAPI) -> None:
+    """Declare error responses as they are sent: application/problem+json with the Problem
+    schema (FastAPI would say application/json, and HTTPValidationError for a 422)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        problem = {"$ref": "#/components/schemas/Problem"}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+                    if ref.endswith(("/HTTPValidationError", "/Problem")):
+                        response["content"] = {"application/problem+json": {"schema": problem}}
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "Problem" not in components:
+            components["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _document_problems(app)
+
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         body = Problem(
@@ -107,6 +140,22 @@ def install_error_handlers(app: FastAPI) -> None:
             body.model_dump(exclude_none=True),
             status_code=exc.status_code,
             media_type="application/problem+json",
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # FastAPI answers a body it cannot decode (not UTF-8, say) with a bare 400: to the
+        # client that is invalid input like any other, so a 422 problem.
+        status, detail = exc.status_code, str(exc.detail)
+        if status == 400 and "parsing the body" in detail:
+            status, detail = 422, "De inhoud van de aanvraag is geen geldige JSON (UTF-8)."
+        titles = {404: NotFound.title, 405: "Methode niet toegestaan", 422: Invalid.title}
+        body = Problem(title=titles.get(status, "Fout"), status=status, detail=detail)
+        return JSONResponse(
+            body.model_dump(exclude_none=True),
+            status_code=status,
+            media_type="application/problem+json",
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(RequestValidationError)

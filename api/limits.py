@@ -29,6 +29,7 @@ import logging
 import math
 import time
 from functools import cache
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -258,3 +259,35 @@ def install_limits(app: FastAPI) -> None:
         return overload_response(_busy_detail(retry), retry_after_s=retry)
 
     app.add_middleware(ConcurrencyLimit)
+    _document_overload(app)
+
+
+def _document_overload(app: FastAPI) -> None:
+    """Every limited operation may answer 503 (problem+json, Retry-After)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        response = {
+            "description": OVERLOAD_TITLE,
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconden tot een nieuwe poging zin heeft",
+                    "schema": {"type": "integer"},
+                }
+            },
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+        for path, path_item in schema.get("paths", {}).items():
+            if not path.startswith("/api/") or path.rstrip("/") in EXEMPT_PATHS:
+                continue
+            for operation in path_item.values():
+                operation.setdefault("responses", {}).setdefault("503", response)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
