@@ -51,10 +51,10 @@ class LimitSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POHCONNECT_")
 
     # per worker process; together they size the database pool (models/db.py)
-    max_concurrent_requests: int = 6
+    max_concurrent_requests: int = 4
     max_concurrent_writes: int = 4
-    max_queued_requests: int = 24
-    max_queue_wait_ms: int = 1000
+    max_queued_requests: int = 4
+    max_queue_wait_ms: int = 200
     max_write_queue_wait_ms: int = 5000
     retry_after_s: int = 1
 

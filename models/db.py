@@ -55,7 +55,7 @@ class DatabaseSettings(BaseSettings):
     database_url: str = ""
     # The API limiter's bound per worker process (same variable as api/limits.py): the pool
     # holds that many connections plus a few for background work (KPI warm-up after imports).
-    max_concurrent_requests: int = 6
+    max_concurrent_requests: int = 4
     max_concurrent_writes: int = 4
     db_pool_size: int | None = None  # default: both bounds + 2
     db_max_overflow: int = 2
