@@ -53,8 +53,8 @@ class LimitSettings(BaseSettings):
     # per worker process; together they size the database pool (models/db.py)
     max_concurrent_requests: int = 4
     max_concurrent_writes: int = 4
-    max_queued_requests: int = 4
-    max_queue_wait_ms: int = 200
+    max_queued_requests: int = 8
+    max_queue_wait_ms: int = 500
     max_write_queue_wait_ms: int = 5000
     retry_after_s: int = 1
 
