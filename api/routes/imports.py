@@ -20,8 +20,9 @@ from ingest.errors import IngestError
 from ingest.settings import get_ingest_settings, require_pseudonym_key
 
 _CHUNK = 1 << 20
-# Ids are 64-bit integers in both databases; pagination stops well before any overflow.
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit in PostgreSQL (a larger value is "integer out of range"
+# there), so an id beyond that cannot exist; pagination stops well before any overflow.
+MAX_ID = 2**31 - 1
 MAX_OFFSET = 1_000_000_000
 
 
