@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.timestamps import UtcDateTime
 from models import AuditLog
 
 
@@ -91,7 +92,7 @@ def record(
 
 class AuditEventRead(BaseModel):
     id: int
-    at: dt.datetime
+    at: UtcDateTime
     user_id: int | None
     username: str | None
     role: str | None

@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI
 
 from api.access import BeheerderOnly, get_caller_scope
 from api.handlers import install_error_handlers
+from api.limits import install_limits
 from api.routes import (
     audit,
     auth,
@@ -46,6 +47,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(imports.UploadSizeLimit)
+    install_limits(app)
     install_security(app)  # after the other middleware: its headers go on every response
     signed_in = [Depends(get_caller_scope)]
     beheerder = [BeheerderOnly]

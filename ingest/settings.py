@@ -15,6 +15,10 @@ DEMO_PSEUDONYM_KEY = "pohconnect-demo-key-not-for-real-data"
 MIN_KEY_LENGTH = 16
 
 
+class DemoInProduction(PseudonymKeyMissing):
+    """POHCONNECT_ENVIRONMENT=production together with demo mode or the demo key."""
+
+
 class IngestSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POHCONNECT_")
 
@@ -27,11 +31,36 @@ class IngestSettings(BaseSettings):
     xlsx_max_ratio: int = 200
 
     @property
+    def is_production(self) -> bool:
+        return self.environment.strip().lower() == "production"
+
+    @property
     def is_demo(self) -> bool:
-        return self.demo_mode or self.environment == "demo"
+        if self.is_production:
+            return False  # production never runs in demo mode (refuse_demo_in_production)
+        return self.demo_mode or self.environment.strip().lower() == "demo"
+
+    def refuse_demo_in_production(self) -> None:
+        """Production refuses demo mode in any form: the flag or the public demo key."""
+        if not self.is_production:
+            return
+        if self.demo_mode:
+            raise DemoInProduction(
+                "POHCONNECT_ENVIRONMENT=production gaat niet samen met POHCONNECT_DEMO_MODE=true: "
+                "productie draait nooit in demomodus (de demosleutel is openbaar). Zet "
+                "POHCONNECT_DEMO_MODE=false."
+            )
+        key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else ""
+        if key == DEMO_PSEUDONYM_KEY:
+            raise DemoInProduction(
+                "POHCONNECT_ENVIRONMENT=production met de openbare demosleutel als "
+                "POHCONNECT_PSEUDONYM_KEY: kies een eigen geheime sleutel."
+            )
 
     def pseudonym_key_bytes(self) -> bytes:
-        """The HMAC key; refuses a missing or short key unless in demo mode."""
+        """The HMAC key; refuses a missing or short key unless in demo mode, and demo mode
+        or the demo key in production."""
+        self.refuse_demo_in_production()
         key = self.pseudonym_key.get_secret_value() if self.pseudonym_key else ""
         if key:
             if key == DEMO_PSEUDONYM_KEY and not self.is_demo:

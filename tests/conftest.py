@@ -100,14 +100,11 @@ def api_client(session: Session) -> Iterator[object]:
     """
     from fastapi.testclient import TestClient
 
-    from api.auth.tokens import issue_token
     from api.deps import get_session
     from api.main import create_app
-    from models import User, UserScope
+    from tests.factories import make_superuser
 
-    user = User(username=TEST_SUPERUSER, display_name="Test", role="beheerder", is_active=True)
-    user.scopes.append(UserScope(level="all", key="own"))
-    session.add(user)
+    _user, token = make_superuser(session, TEST_SUPERUSER)
     session.commit()  # a savepoint release: kept when a handler rolls its own work back
     app = create_app()
 
@@ -117,5 +114,5 @@ def api_client(session: Session) -> Iterator[object]:
 
     app.dependency_overrides[get_session] = _session
     with TestClient(app) as client:
-        client.headers["Authorization"] = f"Bearer {issue_token(user.id).token}"
+        client.headers["Authorization"] = f"Bearer {token}"
         yield client

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -186,3 +187,18 @@ def make_hours(
     session.add(row)
     session.flush()
     return row
+
+
+def make_superuser(session: Session, username: str = "test-beheerder-alles") -> tuple[Any, str]:
+    """A user who may do everything (role beheerder, grant ``all:own``) and a token for it.
+
+    No password: the token is issued directly and checked by the real access dependency.
+    """
+    from api.auth.tokens import issue_token
+    from models import User, UserScope
+
+    user = User(username=username, display_name="Test", role="beheerder", is_active=True)
+    user.scopes.append(UserScope(level="all", key="own"))
+    session.add(user)
+    session.flush()
+    return user, issue_token(user.id).token

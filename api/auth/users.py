@@ -20,6 +20,7 @@ from api.audit import Action, Actor
 from api.auth.passwords import WeakPassword, hash_password
 from api.auth.scope import ALL_KEYS, ALLOWED_LEVELS
 from api.errors import DomainError, Invalid, NotFound
+from api.timestamps import UtcDateTime
 from models import Practice, Provider, Region, Team, User, UserScope
 from models.enums import Role, ScopeLevel
 
@@ -50,7 +51,7 @@ class UserRead(BaseModel):
     display_name: str
     role: RoleName
     is_active: bool
-    created_at: dt.datetime | None
+    created_at: UtcDateTime | None
     grants: Grants
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from api.timestamps import UtcDateTime
+
 
 class ImportRejectRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -27,8 +29,8 @@ class ImportSummary(BaseModel):
     source_format: str
     filename: str
     status: str
-    started_at: dt.datetime | None
-    finished_at: dt.datetime | None
+    started_at: UtcDateTime | None  # UTC, with its zone
+    finished_at: UtcDateTime | None
     rows_read: int
     rows_new: int
     rows_updated: int

@@ -3,6 +3,11 @@
 Accepted: ``2025Q3``, ``2025-07``, ``2025``, ``2025-07-01..2025-09-30`` (also ``/`` or ``_``
 as separator) and a single date ``2025-07-01``. An ISO week belongs to the period that contains
 its Thursday.
+
+Every period lies within the years ``MIN_YEAR``..``MAX_YEAR`` (2000..2100): the POH-GGZ exists
+since 2008, so no data lies before 2000, and the window keeps every date computation (ISO
+weeks, funding norms, a year's end plus a day) far from ``date.min``/``date.max``. A period
+outside it is a :class:`PeriodError` (422 at the API) with a Dutch message, never a 500.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from dataclasses import dataclass
 from api.kpi.schemas import PeriodRead
 
 NORM_CHANGE = dt.date(2024, 1, 1)
+MIN_YEAR = 2000
+MAX_YEAR = 2100
 
 
 class PeriodError(ValueError):
@@ -27,6 +34,8 @@ class Period:
     label: str
 
     def __post_init__(self) -> None:
+        _check_year(self.start.year, self.label)
+        _check_year(self.end.year, self.label)
         if self.end < self.start:
             raise PeriodError(f"Periode eindigt vóór het begin: {self.label}")
 
@@ -57,6 +66,13 @@ class Period:
         )
 
 
+def _check_year(y: int, text: str) -> None:
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise PeriodError(
+            f"Periode '{text}' ligt buiten het toegestane bereik: jaren {MIN_YEAR} t/m {MAX_YEAR}."
+        )
+
+
 def _month_end(year: int, month: int) -> dt.date:
     if month == 12:
         return dt.date(year, 12, 31)
@@ -84,14 +100,18 @@ _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|_|,)\s*(\d{4}-\d{2}-\d{2}
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        d = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise PeriodError(f"Ongeldige datum: {text}") from exc
+    _check_year(d.year, text)
+    return d
 
 
 def parse_period(text: str) -> Period:
     """Parse a period shorthand or date range."""
     s = (text or "").strip()
+    if (m := re.match(r"^(\d{4})", s)) and (_Q.match(s) or _M.match(s) or _Y.match(s)):
+        _check_year(int(m[1]), s)  # before any date is built: year 0 or 9999+1 cannot be
     if m := _Q.match(s):
         return quarter(int(m[1]), int(m[2]))
     if m := _M.match(s):

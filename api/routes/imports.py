@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, FastAPI, File, Form, Path, Query, UploadFile, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -25,6 +25,10 @@ from ingest.settings import get_ingest_settings, require_pseudonym_key
 from models import ImportBatch
 
 _CHUNK = 1 << 20
+# Ids are INTEGER columns: 32-bit in PostgreSQL (a larger value is "integer out of range"
+# there), so an id beyond that cannot exist; pagination stops well before any overflow.
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 1_000_000_000
 
 
 @asynccontextmanager
@@ -155,7 +159,7 @@ def list_imports(
     session: SessionDep,
     status_filter: Annotated[str | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ImportList:
     return service.list_imports(session, status=status_filter, limit=limit, offset=offset)
 
@@ -168,7 +172,7 @@ def list_imports(
 )
 def get_import(
     session: SessionDep,
-    import_id: int,
+    import_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     reject_limit: Annotated[int, Query(ge=0, le=10_000)] = 1000,
 ) -> ImportRead:
     return service.get_import(session, import_id=import_id, reject_limit=reject_limit)

@@ -11,16 +11,36 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from platformdirs import user_data_dir
 
 from pohconnect.demo import DEFAULT_SEED
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 def demo_database_url() -> str:
     data_dir = Path(user_data_dir("pohconnect", appauthor=False))
     return f"sqlite:///{data_dir / 'demo.sqlite3'}"
+
+
+def non_demo_regions(session: Session) -> list[str]:
+    """Names of the regions in the database other than the demo region (empty: demo-only).
+
+    Practices are only created by a praktijken import and always belong to a region, and every
+    contact, referral, patient and hour row belongs to a practice, so a region other than the
+    demo's one is the marker of data that is not the demo's.
+    """
+    from sqlalchemy import select
+
+    from models import Region
+    from pohconnect.demo import REGION_NAME
+
+    stmt = select(Region.name).where(Region.name != REGION_NAME).order_by(Region.name)
+    return list(session.scalars(stmt))
 
 
 def demo(
@@ -64,6 +84,13 @@ def demo(
             typer.echo(f"  {kind:<13} {path}")
         return
 
+    if os.environ.get("POHCONNECT_ENVIRONMENT", "").strip().lower() == "production":
+        typer.echo(
+            "Fout: POHCONNECT_ENVIRONMENT=production: de demo (openbare demosleutel, "
+            "synthetische data) draait nooit in productie.",
+            err=True,
+        )
+        raise typer.Exit(1)
     # Settings are read from the environment (and cached), so set them before anything reads.
     os.environ["POHCONNECT_DATABASE_URL"] = database_url or demo_database_url()
     os.environ.setdefault("POHCONNECT_ENVIRONMENT", "demo")
@@ -76,12 +103,22 @@ def demo(
     url = get_database_settings().url
     typer.echo(f"Database: {display_url(url)}")
     migrations.upgrade(url)
+    with session_factory()() as session:
+        others = non_demo_regions(session)
+    if others:
+        typer.echo(
+            f"Fout: deze database bevat gegevens die geen demodata zijn (regio's: "
+            f"{', '.join(others)}). De demo schrijft alleen in een lege database of een eerdere "
+            "demodatabase; kies een andere --database-url.",
+            err=True,
+        )
+        raise typer.Exit(1)
     with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
         region = generate(Path(tmp))
-        with session_factory()() as session:
+        with session_factory(write=True)() as session:
             load_paths(session, list(region.paths.values()), progress=True)
     from api.auth.users import create_demo_users, dashboard_token
-    from ingest.loader import region_slug
+    from ingest.writers import region_slug
 
     with session_scope() as session:
         logins = create_demo_users(session, region_slug(region.name))

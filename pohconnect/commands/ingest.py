@@ -83,7 +83,7 @@ def import_files(
         raise typer.Exit(2) from exc
     ordered = ordered_paths(paths, kind=kind, mapping=loaded_mapping)
     reports: list[ImportReport] = []
-    session = session_factory()()
+    session = session_factory(write=True)()
     try:
         with progress_bars(console) as start:
             for path in ordered:

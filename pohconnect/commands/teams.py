@@ -73,7 +73,7 @@ def create(
     from models.db import session_scope
 
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             team = service.create_team(
                 session,
                 data=TeamCreate(
@@ -109,7 +109,7 @@ def update(
     if provider:
         fields["providers"] = provider
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             _show(service.update_team(session, slug=slug, data=TeamUpdate(**fields)))
     except DomainError as exc:
         _fail(exc)
@@ -123,7 +123,7 @@ def delete(slug: str) -> None:
     from models.db import session_scope
 
     try:
-        with session_scope() as session:
+        with session_scope(write=True) as session:
             service.delete_team(session, slug=slug)
         console.print(f"Team {slug} verwijderd.")
     except DomainError as exc:
