@@ -110,7 +110,9 @@ def _patient_ids(ctx: WriteContext, frame: pl.DataFrame, *, with_details: bool) 
             ),
         )
     else:
-        patients = frame.select("practice_id", "pseudonym").unique()
+        patients = (
+            frame.select("practice_id", "pseudonym").unique().sort("practice_id", "pseudonym")
+        )
         bulk_upsert(ctx, "patients", patients, conflict=["practice_id", "pseudonym"])
     practice_ids = frame.get_column("practice_id").unique().to_list()
     # A pseudonym is keyed on the practice's AGB too, so it names one patient on its own.
@@ -141,7 +143,7 @@ def _provider_ids(ctx: WriteContext, codes: list[str]) -> dict[str, int]:
 
 
 def _link_providers(ctx: WriteContext, frame: pl.DataFrame) -> None:
-    links = frame.select("provider_id", "practice_id").unique()
+    links = frame.select("provider_id", "practice_id").unique().sort("provider_id", "practice_id")
     bulk_upsert(ctx, "provider_practices", links, conflict=["provider_id", "practice_id"])
 
 
@@ -296,7 +298,7 @@ def _write_verwijzingen(ctx: WriteContext, v: ValidatedTable) -> Written:
 
 def _write_uren(ctx: WriteContext, v: ValidatedTable) -> Written:
     frame, unknown = _with_practices(ctx, v.frame)
-    codes = frame.get_column("zorgverlener_code").unique().to_list()
+    codes = frame.get_column("zorgverlener_code").unique(maintain_order=True).to_list()
     # Hours are kept per POH: a provider first seen here is a POH-GGZ until contacts say more.
     bulk_upsert(
         ctx,
@@ -375,8 +377,16 @@ def _write_praktijken(ctx: WriteContext, v: ValidatedTable) -> Written:
             )
         )
     }
-    # The latest row of a practice names it (highest peildatum, then last line).
-    latest = frame.sort("peildatum", LINE).unique("praktijk_agb", keep="last")
+    # The latest row of a practice names it (highest peildatum, then last line); practices
+    # are created in the order they first appear in the file, so their ids are the same on
+    # every run.
+    first_line = frame.group_by("praktijk_agb").agg(pl.col(LINE).min().alias("__first"))
+    latest = (
+        frame.sort("peildatum", LINE)
+        .unique("praktijk_agb", keep="last")
+        .join(first_line, on="praktijk_agb")
+        .sort("__first")
+    )
     changed_practice: set[str] = set()
     ids: dict[str, int] = {}
     for agb, name, regio in latest.select("praktijk_agb", "praktijk_naam", "regio").iter_rows():
