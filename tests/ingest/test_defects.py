@@ -8,9 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ingest.console import print_details
 from ingest.errors import IngestError
 from ingest.loader import ImportReport, load_file, load_paths, ordered_paths
 from models import Contact, ImportBatch, Patient, Practice, Provider, ProviderPractice
@@ -237,3 +239,100 @@ def test_durations_are_plain_numbers(
         .order_by(Contact.duration_min)
     ).all()
     assert stored == [13, 20, 31, 45]  # 12.5 and 30,5 rounded half up; " 20 " stripped
+
+
+# ------------------------------------------------------------- values that conflict with stored
+
+
+def _patient_and_provider(session: Session) -> tuple[object, ...]:
+    return tuple(
+        session.execute(
+            select(Patient.birth_year, Patient.sex, Provider.name)
+            .join(Contact, Contact.patient_id == Patient.id)
+            .join(Provider, Provider.id == Contact.provider_id)
+            .where(Provider.code == "02000020")
+            .distinct()
+        ).one()
+    )
+
+
+def _changes(r: ImportReport) -> list[tuple[object, ...]]:
+    return [(c.line, c.entity, c.key, c.column, c.old, c.new) for c in r.value_changes]
+
+
+def test_a_changed_stored_value_is_reported_as_an_update(
+    session: Session, defects: Path, practices: ImportReport
+) -> None:
+    first = load_file(session, defects / "geboortejaar_1970.csv")
+    assert (first.rows_new, first.values_updated, first.value_changes) == (2, 0, [])
+    assert _patient_and_provider(session) == (1970, "V", "Anna de Wit")
+
+    other = load_file(session, defects / "geboortejaar_1990.csv")
+    assert (other.rows_read, other.rows_new, other.rows_updated, other.rows_unchanged) == (
+        2,
+        0,
+        0,
+        2,
+    )
+    assert other.values_updated == 2
+    assert _changes(other) == [
+        (2, "patiënt", None, "geboortejaar", "1970", "1990"),
+        (2, "zorgverlener", "02000020", "naam", "Anna de Wit", "Anna de Wit-Jansen"),
+    ]
+    assert _patient_and_provider(session) == (1990, "V", "Anna de Wit-Jansen")
+    batch = session.get(ImportBatch, other.import_id)
+    assert batch is not None and batch.details is not None
+    assert batch.details["values_updated"] == 2
+    assert batch.details["value_changes"][0] == {
+        "line": 2,
+        "entity": "patiënt",
+        "key": None,
+        "column": "geboortejaar",
+        "old": "1970",
+        "new": "1990",
+    }
+
+    again = load_file(session, defects / "geboortejaar_1990.csv")
+    assert (again.rows_unchanged, again.values_updated, again.value_changes) == (2, 0, [])
+    assert _patient_and_provider(session) == (1990, "V", "Anna de Wit-Jansen")
+
+    # Back to the first file: an update again, never a silent one.
+    back = load_file(session, defects / "geboortejaar_1970.csv")
+    assert _changes(back) == [
+        (2, "patiënt", None, "geboortejaar", "1990", "1970"),
+        (2, "zorgverlener", "02000020", "naam", "Anna de Wit-Jansen", "Anna de Wit"),
+    ]
+
+    console = Console(record=True, width=200)
+    print_details(console, [back])
+    assert console.export_text().splitlines()[-3:] == [
+        "geboortejaar_1970.csv: 2 opgeslagen waarden bijgewerkt",
+        "    regel 2, patiënt: geboortejaar 1990 → 1970",
+        "    regel 2, zorgverlener 02000020: naam Anna de Wit-Jansen → Anna de Wit",
+    ]
+
+
+def test_values_a_file_contradicts_itself_on_are_rejected(
+    session: Session, defects: Path, practices: ImportReport
+) -> None:
+    r = load_file(session, defects / "tegenstrijdig.csv")
+    assert (r.rows_read, r.rows_new, r.rows_rejected, r.values_updated) == (7, 1, 6, 0)
+    birth = "tegenstrijdig geboortejaar voor dezelfde patiënt in dit bestand"
+    sex = "tegenstrijdig geslacht voor dezelfde patiënt in dit bestand"
+    name = "tegenstrijdige naam voor dezelfde zorgverlener in dit bestand"
+    assert [(x.line, x.column, x.value, x.reason) for x in r.rejects] == [
+        (2, "geboortejaar", "1980", birth),
+        (3, "geboortejaar", "1981", birth),
+        (5, "geslacht", "M", sex),
+        (6, "geslacht", "V", sex),
+        (7, "zorgverlener_naam", "Piet Bos", name),
+        (8, "zorgverlener_naam", "Pieter Bos", name),
+    ]
+    # Only line 4 is stored: its patient without a geboortejaar; no provider 02000021.
+    stored = session.execute(
+        select(Contact.date, Patient.birth_year)
+        .join(Patient)
+        .where(Contact.import_id == r.import_id)
+    ).all()
+    assert [tuple(s) for s in stored] == [(dt.date(2025, 1, 8), None)]
+    assert session.scalar(select(Provider.id).where(Provider.code == "02000021")) is None
