@@ -15,7 +15,7 @@ from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from ingest.report import ImportReport, Progress
+from ingest.report import ImportReport, Progress, ValueChange
 
 
 def fmt_int(value: int) -> str:
@@ -76,6 +76,19 @@ def print_details(console: Console, reports: list[ImportReport]) -> None:
             where = f"regel {rej.line}" + (f", kolom {rej.column}" if rej.column else "")
             value = f" ('{rej.value}')" if rej.value is not None else ""
             console.print(f"    {where}{value}: {rej.reason}")
+        if r.values_updated:
+            console.print(
+                f"[yellow]{r.filename}:[/yellow] {fmt_int(r.values_updated)} opgeslagen "
+                f"{'waarde' if r.values_updated == 1 else 'waarden'} bijgewerkt"
+            )
+        for change in r.value_changes[:5]:
+            console.print(f"    {describe_change(change)}")
+
+
+def describe_change(change: ValueChange) -> str:
+    """'regel 3, patiënt: geboortejaar 1970 → 1990'."""
+    who = change.entity + (f" {change.key}" if change.key else "")
+    return f"regel {change.line}, {who}: {change.column} {change.old} → {change.new}"
 
 
 def _bars(console: Console) -> RichProgress:

@@ -19,3 +19,12 @@ class IngestError(Exception):
 
 class PseudonymKeyMissing(IngestError):
     """No pseudonymisation key configured outside demo mode."""
+
+
+class ImportInterrupted(KeyboardInterrupt):
+    """A signal (SIGTERM) ending an import as Ctrl-C would: the file's transaction is rolled
+    back, a failed import recorded and its scratch files removed."""
+
+    def __init__(self, signal_name: str) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name

@@ -17,14 +17,13 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import polars as pl
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ingest.adapters.base import ParseOptions
 from ingest.bulk import WriteContext, bulk_cache
 from ingest.contract import KIND_ORDER
-from ingest.errors import IngestError
+from ingest.errors import ImportInterrupted, IngestError
 from ingest.mapping import Mapping, load_mapping
 from ingest.registry import parse
 from ingest.report import (
@@ -39,6 +38,7 @@ from ingest.report import (
     summarise,
 )
 from ingest.settings import get_ingest_settings
+from ingest.sqlite_bulk import remove_stale_scratch
 from ingest.validate import validate
 from ingest.writers import WRITERS
 from models import ImportBatch, ImportReject
@@ -162,7 +162,7 @@ def _kind_rank(path: Path, kind: str | None, mapping: Mapping | None) -> int:
     try:
         tables = parse(_head(path), filename=path.name)
         return min(KIND_ORDER.index(t.kind) for t in tables)
-    except (IngestError, OSError, ValueError, pl.exceptions.PolarsError):
+    except Exception:  # whatever is wrong with the file, its own import will say it
         return len(KIND_ORDER)
 
 
@@ -192,6 +192,7 @@ def load_bytes(
     the file's transaction once everything is written (e.g. to move a pull bookmark)."""
     settings = get_ingest_settings()
     key = settings.pseudonym_key_bytes()  # refuses to run without a key (outside demo mode)
+    remove_stale_scratch()  # what imports killed hard (kill -9) left in the temp directory
     started = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     report = ImportReport(
@@ -263,6 +264,12 @@ def load_bytes(
         session.rollback()
         report.message = exc.message
         exc.report = record_failure(session, report, sha=sha, user_id=user_id)
+        raise
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as ImportInterrupted
+        session.rollback()
+        how = exc.signal_name if isinstance(exc, ImportInterrupted) else "Ctrl-C"
+        report.message = f"Import onderbroken ({how}): niets van dit bestand is opgeslagen."
+        record_failure(session, report, sha=sha, user_id=user_id)
         raise
     except BaseException as exc:
         session.rollback()

@@ -25,6 +25,15 @@ from models import ImportBatch
 
 MAX_STORED_REJECTS = 10_000
 REPORT_REJECTS = 50
+MAX_STORED_CHANGES = 1_000
+CHANGE_SCHEMA = {
+    "line": pl.Int64,
+    "entity": pl.String,
+    "key": pl.String,
+    "column": pl.String,
+    "old": pl.String,
+    "new": pl.String,
+}
 
 Progress = Callable[[str, float], None]
 
@@ -55,6 +64,19 @@ class RejectRead(BaseModel):
     reason: str
 
 
+class ValueChange(BaseModel):
+    """A stored value the file changed: e.g. a patient's geboortejaar 1970 → 1990. ``line`` is
+    the file's first line with the new value; ``key`` names a provider (a patient is not
+    named)."""
+
+    line: int
+    entity: str  # patiënt | zorgverlener
+    key: str | None
+    column: str  # geboortejaar, geslacht, naam, functie
+    old: str | None
+    new: str | None
+
+
 class ImportReport(BaseModel):
     """What one file did: counts, period covered, practices seen, ignored columns, rejects."""
 
@@ -74,6 +96,9 @@ class ImportReport(BaseModel):
     unknown_columns: list[str] = []
     reject_reasons: dict[str, int] = {}
     rejects: list[RejectRead] = []  # the first few; all (up to a cap) are stored
+    # Stored patient and provider values this file changed (old → new): how many, the first few.
+    values_updated: int = 0
+    value_changes: list[ValueChange] = []
     message: str | None = None
     seconds: float = 0.0
 
@@ -90,6 +115,7 @@ class Written:
     rejects: pl.DataFrame = field(default_factory=pl.DataFrame)
     period: tuple[dt.date | None, dt.date | None] = (None, None)
     practices: list[str] = field(default_factory=list)
+    changes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CHANGE_SCHEMA))
 
     @property
     def rejected(self) -> int:
@@ -116,6 +142,18 @@ def summarise(report: ImportReport, written: list[Written]) -> None:
             firsts += [RejectRead(**r) for r in head.iter_rows(named=True)]
     report.reject_reasons = dict(reasons.most_common())
     report.rejects = sorted(firsts, key=lambda r: r.line)[:REPORT_REJECTS]
+    changes = _changes(written)
+    report.values_updated = changes.height
+    report.value_changes = [
+        ValueChange(**c) for c in changes.head(REPORT_REJECTS).iter_rows(named=True)
+    ]
+
+
+def _changes(written: list[Written]) -> pl.DataFrame:
+    frames = [w.changes for w in written if w.changes.height]
+    if not frames:
+        return pl.DataFrame(schema=CHANGE_SCHEMA)
+    return pl.concat(frames).sort("line", maintain_order=True)
 
 
 def fill_batch(batch: ImportBatch, report: ImportReport, *, status: str) -> None:
@@ -147,6 +185,8 @@ def batch_details(report: ImportReport, written: list[Written]) -> dict[str, Any
             for w in written
         },
         "rejects_stored": min(sum(w.rejects.height for w in written), MAX_STORED_REJECTS),
+        "values_updated": report.values_updated,
+        "value_changes": _changes(written).head(MAX_STORED_CHANGES).to_dicts(),
     }
 
 

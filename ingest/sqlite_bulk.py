@@ -11,18 +11,26 @@ statement itself runs without it. Two things make a million rows cheap:
   ``INSERT … SELECT`` (no GIL). The parts are ATTACHed inside the import's transaction, so
   the file still goes in whole or not at all; SQLite cannot DETACH inside a transaction, so
   they are detached and deleted when the connection goes back to the pool.
+
+The scratch directory (``pohconnect-import-…`` in the system's temporary directory) holds
+a lock file its process keeps locked (flock) while it exists. A process killed hard leaves
+its directory behind; :func:`remove_stale_scratch`, run at the start of every import, removes
+the directories whose lock nobody holds any more.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import math
+import os
 import queue
 import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +47,22 @@ PIPELINE_MIN_ROWS = 200_000
 # Parts per pipelined append; SQLite allows 10 attached databases per connection.
 PIPELINE_MAX_PARTS = 8
 _ATTACHED = "pohconnect_scratch"  # key in the pool record's info: [(alias, directory)]
+_LOCKS = "pohconnect_scratch_locks"  # key in the pool record's info: [lock file descriptor]
+SCRATCH_PREFIX = "pohconnect-import-"
+LOCK_FILE = "owner.lock"
+# A directory without a (written) lock file is only taken for stale after this long: its
+# owner may be creating it right now (or it was left by a version without lock files).
+STARTING_GRACE_S = 60.0
+# Test hook: the path of a file to write (the scratch directory) before pausing in the write
+# phase until a signal ends the import (tests/ingest/test_crash_cleanup.py).
+PAUSE_ENV = "POHCONNECT_TEST_PAUSE_IN_WRITE"
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks, and no clean-up of others' directories
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
 
 
 def _q(name: str) -> str:
@@ -146,9 +170,10 @@ def _pipelined(
     parts: int,
 ) -> None:
     bound, literal = columns(frame)
-    directory = Path(tempfile.mkdtemp(prefix="pohconnect-import-"))
+    directory, lock = new_scratch_dir()
     attached: list[tuple[str, Path]] = info.setdefault(_ATTACHED, [])
     attached.append(("", directory))  # the directory goes even if nothing gets attached
+    info.setdefault(_LOCKS, []).append(lock)
     done: queue.Queue[tuple[Path, int] | BaseException | None] = queue.Queue()
     stop = threading.Event()
     # The first part is one chunk, so that the import's connection starts copying soon;
@@ -193,16 +218,79 @@ def _pipelined(
             attached.append((alias, directory))
             cursor.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {alias}.s")
             advance(rows)
+            _pause_if_asked(directory)
     finally:
         stop.set()
         writer.join()
 
 
+def _pause_if_asked(directory: Path) -> None:
+    pause = os.environ.get(PAUSE_ENV)
+    if not pause:
+        return
+    Path(pause).write_text(str(directory))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # until a signal (SIGTERM, SIGKILL) ends the import
+        time.sleep(0.05)
+
+
+def new_scratch_dir() -> tuple[Path, int]:
+    """A new scratch directory and the descriptor of its lock file, locked (the directory is
+    this process's as long as the descriptor is open)."""
+    directory = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    fd = os.open(directory / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o600)
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return directory, fd
+
+
+def remove_stale_scratch() -> list[Path]:
+    """Remove the scratch directories of imports that died (killed hard): those whose lock
+    file nobody holds. Returns what was removed."""
+    if fcntl is None:
+        return []
+    removed = []
+    for directory in Path(tempfile.gettempdir()).glob(SCRATCH_PREFIX + "*"):
+        try:
+            if directory.is_dir() and _stale(directory):
+                shutil.rmtree(directory, ignore_errors=True)
+                removed.append(directory)
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    if removed:
+        log.warning(
+            "Kladmappen van afgebroken imports verwijderd: %s", ", ".join(map(str, removed))
+        )
+    return removed
+
+
+def _stale(directory: Path) -> bool:
+    lock = directory / LOCK_FILE
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return time.time() - directory.stat().st_mtime > STARTING_GRACE_S
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # its import is running
+        if os.fstat(fd).st_size == 0:  # locked by nobody, but its owner may be starting
+            return time.time() - os.fstat(fd).st_mtime > STARTING_GRACE_S
+        return True
+    finally:
+        os.close(fd)
+
+
 @event.listens_for(Pool, "checkin")
 def _detach_scratch(dbapi_connection: Any, record: Any) -> None:
     """Detach and delete the scratch parts once the connection's transaction is over."""
+    locks = record.info.pop(_LOCKS, [])
     entries = record.info.pop(_ATTACHED, None)
     if not entries:
+        for fd in locks:
+            os.close(fd)
         return
     for alias, _directory in entries:
         if alias and dbapi_connection is not None:
@@ -211,3 +299,5 @@ def _detach_scratch(dbapi_connection: Any, record: Any) -> None:
                 dbapi_connection.execute(f"DETACH DATABASE {alias}")
     for directory in {d for _a, d in entries}:
         shutil.rmtree(directory, ignore_errors=True)
+    for fd in locks:  # the lock goes last, so no one else takes the directory for stale
+        os.close(fd)

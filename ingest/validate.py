@@ -68,8 +68,18 @@ def parse_date(col: str) -> pl.Expr:
     )
 
 
+DECIMAL = r"^-?\d+(?:[.,]\d+)?$"
+
+
 def parse_decimal(col: str) -> pl.Expr:
-    return pl.col(col).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+    """A plain number: digits with an optional decimal comma or point (and a minus sign);
+    anything else — NaN, inf, 1e3, 1.234,5 — is null, i.e. "geen getal"."""
+    s = pl.col(col)
+    return (
+        pl.when(s.str.contains(DECIMAL))
+        .then(s.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False))
+        .otherwise(None)
+    )
 
 
 def parse_count(col: str) -> pl.Expr:
@@ -141,8 +151,11 @@ def _run(
         check.bad.fill_null(False).alias(name) for check, name in zip(checks, bad_cols, strict=True)
     )
     any_bad = pl.any_horizontal(bad_cols) if bad_cols else pl.lit(False)
-    bad = frame.filter(any_bad)
     parts = []
+    if table.problems.height:  # rows the adapter could not read (e.g. XLSX formulas)
+        any_bad = any_bad | pl.col(LINE).is_in(table.problems.get_column("line").implode())
+        parts.append(table.problems)
+    bad = frame.filter(any_bad)
     for check, name in zip(checks, bad_cols, strict=True):
         value = check.value if check.value is not None else pl.col(check.column)
         if check.column in patient_cols:
@@ -155,6 +168,10 @@ def _run(
                 pl.lit(check.reason).alias("reason"),
             )
         )
+    if table.problems.height and len(parts) > 1:  # the adapter's reason for a cell, not also
+        # e.g. "verplicht veld is leeg" for the same (unreadable) cell
+        cells = table.problems.select("line", "column")
+        parts = [parts[0]] + [p.join(cells, on=["line", "column"], how="anti") for p in parts[1:]]
     ok = frame.filter(~any_bad) if bad.height else frame
     ok = ok.with_columns(finals)
     key = list(identity.file_key)

@@ -19,6 +19,14 @@ from sqlalchemy import insert, select
 
 from ingest.adapters.base import LINE
 from ingest.bulk import WriteContext, bulk_upsert, chunks, distinct, upsert_counted
+from ingest.changes import (
+    PATIENT_CONFLICTS,
+    PROVIDER_CONFLICT,
+    changes,
+    conflicts,
+    stored_patients,
+    stored_providers,
+)
 from ingest.contract import SPECS
 from ingest.keys import natural_key, row_hash
 from ingest.pseudonym import pseudonyms_of
@@ -82,37 +90,19 @@ def _with_pseudonyms(ctx: WriteContext, frame: pl.DataFrame) -> pl.DataFrame:
     ).drop("patientnummer")
 
 
-def _patient_ids(ctx: WriteContext, frame: pl.DataFrame, *, with_details: bool) -> pl.DataFrame:
-    """Upsert the file's patients; add patient_id."""
-    if with_details:
-        patients = frame.group_by("practice_id", "pseudonym").agg(
-            pl.col("birth_year").drop_nulls().last().alias("birth_year"),
-            pl.col("sex").drop_nulls().last().alias("sex"),
-        )
-        bulk_upsert(
-            ctx,
-            "patients",
-            patients,
-            conflict=["practice_id", "pseudonym"],
-            update={
-                "birth_year": "coalesce(excluded.birth_year, patients.birth_year)",
-                "sex": "coalesce(excluded.sex, patients.sex)",
-            },
-            when=" OR ".join(
-                [
-                    "(excluded.birth_year IS NOT NULL AND "
-                    + distinct(ctx, "patients.birth_year", "excluded.birth_year")
-                    + ")",
-                    "(excluded.sex IS NOT NULL AND "
-                    + distinct(ctx, "patients.sex", "excluded.sex")
-                    + ")",
-                ]
-            ),
-        )
-    else:
-        patients = frame.select("practice_id", "pseudonym").unique()
-        bulk_upsert(ctx, "patients", patients, conflict=["practice_id", "pseudonym"])
-    practice_ids = frame.get_column("practice_id").unique().to_list()
+def _patient_ids(ctx: WriteContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """Upsert the file's patients (no details); add patient_id."""
+    patients = frame.select("practice_id", "pseudonym").unique().sort("practice_id", "pseudonym")
+    bulk_upsert(ctx, "patients", patients, conflict=["practice_id", "pseudonym"])
+    ids = _patient_id_map(ctx, frame.get_column("practice_id").unique().to_list())
+    return frame.with_columns(
+        pl.col("pseudonym")
+        .replace_strict(ids, default=None, return_dtype=pl.Int64)
+        .alias("patient_id")
+    ).filter(pl.col("patient_id").is_not_null())
+
+
+def _patient_id_map(ctx: WriteContext, practice_ids: list[int]) -> dict[str, int]:
     # A pseudonym is keyed on the practice's AGB too, so it names one patient on its own.
     ids: dict[str, int] = {}
     for part in chunks(practice_ids):
@@ -122,11 +112,57 @@ def _patient_ids(ctx: WriteContext, frame: pl.DataFrame, *, with_details: bool) 
                 select(Patient.id, Patient.pseudonym).where(Patient.practice_id.in_(part))
             )
         )
-    return frame.with_columns(
+    return ids
+
+
+def _patients_with_details(
+    ctx: WriteContext, frame: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Upsert the file's patients with geboortejaar and geslacht (a value the file leaves
+    empty keeps the stored one); add patient_id. Returns the frame and the stored values
+    the file changed (old and new), for the report."""
+    patients = (
+        frame.group_by("practice_id", "pseudonym")
+        .agg(
+            pl.col("birth_year").drop_nulls().first().alias("birth_year"),
+            pl.col("sex").drop_nulls().first().alias("sex"),
+            pl.col(LINE).min(),
+        )
+        .sort("practice_id", "pseudonym")
+    )
+    stored = stored_patients(ctx, frame.get_column("practice_id").unique().to_list())
+    known = patients.join(stored, on=["practice_id", "pseudonym"], how="inner")
+    updates = changes("patiënt", known, None, {"birth_year": "geboortejaar", "sex": "geslacht"})
+    bulk_upsert(
+        ctx,
+        "patients",
+        patients.drop(LINE),
+        conflict=["practice_id", "pseudonym"],
+        update={
+            "birth_year": "coalesce(excluded.birth_year, patients.birth_year)",
+            "sex": "coalesce(excluded.sex, patients.sex)",
+        },
+        when=" OR ".join(
+            [
+                "(excluded.birth_year IS NOT NULL AND "
+                + distinct(ctx, "patients.birth_year", "excluded.birth_year")
+                + ")",
+                "(excluded.sex IS NOT NULL AND "
+                + distinct(ctx, "patients.sex", "excluded.sex")
+                + ")",
+            ]
+        ),
+    )
+    if known.height == patients.height:  # every patient was stored already
+        ids = dict(stored.select("pseudonym", "patient_id").iter_rows())
+    else:
+        ids = _patient_id_map(ctx, frame.get_column("practice_id").unique().to_list())
+    frame = frame.with_columns(
         pl.col("pseudonym")
         .replace_strict(ids, default=None, return_dtype=pl.Int64)
         .alias("patient_id")
     ).filter(pl.col("patient_id").is_not_null())
+    return frame, updates
 
 
 def _provider_ids(ctx: WriteContext, codes: list[str]) -> dict[str, int]:
@@ -141,7 +177,7 @@ def _provider_ids(ctx: WriteContext, codes: list[str]) -> dict[str, int]:
 
 
 def _link_providers(ctx: WriteContext, frame: pl.DataFrame) -> None:
-    links = frame.select("provider_id", "practice_id").unique()
+    links = frame.select("provider_id", "practice_id").unique().sort("provider_id", "practice_id")
     bulk_upsert(ctx, "provider_practices", links, conflict=["provider_id", "practice_id"])
 
 
@@ -154,22 +190,36 @@ def _period(col: pl.Series) -> tuple[dt.date | None, dt.date | None]:
 
 def _write_contacten(ctx: WriteContext, v: ValidatedTable) -> Written:
     frame, unknown = _with_practices(ctx, v.frame)
-    kind, read, rejects = v.kind, v.rows_read, _all_rejects(v.rejects, unknown)
+    kind, read, rejects = v.kind, v.rows_read, v.rejects
     del v
     ctx.progress("opslaan", 0.2)
     frame = _with_pseudonyms(ctx, frame)
+    frame, patient_conflicts = conflicts(frame, ["practice_id", "pseudonym"], PATIENT_CONFLICTS)
+    frame, provider_conflicts = conflicts(
+        frame,
+        ["zorgverlener_code"],
+        {"zorgverlener_naam": ("zorgverlener_naam", PROVIDER_CONFLICT)},
+    )
     providers = (
         frame.group_by("zorgverlener_code", maintain_order=True)
         .agg(
             pl.col("zorgverlener_naam").drop_nulls().first().alias("name"),
             pl.col("functie").first(),
+            pl.col(LINE).min(),
         )
         .rename({"zorgverlener_code": "code"})
+    )
+    stored = stored_providers(ctx, providers.get_column("code").to_list())
+    provider_changes = changes(
+        "zorgverlener",
+        providers.join(stored, on="code", how="inner"),
+        "code",
+        {"name": "naam", "functie": "functie"},
     )
     bulk_upsert(
         ctx,
         "providers",
-        providers,
+        providers.drop(LINE),
         conflict=["code"],
         update={"name": "coalesce(excluded.name, providers.name)", "functie": "excluded.functie"},
         when=distinct(ctx, "providers.functie", "excluded.functie")
@@ -177,14 +227,17 @@ def _write_contacten(ctx: WriteContext, v: ValidatedTable) -> Written:
         + distinct(ctx, "providers.name", "excluded.name")
         + ")",
     )
-    provider_ids = _provider_ids(ctx, providers.get_column("code").to_list())
+    provider_ids = dict(stored.select("code", "id").iter_rows())
+    if len(provider_ids) < providers.height:  # new providers: their ids after the upsert
+        provider_ids = _provider_ids(ctx, providers.get_column("code").to_list())
     frame = frame.with_columns(
         pl.col("zorgverlener_code")
         .replace_strict(provider_ids, default=None, return_dtype=pl.Int64)
         .alias("provider_id")
     )
     _link_providers(ctx, frame)
-    frame = _patient_ids(ctx, frame, with_details=True)
+    frame, patient_changes = _patients_with_details(ctx, frame)
+    rejects = _all_rejects(rejects, unknown, patient_conflicts, provider_conflicts)
     ctx.progress("opslaan", 0.3)
     ctx.progress("opslaan", 0.4)
     rows, period, practices = _keyed_rows(
@@ -205,7 +258,11 @@ def _write_contacten(ctx: WriteContext, v: ValidatedTable) -> Written:
         pl.col("contact_id").alias("source_id"),
     )
     del frame
-    return _store_keyed(ctx, Contact, rows, kind, read, rejects, period, practices)
+    written = _store_keyed(ctx, Contact, rows, kind, read, rejects, period, practices)
+    written.changes = pl.concat([patient_changes, provider_changes]).sort(
+        "line", maintain_order=True
+    )
+    return written
 
 
 def _keyed_rows(
@@ -266,7 +323,7 @@ def _write_verwijzingen(ctx: WriteContext, v: ValidatedTable) -> Written:
     kind, read, rejects = v.kind, v.rows_read, _all_rejects(v.rejects, unknown)
     del v
     frame = _with_pseudonyms(ctx, frame)
-    frame = _patient_ids(ctx, frame, with_details=False)
+    frame = _patient_ids(ctx, frame)
     codes = frame.get_column("verwijzer_code").drop_nulls().unique().to_list()
     referrers = _provider_ids(ctx, codes)
     frame = frame.with_columns(
@@ -296,7 +353,7 @@ def _write_verwijzingen(ctx: WriteContext, v: ValidatedTable) -> Written:
 
 def _write_uren(ctx: WriteContext, v: ValidatedTable) -> Written:
     frame, unknown = _with_practices(ctx, v.frame)
-    codes = frame.get_column("zorgverlener_code").unique().to_list()
+    codes = frame.get_column("zorgverlener_code").unique(maintain_order=True).to_list()
     # Hours are kept per POH: a provider first seen here is a POH-GGZ until contacts say more.
     bulk_upsert(
         ctx,
@@ -375,8 +432,16 @@ def _write_praktijken(ctx: WriteContext, v: ValidatedTable) -> Written:
             )
         )
     }
-    # The latest row of a practice names it (highest peildatum, then last line).
-    latest = frame.sort("peildatum", LINE).unique("praktijk_agb", keep="last")
+    # The latest row of a practice names it (highest peildatum, then last line); practices
+    # are created in the order they first appear in the file, so their ids are the same on
+    # every run.
+    first_line = frame.group_by("praktijk_agb").agg(pl.col(LINE).min().alias("__first"))
+    latest = (
+        frame.sort("peildatum", LINE)
+        .unique("praktijk_agb", keep="last")
+        .join(first_line, on="praktijk_agb")
+        .sort("__first")
+    )
     changed_practice: set[str] = set()
     ids: dict[str, int] = {}
     for agb, name, regio in latest.select("praktijk_agb", "praktijk_naam", "regio").iter_rows():

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from ingest.adapters.base import LINE, ParsedTable
@@ -34,6 +36,10 @@ CLASS_CONTACTVORM = {
     "TEL": "telefonisch",
 }
 GENDER = {"male": "M", "female": "V", "other": "X", "unknown": "O"}
+# Deeper JSON is refused before it is parsed (a Bundle is some ten levels deep).
+MAX_JSON_DEPTH = 100
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 Resource = dict[str, Any]
 
@@ -43,11 +49,35 @@ def sniff(head: bytes) -> bool:
     return text.startswith(b"{") and b'"resourceType"' in head
 
 
+def nesting_depth(data: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (brackets inside strings aside),
+    counted without recursion."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if not brackets:
+        return 0
+    arr = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((arr == ord("[")) | (arr == ord("{")), 1, -1)
+    return int(np.cumsum(steps).max())
+
+
+def _too_deep(depth: int) -> IngestError:
+    return IngestError(
+        f"Geen geldige FHIR-JSON: de gegevens zijn {depth:,} niveaus diep genest; meer dan "
+        f"{MAX_JSON_DEPTH} wordt niet gelezen (een FHIR-bundel heeft er hooguit enkele "
+        "tientallen).".replace(",", ".")
+    )
+
+
 def _load(data: bytes) -> Resource:
+    depth = nesting_depth(data)
+    if depth > MAX_JSON_DEPTH:
+        raise _too_deep(depth)
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise IngestError(f"Geen geldige FHIR-JSON: {exc}") from exc
+    except RecursionError as exc:  # not expected below MAX_JSON_DEPTH; refused all the same
+        raise _too_deep(depth) from exc
     if not isinstance(doc, dict) or "resourceType" not in doc:
         raise IngestError("Geen FHIR-resource: 'resourceType' ontbreekt.")
     return doc

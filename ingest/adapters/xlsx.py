@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import polars as pl
 
-from ingest.adapters.base import ParseOptions, RawFrame, clean_strings
+from ingest.adapters.base import ParseOptions, RawFrame, clean_strings, refuse_duplicate_headers
 from ingest.errors import IngestError
 
 FORMAT = "xlsx"
 _CHUNK = 1 << 20
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def sniff(head: bytes) -> bool:
@@ -74,15 +76,54 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet of the archive holds a formula (an ``<f>`` element); read in
+    chunks, so a large sheet is not inflated in memory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(info) as member:
+                tail = b""
+                while chunk := member.read(_CHUNK):
+                    if _FORMULA.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _formula_cells(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
+    """(row, column) of every formula cell of the sheet, both counted from 1."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = set()
+        for r, row in enumerate(workbook[sheet_name].iter_rows(values_only=True), start=1):
+            for c, value in enumerate(row, start=1):
+                if (isinstance(value, str) and value.startswith("=")) or (
+                    value is not None and type(value).__name__.endswith("Formula")
+                ):
+                    found.add((r, c))
+        return found
+    finally:
+        workbook.close()
+
+
 def read_frame(data: bytes, options: ParseOptions | None = None) -> RawFrame:
+    """The sheet's rows as strings. A formula cell gives its cached (last computed) value;
+    one without a cached value is a problem of its row, named by the cell."""
     options = options or ParseOptions()
     check_zip(data, max_unpacked_bytes=options.max_unpacked_bytes, max_ratio=options.max_ratio)
     from openpyxl import load_workbook  # imported lazily: only XLSX needs it
+    from openpyxl.utils import get_column_letter
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise IngestError(f"Het XLSX-bestand is niet te lezen: {exc}") from exc
+    hint = None
     try:
         if options.sheet is not None:
             if options.sheet not in workbook.sheetnames:
@@ -93,11 +134,20 @@ def read_frame(data: bytes, options: ParseOptions | None = None) -> RawFrame:
             sheet = workbook[options.sheet]
         else:
             sheet = workbook.worksheets[0]
+            others = workbook.sheetnames[1:]
+            if others:
+                hint = (
+                    f"Gelezen is het eerste werkblad, '{sheet.title}'; de werkmap heeft ook "
+                    + ", ".join(f"'{o}'" for o in others)
+                    + ": kies het werkblad met de gegevens met --sheet (API: veld sheet)."
+                )
+        sheet_name = sheet.title
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or all(v is None for v in header):
-            raise IngestError("Het werkblad is leeg.")
+            raise IngestError(_with_hint("Het werkblad is leeg.", hint))
         names = [(_text(v) or f"kolom_{i + 1}").strip() for i, v in enumerate(header)]
+        refuse_duplicate_headers(names, position=get_column_letter_1)
         columns: list[list[str | None]] = [[] for _ in names]
         for row in rows:
             for i in range(len(names)):
@@ -105,22 +155,32 @@ def read_frame(data: bytes, options: ParseOptions | None = None) -> RawFrame:
     finally:
         workbook.close()
     frame = pl.DataFrame(
-        {name: col for name, col in zip(_unique(names), columns, strict=True)},
-        schema={name: pl.String for name in _unique(names)},
+        {name: col for name, col in zip(names, columns, strict=True)},
+        schema={name: pl.String for name in names},
     )
     frame = clean_strings(frame)
     if frame.height == 0 or frame.select(pl.all().is_not_null().any()).row(0) == tuple(
         False for _ in names
     ):
-        raise IngestError("Het werkblad bevat alleen een kopregel en geen gegevens.")
-    return RawFrame(frame=frame, source_format=FORMAT, first_line=2)
+        raise IngestError(
+            _with_hint("Het werkblad bevat alleen een kopregel en geen gegevens.", hint)
+        )
+    problems = []
+    if _has_formulas(data):  # a formula without a cached value reads as an empty cell
+        problems = [
+            (r, names[c - 1], f"cel {get_column_letter(c)}{r}: formule zonder berekende waarde")
+            for r, c in sorted(_formula_cells(data, sheet_name))
+            if r >= 2 and c <= len(names) and columns[c - 1][r - 2] is None
+        ]
+    return RawFrame(frame=frame, source_format=FORMAT, first_line=2, problems=problems, hint=hint)
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for name in names:
-        n = seen.get(name, 0)
-        seen[name] = n + 1
-        out.append(name if n == 0 else f"{name}_{n + 1}")
-    return out
+def get_column_letter_1(index: int) -> str:
+    """The column letter of a 0-based index (0 → A)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _with_hint(message: str, hint: str | None) -> str:
+    return f"{message} {hint}" if hint else message

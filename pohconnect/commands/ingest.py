@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,6 +36,27 @@ def _require_key(console: Console) -> None:
     except IngestError as exc:
         console.print(f"[red]Fout:[/red] {exc.message}")
         raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service stop, `kill`) ends the import as Ctrl-C does: the file being
+    imported is rolled back and recorded as failed, its scratch files removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        from ingest.errors import ImportInterrupted
+
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # the clean-up is not interrupted
+        raise ImportInterrupted("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def import_files(
@@ -85,7 +110,7 @@ def import_files(
     reports: list[ImportReport] = []
     session = session_factory(write=True)()
     try:
-        with progress_bars(console) as start:
+        with _sigterm_as_interrupt(), progress_bars(console) as start:
             for path in ordered:
                 step = start(path.name)
                 try:
@@ -105,6 +130,21 @@ def import_files(
                         reports.append(exc.report)
                     else:
                         console.print(f"[red]{path.name}:[/red] {exc.message}")
+                except Exception as exc:  # an internal error: recorded as failed, go on
+                    step("mislukt", 0.0)
+                    console.print(
+                        f"[red]{path.name}:[/red] import afgebroken door een interne fout "
+                        f"({type(exc).__name__}): {exc}"
+                    )
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the file's import is rolled back
+        from ingest.errors import ImportInterrupted
+
+        how = exc.signal_name if isinstance(exc, ImportInterrupted) else "Ctrl-C"
+        console.print(
+            f"[red]Import onderbroken ({how}):[/red] het bestand dat bezig was is "
+            "teruggedraaid en als mislukt vastgelegd; eerdere bestanden zijn opgeslagen."
+        )
+        raise typer.Exit(143 if how == "SIGTERM" else 130) from exc
     finally:
         session.close()
     console.print(summary_table(reports))

@@ -88,3 +88,19 @@ def test_import_command_with_mapping(scratch_db: str, fixtures: Path) -> None:
     row = next(line for line in result.output.splitlines() if line.startswith("│ his_verwijzingen"))
     cells = [c.strip() for c in row.split("│")[1:-1]]
     assert cells[:8] == ["his_verwijzingen.csv", "verwijzingen", "ok", "4", "4", "0", "0", "0"]
+
+
+def test_a_bad_file_does_not_stop_the_others(scratch_db: str, fixtures: Path) -> None:
+    deep = fixtures / "defects" / "diep_genest.json"
+    result = CliRunner().invoke(
+        app, ["import", str(deep), str(fixtures / "praktijken.csv")], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 1
+    rows = [line for line in result.output.splitlines() if line.startswith("│")]
+    assert [[c.strip() for c in row.split("│")[1:4]] for row in rows] == [
+        ["praktijken.csv", "praktijken", "ok"],
+        ["diep_genest.json", "onbekend", "mislukt"],
+    ]
+    assert "diep_genest.json: Geen geldige FHIR-JSON: de gegevens zijn 10.004 niveaus" in (
+        result.output.replace("\n", " ")
+    )
