@@ -109,6 +109,9 @@ def run_server(
 
     import uvicorn
 
+    from ingest.sqlite_bulk import remove_stale_scratch
+
+    remove_stale_scratch()  # what imports killed hard (kill -9) left behind
     base = local_url(host, port)
     url = api_base_url or os.environ.get("POHCONNECT_API_URL") or base
     print(f"POH-Connect draait op {base}")
