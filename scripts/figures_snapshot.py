@@ -47,6 +47,25 @@ def _load(url: str) -> None:
             load_paths(session, list(region.paths.values()), progress=False)
 
 
+def _token() -> str:
+    """A token of a user who sees every practice with the small-number rule applied (role
+    regio, grant ``all:visible``): the view the API gave everyone before access control."""
+    from sqlalchemy import select
+
+    from api.auth.tokens import issue_token
+    from models import User, UserScope
+    from models.db import session_scope
+
+    with session_scope() as session:
+        user = session.scalar(select(User).where(User.username == "figures-snapshot"))
+        if user is None:
+            user = User(username="figures-snapshot", display_name="Snapshot", role="regio")
+            user.scopes.append(UserScope(level="all", key="visible"))
+            session.add(user)
+            session.flush()
+        return issue_token(user.id).token
+
+
 def snapshot(url: str, load: bool) -> dict[str, Any]:
     os.environ["POHCONNECT_DATABASE_URL"] = url
     os.environ.setdefault("POHCONNECT_ENVIRONMENT", "demo")
@@ -58,6 +77,7 @@ def snapshot(url: str, load: bool) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     with TestClient(create_app()) as client:
+        client.headers["Authorization"] = f"Bearer {_token()}"
 
         def get(path: str, **params: str) -> Any:
             r = client.get(path, params=params)

@@ -241,6 +241,7 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     the API limiter (if it did, its API calls would wait for a slot that never frees and be
     refused after the queue wait)."""
     from api import limits
+    from dashboard.settings import get_dashboard_settings
     from pohconnect.server import create_server_app
     from tests.reliability.livesrv import free_port
 
@@ -250,6 +251,7 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     monkeypatch.setenv("POHCONNECT_ENVIRONMENT", "demo")
     limits.get_limit_settings.cache_clear()
     ingest_settings.get_ingest_settings.cache_clear()
+    get_dashboard_settings.cache_clear()  # the token of this test's user (POHCONNECT_API_TOKEN)
     port = free_port()
     app = create_server_app(api_base_url=f"http://127.0.0.1:{port}")
     outputs = [
@@ -284,3 +286,4 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     finally:
         limits.get_limit_settings.cache_clear()
         ingest_settings.get_ingest_settings.cache_clear()
+        get_dashboard_settings.cache_clear()
