@@ -122,11 +122,24 @@ def progress_bars(console: Console) -> Iterator[Callable[[str], Progress]]:
         yield _starter(bar)
 
 
+# Written to a file or pipe (a log, CI), rich would assume 80 columns and cut the import report's
+# columns to "Best…"; a log has no width, so give it room for every column.
+LOG_WIDTH = 200
+
+
+def make_console() -> Console:
+    """A console for the import output: the terminal's width, or LOG_WIDTH when not a tty."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=LOG_WIDTH)
+    return console
+
+
 class ConsoleListener:
     """A bar per file while a run of imports goes on, then the summary table and details."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or make_console()
         self._bar = _bars(self.console)
         self._start = _starter(self._bar)
 

@@ -23,9 +23,9 @@ pull_app = typer.Typer(help="Gegevens ophalen bij een bron (FHIR).", no_args_is_
 
 
 def _console() -> Console:
-    from rich.console import Console
+    from ingest.console import make_console
 
-    return Console(stderr=False, highlight=False)
+    return make_console()
 
 
 def _require_key(console: Console) -> None:
