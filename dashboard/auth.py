@@ -224,9 +224,12 @@ class Auth:
             else:
                 error = t("login.invalid", lang)
             return self._form(lang, next_path, error=error, status=exc.status, username=username)
-        except (ApiError, SessionExpired):
-            error = t("login.unavailable", lang)
+        except ApiError as exc:
+            error = f"{t('login.unavailable', lang)} ({exc})"
             return self._form(lang, next_path, error=error, status=503, username=username)
+        except SessionExpired:
+            error = t("login.invalid", lang)
+            return self._form(lang, next_path, error=error, status=401, username=username)
         session = UserSession(
             token=login.access_token,
             username=me.username,
@@ -398,6 +401,7 @@ def _html_page(prefix: str, title: str, body: str, lang: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
 <title>{e(title)} · POH-Connect</title>
 <link rel="stylesheet" href="{e(prefix)}assets/00-bootstrap.min.css">
 <link rel="stylesheet" href="{e(prefix)}assets/10-pohconnect.css">
