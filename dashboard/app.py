@@ -210,7 +210,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                                     className="ms-3 d-flex align-items-center",
                                 ),
                             ],
-                            className="ms-auto d-flex align-items-center flex-wrap",
+                            className="ms-auto d-flex align-items-center text-nowrap",
                         ),
                     ],
                     id=ids.NAV_COLLAPSE,
