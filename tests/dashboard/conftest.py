@@ -86,6 +86,7 @@ def _add_browser_user(database_url: str) -> None:
     from api.auth.passwords import hash_password
     from models import User, UserScope
     from models.db import make_engine
+
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:

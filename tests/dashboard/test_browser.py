@@ -286,9 +286,10 @@ def test_header_shows_the_user_and_the_report_download(live_server, driver, scre
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads}
     )
     button = driver.find_element("id", ids.PRACTICE_REPORT_PDF)
-    assert "Download kwartaalrapportage" in driver.find_element(
-        "css selector", ".report-download"
-    ).text
+    assert (
+        "Download kwartaalrapportage"
+        in driver.find_element("css selector", ".report-download").text
+    )
     _shot(driver, screenshot_dir, "praktijk-rapport-knop")
     button.click()
     deadline = time.monotonic() + TIMEOUT
