@@ -54,6 +54,10 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
 }
 ALL_PAGES = ROLE_PAGES["regio"]
 NO_DATA_SCOPE = "geen gegevens"  # what /auth/me says for a user without any access rule
+# open without a session: the stylesheets of the login page and Dash's own library scripts
+# (package files, no data)
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+SESSION_SALT = "pohconnect-dashboard-session"
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ class Auth:
         self.prefix = prefix  # "/dashboard/"
         self.pages = pages  # every page path of the app (Dash paths)
         secret = session_secret()
-        self.sessions = _serializer(secret, "pohconnect-dashboard-session")
+        self.sessions = _serializer(secret, SESSION_SALT)
         self.login_forms = _serializer(secret, "pohconnect-dashboard-login-form")
         self.max_age = 8 * 3600
 
@@ -153,7 +157,7 @@ class Auth:
         path = flask.request.path
         if flask.request.method == "POST" and not self._same_origin():
             return _plain("Verzoek geweigerd: niet van deze site (CSRF).", 403)
-        if path == "/login" or path.startswith("/assets/") or path == "/_favicon.ico":
+        if path == "/login" or path.startswith(PUBLIC_PREFIXES) or path == "/_favicon.ico":
             return None
         session = current_session()
         if session is None:
@@ -369,6 +373,13 @@ class Auth:
         response = flask.make_response(_html_page(self.prefix, "POH-Connect", body, lang))
         response.status_code = 403
         return response
+
+
+def session_cookie_value(token: str, username: str, role: str, scope: str = "") -> str:
+    """The value of a session cookie for ``token``, as a login sets it (for scripts and tests
+    that drive the dashboard's server without its login form)."""
+    data = UserSession(token, username, role, scope, secrets.token_urlsafe(24))
+    return _serializer(session_secret(), SESSION_SALT).dumps(asdict(data))
 
 
 def logout_form(prefix: str, csrf: str, lang: str) -> str:
