@@ -302,3 +302,23 @@ def test_header_shows_the_user_and_the_report_download(live_server, driver, scre
     assert pdfs, "no PDF downloaded"
     assert pdfs[0].read_bytes()[:5] == b"%PDF-"
     _no_error(driver)
+
+
+def test_an_ended_session_leads_back_to_the_login_page(live_server, driver):  # type: ignore[no-untyped-def]
+    """Without its session cookie the next callback gets 401 and the page goes to the login
+    page; logging in again brings the user back."""
+    from dashboard.auth import SESSION_COOKIE
+    from tests.dashboard.conftest import BROWSER_PASSWORD, BROWSER_USER, login
+
+    driver.get(f"{live_server.url}/dashboard/uren?period=2025Q2")
+    _figure(driver, ids.HOURS_CHART)
+    driver.delete_cookie(SESSION_COOKIE)
+    _switch_language(driver, "EN")  # a callback
+    _wait(driver, "return location.pathname.endsWith('/dashboard/login');")
+    assert "reason=expired" in driver.current_url
+    text = driver.find_element("css selector", ".alert-info").text
+    assert "Uw sessie is verlopen" in text
+    login(driver, live_server.url, BROWSER_USER, BROWSER_PASSWORD)
+    _wait(driver, "return !location.pathname.endsWith('/login');")
+    _wait(driver, "return document.getElementById(arguments[0]);", ids.LANG_SWITCH)
+    _switch_language(driver, "NL")
