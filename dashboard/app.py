@@ -186,7 +186,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                         html.Span(
                             t("app.tagline", lang),
                             id=ids.NAV_TAGLINE,
-                            className="ms-2 small text-white-50 d-none d-xxl-inline",
+                            className="ms-2 small text-white-50 d-none",  # room for the user box
                         ),
                     ],
                     href=prefix,
@@ -201,7 +201,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                                 html.Span(
                                     t("lang.label", lang),
                                     id=ids.NAV_LANG_LABEL,
-                                    className="small text-white-50 me-2",
+                                    className="small text-white-50 me-2 d-none d-xxl-inline",
                                 ),
                                 switch,
                                 html.Div(
@@ -210,7 +210,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                                     className="ms-3 d-flex align-items-center",
                                 ),
                             ],
-                            className="ms-auto d-flex align-items-center text-nowrap",
+                            className="ms-auto d-flex align-items-center flex-wrap gap-1",
                         ),
                     ],
                     id=ids.NAV_COLLAPSE,

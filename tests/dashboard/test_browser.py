@@ -291,6 +291,7 @@ def test_header_shows_the_user_and_the_report_download(live_server, driver, scre
         in driver.find_element("css selector", ".report-download").text
     )
     _shot(driver, screenshot_dir, "praktijk-rapport-knop")
+    driver.save_screenshot(str(screenshot_dir / "praktijk-kop.png"))
     button.click()
     deadline = time.monotonic() + TIMEOUT
     pdfs: list[Path] = []
