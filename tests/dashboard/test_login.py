@@ -354,3 +354,25 @@ def test_region_page_has_the_download_buttons(site: Site) -> None:
 
 def _plotly(obj: Any) -> Any:
     return obj.to_plotly_json() if hasattr(obj, "to_plotly_json") else str(obj)
+
+
+def test_region_download_button_gives_the_region_report(site: Site) -> None:
+    assert _login(site.web, "regio-dash").status_code == 303
+    output = f"..{ids.REGION_REPORT_DOWNLOAD}.data...{ids.REGION_REPORT_MESSAGE}.children.."
+    res = _callback(
+        site.web,
+        output,
+        inputs=[
+            {"id": ids.REGION_REPORT_PDF, "property": "n_clicks", "value": 1},
+            {"id": ids.REGION_REPORT_XLSX, "property": "n_clicks", "value": 0},
+        ],
+        state=[
+            {"id": ids.REGION_REGION, "property": "value", "value": REGION},
+            {"id": ids.REGION_PERIOD, "property": "value", "value": "2025Q3"},
+            {"id": ids.REGION_INIT, "property": "data", "value": {"lang": "nl"}},
+        ],
+    )
+    assert res.status_code == 200, res.text
+    data = res.json()["response"][ids.REGION_REPORT_DOWNLOAD]["data"]
+    assert data["type"] == "application/pdf"
+    assert base64.b64decode(data["content"])[:5] == b"%PDF-"
