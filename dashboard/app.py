@@ -16,7 +16,8 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.client import ApiClient
+from dashboard.auth import Auth, allowed_pages, current_session, current_token
+from dashboard.client import ApiClient, SessionExpired
 from dashboard.i18n import normalise_lang, t
 from dashboard.page import Page
 from dashboard.pages import hours, poh, practice, referrals, region, waiting
@@ -43,11 +44,16 @@ def create_dash(
     ``api_base_url`` is where the client finds the API (default: ``POHCONNECT_API_URL``);
     tests may pass a ready ``client`` instead. ``requests_pathname_prefix`` is the URL prefix
     under which the app is served (``/dashboard/`` when mounted in the API server).
+
+    Every API call sends the token of the logged-in user whose request is being served (read
+    from the session cookie, see dashboard/auth.py); there is no service token.
     """
     settings = get_dashboard_settings()
     if client is None:
         client = ApiClient(
-            api_base_url or settings.api_url, timeout=settings.api_timeout, token=settings.api_token
+            api_base_url or settings.api_url,
+            timeout=settings.api_timeout,
+            token_provider=current_token,
         )
     prefix = "/" + requests_pathname_prefix.strip("/") + "/" if requests_pathname_prefix else "/"
     prefix = prefix.replace("//", "/")
@@ -64,9 +70,15 @@ def create_dash(
         title="POH-Connect",
         update_title=None,
         routing_callback_inputs={"lang": Input(ids.LANG_SWITCH, "value")},
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            # same-origin requests carry their Origin (the CSRF check needs it); other sites
+            # still get no referrer
+            {"name": "referrer", "content": "same-origin"},
+        ],
         on_error=_on_callback_error,
     )
+    Auth(client, prefix, tuple(p.path for p in PAGES)).install(app.server)
     for order, page in enumerate(PAGES):
         dash.register_page(
             page.module,
@@ -74,7 +86,7 @@ def create_dash(
             name=t(page.nav_key, "nl"),
             title=f"{t(page.nav_key, 'nl')} · POH-Connect",
             order=order,
-            layout=page.layout,
+            layout=_for_role(page),
         )
         page.register_callbacks(app, client)
 
@@ -82,6 +94,60 @@ def create_dash(
     app.layout = lambda: _shell(prefix, default_lang, client.base_url, api_docs_url)
     _register_shell_callbacks(app, prefix, client.base_url, api_docs_url)
     return app
+
+
+def _for_role(page: Page) -> Any:
+    """The page's layout, or a notice when the logged-in user's role may not use the page
+    (a link followed inside the app; a full page load is redirected by the guard)."""
+
+    def layout(lang: str | None = None, **query: Any) -> Any:
+        session = current_session()
+        if session is not None and page.path not in session.pages:
+            role = t(f"role.{session.role}", lang)
+            return dbc.Alert(t("session.page_denied", lang, role=role), color="warning")
+        return page.layout(lang, **query)
+
+    return layout
+
+
+def _visible_pages() -> tuple[Page, ...]:
+    """The pages of the logged-in user's role (every page outside a request: app building)."""
+    if current_session() is None:
+        return PAGES
+    allowed = allowed_pages()
+    return tuple(p for p in PAGES if p.path in allowed)
+
+
+def _user_box(prefix: str, lang: str) -> list[Any]:
+    """Who is logged in (name, role) and the logout button (a POST form with the session's
+    CSRF token)."""
+    session = current_session()
+    if session is None:
+        return []
+    return [
+        html.Span(
+            [
+                html.Span(session.username, className="fw-semibold text-white"),
+                html.Span(f" · {t(f'role.{session.role}', lang)}", className="text-white-50"),
+            ],
+            className="small me-2 text-nowrap",
+            title=session.scope,
+        ),
+        html.Form(
+            [
+                dcc.Input(type="hidden", name="csrf", value=session.csrf, id=ids.NAV_LOGOUT_CSRF),
+                html.Button(
+                    t("session.logout", lang),
+                    id=ids.NAV_LOGOUT,
+                    type="submit",
+                    className="btn btn-outline-light btn-sm",
+                ),
+            ],
+            method="post",
+            action=prefix + "logout",
+            className="d-inline m-0",
+        ),
+    ]
 
 
 def _nav_links(prefix: str, lang: str) -> list[Any]:
@@ -94,7 +160,7 @@ def _nav_links(prefix: str, lang: str) -> list[Any]:
                 class_name="px-3 text-nowrap",
             )
         )
-        for page in PAGES
+        for page in _visible_pages()
     ]
 
 
@@ -120,7 +186,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                         html.Span(
                             t("app.tagline", lang),
                             id=ids.NAV_TAGLINE,
-                            className="ms-2 small text-white-50 d-none d-xxl-inline",
+                            className="ms-2 small text-white-50 d-none",  # room for the user box
                         ),
                     ],
                     href=prefix,
@@ -135,11 +201,16 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
                                 html.Span(
                                     t("lang.label", lang),
                                     id=ids.NAV_LANG_LABEL,
-                                    className="small text-white-50 me-2",
+                                    className="small text-white-50 me-2 d-none d-xxl-inline",
                                 ),
                                 switch,
+                                html.Div(
+                                    _user_box(prefix, lang),
+                                    id=ids.NAV_USER,
+                                    className="ms-3 d-flex align-items-center",
+                                ),
                             ],
-                            className="ms-auto d-flex align-items-center",
+                            className="ms-auto d-flex align-items-center flex-wrap gap-1",
                         ),
                     ],
                     id=ids.NAV_COLLAPSE,
@@ -183,7 +254,23 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
 
 
 def _on_callback_error(exc: Exception) -> None:
-    """An unexpected error in a callback: log it and tell the user, instead of a blank page."""
+    """An unexpected error in a callback: log it and tell the user, instead of a blank page.
+    The API refusing the user's token ends the session: a link back to the login page."""
+    if isinstance(exc, SessionExpired):
+        prefix = dash.get_app().config.requests_pathname_prefix
+        dash.set_props(
+            ids.GLOBAL_ERROR,
+            {
+                "children": dbc.Alert(
+                    [
+                        html.Strong(t("session.expired", "nl") + " "),
+                        html.A(t("session.login_again", "nl"), href=prefix + "login"),
+                    ],
+                    color="warning",
+                )
+            },
+        )
+        return
     log.exception("dashboard callback failed", exc_info=exc)
     dash.set_props(
         ids.GLOBAL_ERROR,
@@ -209,6 +296,7 @@ def _register_shell_callbacks(
         Output(ids.NAV_API_DOCS, "children"),
         Output(ids.NAV_LANG_LABEL, "children"),
         Output(ids.FOOTER, "children"),
+        Output(ids.NAV_USER, "children"),
         Input(ids.LANG_SWITCH, "value"),
     )
     def _translate_shell(lang: str | None) -> tuple[Any, ...]:
@@ -219,6 +307,7 @@ def _register_shell_callbacks(
             t("nav.api_docs", lang),
             t("lang.label", lang),
             t("footer.source", lang, url=api_url),
+            _user_box(prefix, lang),
         )
 
     @app.callback(

@@ -10,8 +10,9 @@ Tests inject an ``httpx.Client`` (e.g. FastAPI's ``TestClient``) instead of a ba
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -58,11 +59,60 @@ class ApiProblem(ApiError):
     """The API answered with an error status (usually application/problem+json)."""
 
 
+class SessionExpired(Exception):
+    """The API refused the user's own token (401): expired, revoked or logged out elsewhere.
+
+    Deliberately not an :class:`ApiError`: pages show an ``ApiError`` in place of a chart,
+    while this one ends the session (the app's error handler asks the user to log in again).
+    """
+
+
+class LoginRefused(Exception):
+    """``POST /api/v1/auth/token`` refused: ``status`` 401 (wrong name or password) or 429
+    (locked out, ``retry_after`` seconds)."""
+
+    def __init__(self, status: int, retry_after: int | None = None) -> None:
+        super().__init__(f"login refused ({status})")
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Login:
+    """A successful login: the user's bearer token and its lifetime in seconds."""
+
+    access_token: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Me:
+    """``GET /api/v1/auth/me``: who is logged in, with which role and scope."""
+
+    username: str
+    role: str
+    scope: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """A rendered report: its bytes, media type and file name (from the API's headers)."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
 class ApiClient:
     """Typed access to the POH-Connect API.
 
     Either give ``base_url`` (the client then owns an ``httpx.Client``) or inject ``http``,
     an ``httpx.Client`` whose base URL points at the API.
+
+    Whose token goes with a request: ``token_provider`` is asked per request (the dashboard
+    passes one that reads the logged-in user's token from the session cookie of the request
+    being served), so one client serves every user. ``token`` is a fixed bearer token for
+    scripts and tests only. A 401 answer to a provided token raises :class:`SessionExpired`.
     """
 
     def __init__(
@@ -73,8 +123,10 @@ class ApiClient:
         timeout: float = 30.0,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         token: str | None = None,
+        token_provider: Callable[[], str | None] | None = None,
     ) -> None:
         self._retry_delays = retry_delays
+        self.token_provider = token_provider
         if http is None:
             if base_url is None:
                 raise ValueError("ApiClient needs a base_url or an httpx.Client")
@@ -101,7 +153,15 @@ class ApiClient:
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+    def _auth(self, token: str | None = None) -> dict[str, str]:
+        """The Authorization header of this request: ``token`` if given, else the provider's
+        (the logged-in user's), else none (the client's fixed header, if any, applies)."""
+        if token is None and self.token_provider is not None:
+            token = self.token_provider()
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _fetch(self, path: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """GET with retries of transient errors; raises on an error status."""
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         res = self._send(path, clean)
         for delay in self._retry_delays:
@@ -109,8 +169,14 @@ class ApiClient:
                 break
             time.sleep(delay)
             res = self._send(path, clean)
+        if res.status_code == 401 and self.token_provider is not None:
+            raise SessionExpired(path)
         if res.is_error:
             raise _problem(res, path)
+        return res
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        res = self._fetch(path, params)
         try:
             return res.json()
         except ValueError as exc:
@@ -121,11 +187,11 @@ class ApiClient:
     def _send(self, path: str, params: Mapping[str, Any]) -> httpx.Response:
         try:
             try:
-                return self._http.get(path, params=params)
+                return self._http.get(path, params=params, headers=self._auth())
             except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
                 # A pooled keep-alive connection the server had just closed: a GET is safe to
                 # send again, once, on a fresh connection.
-                return self._http.get(path, params=params)
+                return self._http.get(path, params=params, headers=self._auth())
         except httpx.TimeoutException as exc:
             raise ApiUnavailable(
                 f"De API op {self.base_url} reageerde niet op tijd ({path}). "
@@ -234,6 +300,79 @@ class ApiClient:
     def teams(self) -> list[Team]:
         """``GET /api/v1/teams``."""
         return self._items(Team, f"{API_PREFIX}/teams")
+
+    def report(
+        self,
+        level: Literal["practice", "region"],
+        key: str,
+        *,
+        quarter: str,
+        fmt: Literal["pdf", "xlsx"],
+        lang: str = "nl",
+    ) -> Report:
+        """``GET /api/v1/reports/{practice|region}/{agb|slug}`` — the quarterly report."""
+        path = f"{API_PREFIX}/reports/{level}/{key}"
+        res = self._fetch(path, {"quarter": quarter, "format": fmt, "lang": lang})
+        disposition = res.headers.get("content-disposition", "")
+        filename = ""
+        if "filename=" in disposition:
+            filename = disposition.split("filename=", 1)[-1].strip('"')
+        return Report(
+            content=res.content,
+            media_type=res.headers.get("content-type", "application/octet-stream"),
+            filename=filename or f"kwartaalrapportage-{key}-{quarter}.{fmt}",
+        )
+
+    # -- the session: login, who, logout (the dashboard server's own routes use these) -----
+
+    def login(self, username: str, password: str, *, client_address: str | None = None) -> Login:
+        """``POST /api/v1/auth/token``; raises :class:`LoginRefused` on 401/429.
+
+        ``client_address`` (the browser's) goes along as ``X-Forwarded-For``, so that the API's
+        lock-out per address counts the user's address, not the dashboard server's (uvicorn
+        trusts that header from 127.0.0.1 only, by default)."""
+        headers = {"X-Forwarded-For": client_address} if client_address else {}
+        path = f"{API_PREFIX}/auth/token"
+        res = self._post(path, data={"username": username, "password": password}, headers=headers)
+        if res.status_code in (401, 429):
+            retry = res.headers.get("retry-after")
+            raise LoginRefused(res.status_code, int(retry) if retry and retry.isdigit() else None)
+        if res.is_error:
+            raise _problem(res, path)
+        body = res.json()
+        return Login(access_token=body["access_token"], expires_in=int(body["expires_in"]))
+
+    def me(self, token: str) -> Me:
+        """``GET /api/v1/auth/me`` with ``token``; raises :class:`SessionExpired` on 401."""
+        path = f"{API_PREFIX}/auth/me"
+        try:
+            res = self._http.get(path, headers=self._auth(token))
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(f"De API is niet bereikbaar op {self.base_url}.") from exc
+        if res.status_code == 401:
+            raise SessionExpired(path)
+        if res.is_error:
+            raise _problem(res, path)
+        body = res.json()
+        return Me(username=body["username"], role=body["role"], scope=body.get("scope", ""))
+
+    def logout(self, token: str) -> None:
+        """``POST /api/v1/auth/logout``: revoke ``token`` (an already invalid one is fine)."""
+        path = f"{API_PREFIX}/auth/logout"
+        res = self._post(path, headers=self._auth(token))
+        if res.is_error and res.status_code != 401:
+            raise _problem(res, path)
+
+    def _post(self, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self._http.post(path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise ApiUnavailable(f"De API op {self.base_url} reageerde niet op tijd.") from exc
+        except httpx.TransportError as exc:
+            raise ApiUnavailable(
+                f"De API is niet bereikbaar op {self.base_url}. Draait de server "
+                f"(pohconnect serve) en klopt POHCONNECT_API_URL? ({type(exc).__name__})"
+            ) from exc
 
 
 def _problem(res: httpx.Response, path: str) -> ApiProblem:

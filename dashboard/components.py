@@ -131,19 +131,28 @@ def empty_state(lang: str, text: str | None = None) -> html.Div:
     )
 
 
+# The mode bar of every graph (all graphs are made by ``chart_card``). No "Edit in Chart
+# Studio" / "sendDataToCloud": that control offers to upload the figure's (health) data to
+# Plotly's cloud service.
+GRAPH_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
 def chart_card(title: str, graph_id: str, *, height: int = 380, note_id: str | None = None):
     body: list[Any] = [
         dcc.Loading(
             dcc.Graph(
                 id=graph_id,
                 figure=blank_figure(),
-                config={
-                    "displaylogo": False,
-                    "responsive": True,
-                    "displayModeBar": "hover",
-                    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-                    "toImageButtonOptions": {"format": "png", "scale": 2},
-                },
+                config=dict(GRAPH_CONFIG),
                 style={"height": f"{height}px"},
             ),
             type="circle",

@@ -32,6 +32,66 @@ TEXT: dict[str, dict[Lang, str]] = {
     "nav.hours": {"nl": "Uren", "en": "Hours"},
     "nav.api_docs": {"nl": "API-documentatie", "en": "API documentation"},
     "lang.label": {"nl": "Taal", "en": "Language"},
+    # login, session, roles
+    "login.title": {"nl": "Inloggen", "en": "Log in"},
+    "login.lead": {
+        "nl": "Log in met uw POH-Connect-account.",
+        "en": "Log in with your POH-Connect account.",
+    },
+    "login.username": {"nl": "Gebruikersnaam", "en": "Username"},
+    "login.password": {"nl": "Wachtwoord", "en": "Password"},
+    "login.submit": {"nl": "Inloggen", "en": "Log in"},
+    "login.other_lang": {"nl": "English", "en": "Nederlands"},
+    "login.invalid": {
+        "nl": "Onjuiste gebruikersnaam of wachtwoord, of het account is uitgeschakeld.",
+        "en": "Wrong username or password, or the account is disabled.",
+    },
+    "login.locked": {
+        "nl": "Te veel mislukte pogingen; probeer het over {minutes} minuten opnieuw.",
+        "en": "Too many failed attempts; try again in {minutes} minutes.",
+    },
+    "login.csrf": {
+        "nl": "Het formulier is verlopen; probeer het opnieuw.",
+        "en": "The form has expired; please try again.",
+    },
+    "login.unavailable": {
+        "nl": "De API is niet bereikbaar; probeer het over een moment opnieuw.",
+        "en": "The API cannot be reached; please try again in a moment.",
+    },
+    "login.logged_out": {"nl": "U bent uitgelogd.", "en": "You have been logged out."},
+    "login.expired": {
+        "nl": "Uw sessie is verlopen; log opnieuw in.",
+        "en": "Your session has expired; please log in again.",
+    },
+    "session.logout": {"nl": "Uitloggen", "en": "Log out"},
+    "session.no_pages": {
+        "nl": "Uw rol ({role}) heeft geen dashboardpagina's: cijfers zijn alleen zichtbaar met "
+        "een toegangsregel. Beheer gaat via de API (/docs) en de opdrachtregel.",
+        "en": "Your role ({role}) has no dashboard pages: figures need an access rule. "
+        "Administration is done through the API (/docs) and the command line.",
+    },
+    "session.page_denied": {
+        "nl": "Deze pagina hoort niet bij uw rol ({role}).",
+        "en": "This page is not available to your role ({role}).",
+    },
+    "session.expired": {
+        "nl": "Uw sessie is verlopen of ingetrokken.",
+        "en": "Your session has expired or was revoked.",
+    },
+    "session.login_again": {"nl": "Opnieuw inloggen", "en": "Log in again"},
+    "role.poh": {"nl": "POH-GGZ", "en": "POH-GGZ"},
+    "role.huisarts": {"nl": "huisarts", "en": "GP"},
+    "role.teamleider": {"nl": "teamleider", "en": "team leader"},
+    "role.regio": {"nl": "regio", "en": "region"},
+    "role.beheerder": {"nl": "beheerder", "en": "administrator"},
+    # quarterly report download
+    "report.title": {"nl": "Download kwartaalrapportage", "en": "Download quarterly report"},
+    "report.pdf": {"nl": "PDF", "en": "PDF"},
+    "report.xlsx": {"nl": "Excel (XLSX)", "en": "Excel (XLSX)"},
+    "report.busy": {
+        "nl": "De rapportage wordt gemaakt …",
+        "en": "The report is being rendered …",
+    },
     "footer.source": {
         "nl": "Alle cijfers komen uit de POH-Connect API ({url}).",
         "en": "All figures come from the POH-Connect API ({url}).",

@@ -13,9 +13,6 @@ class DashboardSettings(BaseSettings):
 
     # Where the dashboard's HTTP client finds the API (POHCONNECT_API_URL).
     api_url: str = "http://127.0.0.1:8000"
-    # Bearer token the dashboard's server-side client sends to the API (POHCONNECT_API_TOKEN),
-    # until the dashboard has its own login: see docs/security.md.
-    api_token: str | None = None
     # Seconds before a call to the API is given up.
     api_timeout: float = 30.0
     # Language shown before the user picks one (POHCONNECT_DEFAULT_LANGUAGE).

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.main import create_app
 from api.security import allow_dashboard_scripts
+from dashboard.client import ApiClient
 
 DASHBOARD_PREFIX = "/dashboard/"
 
@@ -35,17 +36,28 @@ class _NoDotSegments:
         await self.app(scope, receive, send)
 
 
-def create_server_app(*, api_base_url: str | None = None) -> FastAPI:
+def create_server_app(
+    *, api_base_url: str | None = None, dashboard_client: ApiClient | None = None
+) -> FastAPI:
     """The API app with the dashboard mounted at ``/dashboard/`` and ``/`` redirecting there.
 
     The dashboard's client calls the API over HTTP at ``api_base_url`` (default: the
-    dashboard setting ``POHCONNECT_API_URL``), normally this same process.
+    dashboard setting ``POHCONNECT_API_URL``), normally this same process, with the token of
+    the user logged in at ``/dashboard/login`` (dashboard/auth.py: session cookie, login and
+    logout routes, the guard in front of every dashboard request). Tests may pass a ready
+    ``dashboard_client`` instead of a URL.
     """
     from dashboard.app import create_dash
+    from dashboard.auth import current_token
 
+    if dashboard_client is not None and dashboard_client.token_provider is None:
+        dashboard_client.token_provider = current_token
     app = create_app()
     dash_app = create_dash(
-        api_base_url=api_base_url, requests_pathname_prefix=DASHBOARD_PREFIX, api_docs_url="/docs"
+        api_base_url=api_base_url,
+        requests_pathname_prefix=DASHBOARD_PREFIX,
+        api_docs_url="/docs",
+        client=dashboard_client,
     )
     allow_dashboard_scripts(app, dash_app.csp_hashes)  # Dash's inline scripts, by hash
 

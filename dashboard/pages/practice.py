@@ -30,13 +30,26 @@ from dashboard.i18n import (
 from dashboard.lookups import data_quarters, practice_options, quarter_options
 from dashboard.page import Context, Draw, Filled, Page, Picker, Start
 from dashboard.periods import is_quarter, shift_quarter
+from dashboard.reports import ReportButtons
 from dashboard.schemas import KpiSeries, Practice, Scorecard, ScorecardItem
 
 SERIES_QUARTERS = 8
 
+REPORT = ReportButtons(
+    level="practice",
+    key_picker=ids.PRACTICE_AGB,
+    period_picker=ids.PRACTICE_PERIOD,
+    init=ids.PRACTICE_INIT,
+    pdf=ids.PRACTICE_REPORT_PDF,
+    xlsx=ids.PRACTICE_REPORT_XLSX,
+    download=ids.PRACTICE_REPORT_DOWNLOAD,
+    message=ids.PRACTICE_REPORT_MESSAGE,
+)
+
 
 def body(lang: str) -> list[Any]:
     return [
+        REPORT.layout(lang),
         html.Div(id=ids.PRACTICE_HEADER, className="mb-2"),
         c.chart_card(
             t("practice.contacts_title", lang),
@@ -98,6 +111,7 @@ PAGE = Page(
     ),
     message=ids.PRACTICE_MESSAGE,
     init=ids.PRACTICE_INIT,
+    callbacks=REPORT.register,
     body=body,
     fill=fill,
     draw=Draw(

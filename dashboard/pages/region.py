@@ -18,15 +18,28 @@ from dashboard.client import ApiClient
 from dashboard.i18n import fmt_date, fmt_number, fmt_period, fmt_value, kpi_title, kpi_unit, t
 from dashboard.lookups import data_quarters, kpi_options, quarter_options, region_options
 from dashboard.page import Context, Draw, Filled, Page, Picker, Start
+from dashboard.reports import ReportButtons
 from dashboard.schemas import Benchmark, BenchmarkPracticeRow, KpiDefinition
 
 DEFAULT_KPI = "poh_contacts_per_1000_year"
 MANY_PRACTICES = 40  # above this, the bar chart hides practice names on the axis
 HIDDEN = {"display": "none"}
 
+REPORT = ReportButtons(
+    level="region",
+    key_picker=ids.REGION_REGION,
+    period_picker=ids.REGION_PERIOD,
+    init=ids.REGION_INIT,
+    pdf=ids.REGION_REPORT_PDF,
+    xlsx=ids.REGION_REPORT_XLSX,
+    download=ids.REGION_REPORT_DOWNLOAD,
+    message=ids.REGION_REPORT_MESSAGE,
+)
+
 
 def body(lang: str) -> list[Any]:
     return [
+        REPORT.layout(lang),
         dcc.Loading(html.Div(id=ids.REGION_INFO), type="circle", color=c.PRIMARY),
         c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420),
         html.Div(
@@ -92,6 +105,7 @@ PAGE = Page(
     ),
     message=ids.REGION_MESSAGE,
     init=ids.REGION_INIT,
+    callbacks=REPORT.register,
     body=body,
     fill=fill,
     draw=Draw(

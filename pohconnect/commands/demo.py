@@ -117,12 +117,11 @@ def demo(
         region = generate(Path(tmp))
         with session_factory(write=True)() as session:
             load_paths(session, list(region.paths.values()), progress=True)
-    from api.auth.users import create_demo_users, dashboard_token
+    from api.auth.users import create_demo_users
     from ingest.writers import region_slug
 
     with session_scope() as session:
         logins = create_demo_users(session, region_slug(region.name))
-        os.environ.setdefault("POHCONNECT_API_TOKEN", dashboard_token(session))
     warm_kpi_cache()
     typer.echo("Inloggen (gebruiker / wachtwoord / rol):")
     for username, role, password in logins:

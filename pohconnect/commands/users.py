@@ -204,13 +204,3 @@ def token(
         return issued
 
     typer.echo(_run(work).token)
-
-
-@users_app.command("dashboard-token")
-def dashboard_token_cmd(
-    days: int = typer.Option(30, min=1, max=365, help="Geldigheid in dagen."),
-) -> None:
-    """Token voor het dashboard (POHCONNECT_API_TOKEN) zolang het nog geen eigen login heeft."""
-    from api.auth.users import dashboard_token
-
-    typer.echo(_run(lambda s: dashboard_token(s, hours=days * 24)))

@@ -73,21 +73,35 @@ class LiveServer:
     contacts: dict[tuple[str, str], int]
 
 
-def _dashboard_token(database_url: str) -> str:
-    """The token the dashboard's API client sends until the dashboard has its own login."""
+BROWSER_USER = "browser-regio"
+BROWSER_PASSWORD = "browser-wachtwoord-2025"
+
+
+def _add_browser_user(database_url: str) -> None:
+    """The user the browser tests log in as through the login page: role regio with the
+    installation-wide grant ``all:visible`` (every practice and POH visible, small counts
+    masked), what the dashboard's service account had before the login existed."""
     from sqlalchemy.orm import Session
 
-    from api.auth.users import dashboard_token
+    from api.auth.passwords import hash_password
+    from models import User, UserScope
     from models.db import make_engine
 
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            token = dashboard_token(session)
+            user = User(
+                username=BROWSER_USER,
+                display_name="Browser Regio",
+                role="regio",
+                password_hash=hash_password(BROWSER_PASSWORD),
+                is_active=True,
+            )
+            user.scopes.append(UserScope(level="all", key="visible"))
+            session.add(user)
             session.commit()
     finally:
         engine.dispose()
-    return token
 
 
 @contextmanager
@@ -99,7 +113,6 @@ def _server(database_url: str, *, api_url: str | None = None) -> Iterator[str]:
         **os.environ,
         "POHCONNECT_DATABASE_URL": database_url,
         "POHCONNECT_API_URL": api_url or base,
-        "POHCONNECT_API_TOKEN": _dashboard_token(database_url),
         "PYTHONUNBUFFERED": "1",
     }
     log_path = Path(tempfile.mkstemp(prefix="pohconnect-server-", suffix=".log")[1])
@@ -157,6 +170,7 @@ def live_database(browsers: Browsers) -> Iterator[tuple[str, object]]:
         built = build_region(session)
         session.commit()
     engine.dispose()
+    _add_browser_user(url)
     try:
         yield url, built
     finally:
@@ -178,8 +192,26 @@ def server_without_api(live_database: tuple[str, Any]) -> Iterator[str]:
         yield base
 
 
+def login(driver: Any, base_url: str, username: str, password: str) -> None:
+    """Log in through the dashboard's login page, as a user would."""
+    driver.get(f"{base_url}/dashboard/login")
+    driver.find_element("id", "username").send_keys(username)
+    driver.find_element("id", "password").send_keys(password)
+    driver.find_element("id", "login-submit").click()
+
+
 @pytest.fixture(scope="session")
-def driver(browsers: Browsers) -> Iterator[object]:
+def driver(live_server: LiveServer, browser: Any) -> Any:
+    """Chromium, logged in to the live server (as BROWSER_USER) through the login page."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login(browser, live_server.url, BROWSER_USER, BROWSER_PASSWORD)
+    WebDriverWait(browser, 60).until(lambda d: "/login" not in d.current_url)
+    return browser
+
+
+@pytest.fixture(scope="session")
+def browser(browsers: Browsers) -> Iterator[object]:
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

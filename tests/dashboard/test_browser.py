@@ -218,16 +218,108 @@ def test_other_pages_render(live_server, driver, screenshot_dir, path, graph_id,
     _shot(driver, screenshot_dir, name)
 
 
-def test_unreachable_api_is_explained_in_dutch(server_without_api, driver):  # type: ignore[no-untyped-def]
-    driver.get(f"{server_without_api}/dashboard/praktijk")
+def test_unreachable_api_is_explained_in_dutch(server_without_api, browser):  # type: ignore[no-untyped-def]
+    from tests.dashboard.conftest import BROWSER_PASSWORD, BROWSER_USER, login
+
+    browser.get(f"{server_without_api}/dashboard/praktijk")
+    # cookies ignore the port: the live server's session may be valid here too (same secret);
+    # without one the login itself says the API is not reachable
+    if "/dashboard/login" in browser.current_url:
+        login(browser, server_without_api, BROWSER_USER, BROWSER_PASSWORD)
     text = _wait(
-        driver,
+        browser,
         "const a = document.querySelector('.alert-danger'); return a ? a.innerText : null;",
     )
-    assert "Gegevens konden niet worden opgehaald" in text
     assert "De API is niet bereikbaar op http://127.0.0.1:" in text
     assert "POHCONNECT_API_URL" in text
 
 
 def test_quarters_fixture_is_consistent() -> None:
     assert QUARTERS == ("2025Q1", "2025Q2", "2025Q3")
+
+
+def test_login_page_in_dutch_and_english(live_server, browser, screenshot_dir):  # type: ignore[no-untyped-def]
+    """The login page as a logged-out user sees it (a fresh cookie jar is not needed: the page
+    itself is open to everyone)."""
+    browser.get(f"{live_server.url}/dashboard/login")
+    assert browser.find_element("css selector", "label[for=username]").text == "Gebruikersnaam"
+    assert browser.find_element("id", "login-submit").text == "Inloggen"
+    _shot(browser, screenshot_dir, "login-nl")
+    browser.find_element("id", "login-lang").click()
+    _wait(browser, "return document.documentElement.lang === 'en';")
+    assert browser.find_element("css selector", "label[for=password]").text == "Password"
+    _shot(browser, screenshot_dir, "login-en")
+
+
+def test_wrong_password_is_said_in_dutch(live_server, browser):  # type: ignore[no-untyped-def]
+    from tests.dashboard.conftest import BROWSER_USER, login
+
+    login(browser, live_server.url, BROWSER_USER, "niet-het-wachtwoord")
+    text = _wait(
+        browser,
+        "const a = document.querySelector('.alert-danger'); return a ? a.innerText : null;",
+    )
+    assert "Onjuiste gebruikersnaam of wachtwoord" in text
+    assert "/dashboard/login" in browser.current_url
+
+
+def test_header_shows_the_user_and_the_report_download(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
+    import tempfile
+    import time
+
+    from tests.dashboard.conftest import BROWSER_USER
+
+    agb = live_server.agbs[1]
+    driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3")
+    _figure(driver, ids.PRACTICE_CONTACTS, "data.some(t => t.meta === 'totals')")
+    user = driver.find_element("id", ids.NAV_USER).text
+    assert BROWSER_USER in user and "regio" in user and "Uitloggen" in user
+    # no graph offers "Edit in Chart Studio" / send data to the cloud
+    titles = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.modebar-btn')).map(b =>"
+        " (b.getAttribute('data-title') || '') + '|' + (b.getAttribute('data-attr') || ''));"
+    )
+    assert titles and not [x for x in titles if "Cloud" in x or "Chart Studio" in x]
+    # the report button: the PDF arrives in the download directory
+    downloads = tempfile.mkdtemp(prefix="pohconnect-downloads-")
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads}
+    )
+    button = driver.find_element("id", ids.PRACTICE_REPORT_PDF)
+    assert (
+        "Download kwartaalrapportage"
+        in driver.find_element("css selector", ".report-download").text
+    )
+    _shot(driver, screenshot_dir, "praktijk-rapport-knop")
+    driver.save_screenshot(str(screenshot_dir / "praktijk-kop.png"))
+    button.click()
+    deadline = time.monotonic() + TIMEOUT
+    pdfs: list[Path] = []
+    while time.monotonic() < deadline:
+        pdfs = [p for p in Path(downloads).glob("*.pdf")]
+        if pdfs and pdfs[0].stat().st_size > 0:
+            break
+        time.sleep(0.3)
+    assert pdfs, "no PDF downloaded"
+    assert pdfs[0].read_bytes()[:5] == b"%PDF-"
+    _no_error(driver)
+
+
+def test_an_ended_session_leads_back_to_the_login_page(live_server, driver):  # type: ignore[no-untyped-def]
+    """Without its session cookie the next callback gets 401 and the page goes to the login
+    page; logging in again brings the user back."""
+    from dashboard.auth import SESSION_COOKIE
+    from tests.dashboard.conftest import BROWSER_PASSWORD, BROWSER_USER, login
+
+    driver.get(f"{live_server.url}/dashboard/uren?period=2025Q2")
+    _figure(driver, ids.HOURS_CHART)
+    driver.delete_cookie(SESSION_COOKIE)
+    _switch_language(driver, "EN")  # a callback
+    _wait(driver, "return location.pathname.endsWith('/dashboard/login');")
+    assert "reason=expired" in driver.current_url
+    text = driver.find_element("css selector", ".alert-info").text
+    assert "Uw sessie is verlopen" in text
+    login(driver, live_server.url, BROWSER_USER, BROWSER_PASSWORD)
+    _wait(driver, "return !location.pathname.endsWith('/login');")
+    _wait(driver, "return document.getElementById(arguments[0]);", ids.LANG_SWITCH)
+    _switch_language(driver, "NL")

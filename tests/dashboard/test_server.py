@@ -26,15 +26,18 @@ def test_root_redirects_to_dashboard(server) -> None:  # type: ignore[no-untyped
 
 
 def test_dashboard_is_mounted_with_its_prefix(server) -> None:  # type: ignore[no-untyped-def]
-    page = server.get("/dashboard/")
-    assert page.status_code == 200
-    assert "/dashboard/assets/00-bootstrap.min.css" in page.text
-    assert r'"requests_pathname_prefix":"\u002fdashboard\u002f"' in page.text
-    assert server.get("/dashboard/praktijk").status_code == 200
-    layout = server.get("/dashboard/_dash-layout")
-    assert layout.status_code == 200 and "lang-switch" in layout.text
+    # without a session every page leads to the login page, itself under the prefix
+    page = server.get("/dashboard/praktijk", follow_redirects=False)
+    assert page.status_code == 302
+    assert page.headers["location"] == "/dashboard/login?next=/praktijk"
+    login = server.get("/dashboard/login")
+    assert login.status_code == 200
+    assert "/dashboard/assets/00-bootstrap.min.css" in login.text
+    assert 'action="/dashboard/login"' in login.text
+    assert server.get("/dashboard/_dash-layout").status_code == 401
     css = server.get("/dashboard/assets/10-pohconnect.css")
     assert css.status_code == 200 and "--pc-primary" in css.text
+    # the Dash app itself (with a session): tests/dashboard/test_login.py
 
 
 def test_api_still_served(server) -> None:  # type: ignore[no-untyped-def]

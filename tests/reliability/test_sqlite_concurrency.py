@@ -51,10 +51,9 @@ def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
         _user, token = make_superuser(s)
         s.commit()
     engine.dispose()
-    # Every request logs in as a user who may do everything; the dashboard's server-side
-    # client sends the same token (POHCONNECT_API_TOKEN).
+    # Every request logs in as a user who may do everything; the dashboard's callbacks send
+    # the same token (from the session cookie the test sets).
     AUTH["Authorization"] = f"Bearer {token}"
-    monkeypatch.setenv("POHCONNECT_API_TOKEN", token)
     yield url
     models_db.get_engine(url).dispose()
     for getter in (models_db.get_database_settings, models_db.get_engine):
@@ -241,7 +240,7 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     the API limiter (if it did, its API calls would wait for a slot that never frees and be
     refused after the queue wait)."""
     from api import limits
-    from dashboard.settings import get_dashboard_settings
+    from dashboard.auth import SESSION_COOKIE, session_cookie_value
     from pohconnect.server import create_server_app
     from tests.reliability.livesrv import free_port
 
@@ -251,7 +250,6 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     monkeypatch.setenv("POHCONNECT_ENVIRONMENT", "demo")
     limits.get_limit_settings.cache_clear()
     ingest_settings.get_ingest_settings.cache_clear()
-    get_dashboard_settings.cache_clear()  # the token of this test's user (POHCONNECT_API_TOKEN)
     port = free_port()
     app = create_server_app(api_base_url=f"http://127.0.0.1:{port}")
     outputs = [
@@ -272,9 +270,12 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     }
     try:
         with serving(app, port) as base, ThreadPoolExecutor(4) as pool:
+            # a logged-in user's session (as the login form sets it), from the page's origin
+            cookie = session_cookie_value(AUTH["Authorization"].split()[1], "t", "beheerder")
+            headers = {"Origin": base, "Cookie": f"{SESSION_COOKIE}={cookie}"}
 
             def callback() -> httpx.Response:
-                with httpx.Client(base_url=base, timeout=90) as c:
+                with httpx.Client(base_url=base, timeout=90, headers=headers) as c:
                     return c.post("/dashboard/_dash-update-component", json=payload)
 
             results = list(pool.map(lambda _: callback(), range(3)))
@@ -286,4 +287,3 @@ def test_dashboard_callbacks_do_not_deadlock_the_limiter(
     finally:
         limits.get_limit_settings.cache_clear()
         ingest_settings.get_ingest_settings.cache_clear()
-        get_dashboard_settings.cache_clear()
