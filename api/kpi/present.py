@@ -133,8 +133,11 @@ def _hide_items(definition: KpiDefinition, shown: Any) -> None:
         return
     items = [item for item in getattr(shown, "breakdown", None) or [] if item.value is not None]
     small = [item for item in items if is_small(item.value)]
-    if len(small) == 1:
-        others = sorted((i for i in items if i is not small[0]), key=lambda i: (i.value, i.key))
+    # hidden zeros do not protect a hidden 6: "total − others" is then 6 in all likelihood
+    if len([item for item in small if item.value]) == 1:
+        others = sorted(
+            (i for i in items if i.value and i not in small), key=lambda i: (i.value, i.key)
+        )
         small += others[:1]
     for item in small:
         item.value = None
@@ -171,7 +174,7 @@ def hidden_rows(
         }
         # a missing count (no data) is neither small nor a complement
         small = {agb for agb, f in figures.items() if not own(agb) and is_small(f.get(measure))}
-        if len(small) == 1:
+        if len([agb for agb in small if values.get(agb)]) == 1:  # hidden zeros do not protect
             others = sorted((v, agb) for agb, v in values.items() if agb not in small)
             if others:
                 small.add(others[0][1])
