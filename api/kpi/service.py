@@ -118,20 +118,18 @@ def get_values(
     if scope.level == "practice" and "practice" in definition.levels:
         # a practice's value is its row of the (cached) regional computation, so that it
         # always equals what the benchmark and the scorecard show
-        out = regional.practice_value(session, definition, scope.id, asked)
+        if regional.uses_patient_counts(definition):
+            # the small-number rule over the region, complementarily (present.protect_benchmark)
+            own = _own(caller)
+            out = regional.caller_practice_value(session, definition, scope.id, asked, own)
+        else:
+            out = regional.practice_value(session, definition, scope.id, asked)
     else:
         params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [asked.start, asked.end]}
         out = cache.cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = asked.read()
-    if (
-        scope.level == "practice"
-        and "practice" in definition.levels
-        and regional.uses_patient_counts(definition)
-    ):
-        # the small-number rule over the region, complementarily (present.protect_benchmark)
-        out = regional.caller_practice_value(session, definition, scope.id, asked, _own(caller))
-        out.period = asked.read()
-    elif _masked(scope, caller):
+    by_region = scope.level == "practice" and "practice" in definition.levels
+    if _masked(scope, caller) and not by_region:  # a practice's: applied above, over the region
         present.suppress(definition, out)
     return out
 
