@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from api.audit import Actor
 from api.auth.login import is_revoked
 from api.auth.scope import Grant, build_grant
+from api.auth.settings import get_auth_settings
 from api.auth.tokens import Claims, TokenInvalid, decode_token
 from api.deps import SessionDep
 from api.errors import DomainError, Forbidden
@@ -149,6 +150,8 @@ def get_caller_scope(principal: PrincipalDep) -> CallerScope:
         own_all=g.own_all,
         own_practices=g.own_practices,
         own_providers=g.own_providers,
+        anonymise_others=g.anonymise_others,
+        anonymise_key=get_auth_settings().secret().encode() if g.anonymise_others else b"",
     )
 
 

@@ -172,7 +172,7 @@ class Distribution(_Model):
 
 
 class BenchmarkPracticeRow(_Model):
-    agb: str
+    agb: str | None  # None: anonymised (a POH sees other practices as "Praktijk A")
     name: str
     value: float | None = None
     value_display: str | None = None

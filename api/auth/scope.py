@@ -5,7 +5,8 @@ KPI service's ``CallerScope``. What each grant level opens (docs/security.md):
 
 - ``provider`` (a POH, also ``users.provider_id``): that zorgverlener, visible and own; the
   practices they work in, visible and own (their aggregates unsuppressed); the regions of
-  those practices, visible (benchmarks; other practices to be anonymised for a POH).
+  those practices, visible (benchmarks; for the role poh the other practices anonymised,
+  ``Grant.anonymise_others``).
 - ``practice`` (a huisarts): that practice, visible and own.
 - ``team`` (a teamleider): the team, its practices and its POHs, visible and own.
 - ``region`` (regio): the region, all its practices and teams, visible, *not* own: the
@@ -45,6 +46,7 @@ class Grant:
     own_all: bool = False
     own_practices: frozenset[str] = field(default_factory=frozenset)
     own_providers: frozenset[str] = field(default_factory=frozenset)
+    anonymise_others: bool = False  # a POH sees other practices only as "Praktijk A, B, …"
 
     def describe(self) -> str:
         """A short text of the scope for the audit log (no counts)."""
@@ -145,4 +147,5 @@ def build_grant(session: Session, user: User) -> Grant:
         own_all="own" in everything,
         own_practices=frozenset(own_practices),
         own_providers=frozenset(own_providers),
+        anonymise_others=user.role == Role.POH.value,
     )

@@ -200,6 +200,8 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         reference_source_en=TRIMBOS_EN,
         extras=(statistic("p90"), statistic("mean"), statistic("within_14d")),
         decimals=1,
+        # the episodes with a wait: patients (it may equal the new episodes of the period)
+        numerator_is_patients=True,
     ),
     KpiDefinition(
         slug="wait_within_14d_pct",

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from api.kpi.benchmark import MIN_PRACTICES, distribution
 from api.kpi.declaration import KpiDefinition
 from api.kpi.engine import Result
 from api.kpi.labels import label_en
 from api.kpi.periods import Period
-from api.kpi.schemas import BenchmarkPracticeRow, BreakdownItem, KpiPointRead
+from api.kpi.schemas import (
+    BenchmarkPracticeRow,
+    BenchmarkRead,
+    BreakdownItem,
+    DistributionRead,
+    KpiPointRead,
+)
 
 SMALL_NUMBER = 10
 
@@ -58,23 +68,188 @@ def practice_row(
     return BenchmarkPracticeRow(agb=agb, name=name, **_figures(definition, result))
 
 
-def suppress(definition: KpiDefinition, shown: Any) -> None:
-    """Apply the small-number rule to a value-like model in place."""
-    if definition.patient_count and shown.value is not None and shown.value < SMALL_NUMBER:
-        shown.value = None
-        shown.value_display = f"<{SMALL_NUMBER}"
-        shown.suppressed = True
-        if hasattr(shown, "numerator"):
-            shown.numerator = None
-        if hasattr(shown, "denominator") and definition.is_distribution:
-            shown.denominator = None
-    if (
-        definition.numerator_is_patients
-        and shown.numerator is not None
-        and shown.numerator < SMALL_NUMBER
-    ):
-        shown.numerator = None
-    for item in getattr(shown, "breakdown", []) or []:
-        if definition.patient_count and item.value is not None and item.value < SMALL_NUMBER:
-            item.value = None
-            item.suppressed = True
+# --- the small-number rule, complementary (docs/security.md "Kleine aantallen") ------------
+#
+# A patient count below 10 of a practice or POH outside the caller's own scope is shown as
+# "<10" (domain.md §6) — and so is everything it could be derived from: which measures are
+# patient counts is read from the registry (``patient_count`` / ``numerator_is_patients``),
+# never from a list of slugs, so every KPI that uses such a measure as numerator, denominator
+# or extra is covered, and a new one is covered by declaring it.
+
+
+def _patient_measures() -> frozenset[str]:
+    from api.kpi.definitions import REGISTRY
+
+    return frozenset(
+        d.numerator for d in REGISTRY.values() if d.patient_count or d.numerator_is_patients
+    )
+
+
+PATIENT_MEASURES: frozenset[str] = _patient_measures()
+
+
+def is_small(value: float | None) -> bool:
+    return value is not None and value < SMALL_NUMBER
+
+
+def patient_figures(definition: KpiDefinition, shown: Any) -> dict[str, float | None]:
+    """The patient-count measures a value-like model carries, by measure: its numerator,
+    denominator and measure extras that are patient counts (for a patient-count KPI without
+    a numerator field, its value)."""
+    out: dict[str, float | None] = {}
+    if definition.numerator in PATIENT_MEASURES:
+        numerator = getattr(shown, "numerator", None)
+        out[definition.numerator] = numerator if numerator is not None else shown.value
+    if definition.denominator in PATIENT_MEASURES:
+        out[definition.denominator] = getattr(shown, "denominator", None)
+    for extra in definition.extras:
+        if extra.measure in PATIENT_MEASURES:
+            out[extra.measure] = (getattr(shown, "extra", None) or {}).get(extra.key)
+    return out
+
+
+def hide(shown: Any) -> None:
+    """Hide every figure of a value-like model: value, numerator, denominator, extras,
+    breakdown items and their shares, and funnel limits (they are a function of the
+    denominator)."""
+    shown.value = None
+    shown.value_display = f"<{SMALL_NUMBER}"
+    shown.suppressed = True
+    for name in ("numerator", "denominator", "funnel"):
+        if hasattr(shown, name):
+            setattr(shown, name, None)
+    if getattr(shown, "extra", None):
+        shown.extra = dict.fromkeys(shown.extra)
+    for item in getattr(shown, "breakdown", None) or []:
+        item.value = None
+        item.share_pct = None
+        item.suppressed = True
+
+
+def _hide_items(definition: KpiDefinition, shown: Any) -> None:
+    """A breakdown of patient counts: an item below 10 is hidden with its share, and when
+    exactly one is, the smallest other item too (else total − others gives it back)."""
+    if not definition.patient_count:
+        return
+    items = [item for item in getattr(shown, "breakdown", None) or [] if item.value is not None]
+    small = [item for item in items if is_small(item.value)]
+    # hidden zeros do not protect a hidden 6: "total − others" is then 6 in all likelihood
+    if len([item for item in small if item.value]) == 1:
+        others = sorted(
+            (i for i in items if i.value and i not in small), key=lambda i: (i.value, i.key)
+        )
+        small += others[:1]
+    for item in small:
+        item.value = None
+        item.share_pct = None
+        item.suppressed = True
+
+
+def suppress(definition: KpiDefinition, shown: Any, *, force: bool = False) -> None:
+    """Apply the small-number rule to a value-like model in place: when any patient count it
+    carries is below 10 (or ``force``: a complementary suppression), hide every figure of it;
+    else hide the small items of its breakdown, complementarily."""
+    if force or any(is_small(v) for v in patient_figures(definition, shown).values()):
+        hide(shown)
+    else:
+        _hide_items(definition, shown)
+
+
+def hidden_rows(
+    definition: KpiDefinition, rows: Sequence[Any], own: Callable[[str], bool]
+) -> tuple[set[str], bool]:
+    """Which practices of a benchmark to hide for a caller, and whether the regional totals
+    must go too. Per patient-count measure: the practices outside the caller's own scope
+    with a count below 10; if exactly one, also the one with the smallest count of the others
+    outside the own scope (region total − the others would give it back); if there is no such
+    other practice, the regional totals. The choice depends only on the measure's values, so
+    it is the same in every KPI that uses the measure."""
+    hidden: set[str] = set()
+    hide_region = False
+    figures = {row.agb: patient_figures(definition, row) for row in rows}
+    measures = {m for f in figures.values() for m in f}
+    for measure in sorted(measures):
+        values = {
+            agb: f.get(measure) for agb, f in figures.items() if not own(agb) and f.get(measure)
+        }
+        # a missing count (no data) is neither small nor a complement
+        small = {agb for agb, f in figures.items() if not own(agb) and is_small(f.get(measure))}
+        if len([agb for agb in small if values.get(agb)]) == 1:  # hidden zeros do not protect
+            others = sorted((v, agb) for agb, v in values.items() if agb not in small)
+            if others:
+                small.add(others[0][1])
+            else:
+                hide_region = True
+        hidden |= small
+    return hidden, hide_region
+
+
+def protect_benchmark(
+    definition: KpiDefinition, bm: BenchmarkRead, own: Callable[[str], bool]
+) -> set[str]:
+    """Apply the caller's small-number rule to a benchmark in place (rows, regional totals,
+    distribution); returns the AGBs whose rows were hidden."""
+    hidden, hide_region = hidden_rows(definition, bm.practices, own)
+    for row in bm.practices:
+        row.own_scope = own(row.agb)
+        if not row.own_scope:
+            suppress(definition, row, force=row.agb in hidden)
+    if hide_region:
+        bm.region_value = bm.region_numerator = bm.region_denominator = None
+    if any(row.suppressed for row in bm.practices) and bm.distribution is not None:
+        # percentiles interpolate between practices' values: over the shown ones only
+        values = [r.value for r in bm.practices if r.ranked and r.value is not None]
+        if len(values) < MIN_PRACTICES:
+            bm.distribution = None
+            bm.distribution_note = (
+                f"Een regionale verdeling vraagt ten minste {MIN_PRACTICES} praktijken met een "
+                f"getoonde waarde; er zijn er {len(values)}."
+            )
+        else:
+            spread = distribution(values)
+            bm.distribution = DistributionRead(
+                n=spread.n,
+                p10=spread.p10,
+                p25=spread.p25,
+                median=spread.median,
+                p75=spread.p75,
+                p90=spread.p90,
+                mean=spread.mean,
+            )
+            bm.distribution_note = "Verdeling over de praktijken waarvan de waarde getoond wordt."
+    return {row.agb for row in bm.practices if row.suppressed}
+
+
+# --- anonymised benchmark rows (a POH sees the other practices as "Praktijk A, B, …") -------
+
+
+def _letters(index: int) -> str:
+    """A, B, …, Z, AA, AB, …"""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def anonymous_labels(region: str, agbs: Sequence[str], key: bytes) -> dict[str, str]:
+    """Stable labels for a region's practices: ordered by a keyed hash of region and AGB (not
+    by AGB, which would leak; the key is secret, so the order cannot be recomputed)."""
+
+    def digest(agb: str) -> str:
+        return hmac.new(key, f"{region}|{agb}".encode(), hashlib.sha256).hexdigest()
+
+    return {agb: f"Praktijk {_letters(i)}" for i, agb in enumerate(sorted(agbs, key=digest))}
+
+
+def anonymise_rows(
+    rows: Sequence[Any], region: str, own: Callable[[str], bool], key: bytes
+) -> None:
+    """Replace name and AGB of every practice outside the caller's own scope by its label."""
+    region_agbs = [row.agb for row in rows if row.agb]
+    labels = anonymous_labels(region, region_agbs, key)
+    for row in rows:
+        if row.agb and not own(row.agb):
+            row.name = labels[row.agb]
+            row.agb = None

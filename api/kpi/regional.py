@@ -4,7 +4,7 @@ cached once (``cache.cached``), before any caller's privacy rule."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -307,3 +307,72 @@ def warm(session: Session, *, region: Region, period: Period, version: str) -> i
             practice=(practice.name, region),
         )
     return len(benchmarks) + len(practices)
+
+
+# --- the caller's view: the small-number rule over a region (present.protect_benchmark) -----
+
+
+def uses_patient_counts(definition: KpiDefinition) -> bool:
+    """Whether the KPI carries a patient count (numerator, denominator or extra), so that its
+    regional figures depend on the caller's small-number rule."""
+    measures = {definition.numerator, definition.denominator}
+    measures |= {extra.measure for extra in definition.extras}
+    return bool(measures & present.PATIENT_MEASURES)
+
+
+def caller_benchmark(
+    session: Session,
+    definition: KpiDefinition,
+    region: Region,
+    period: Period,
+    own: Callable[[str], bool],
+) -> BenchmarkRead:
+    """The (cached) benchmark with the caller's small-number rule applied, complementarily."""
+    bm = benchmark(session, Engine(session), definition, region, period).model_copy(deep=True)
+    present.protect_benchmark(definition, bm, own)
+    return bm
+
+
+def caller_practice_value(
+    session: Session,
+    definition: KpiDefinition,
+    agb: str,
+    period: Period,
+    own: Callable[[str], bool],
+) -> KpiValueRead:
+    """A practice's value and benchmark position as the caller may see them."""
+    name, region = practice_and_region(session, agb)
+    bm = caller_benchmark(session, definition, region, period, own)
+    row = next(x for x in bm.practices if x.agb == agb)
+    return KpiValueRead(
+        slug=definition.slug,
+        level="practice",
+        id=agb,
+        name=name,
+        period=period.read(),
+        **_figures_of(row),
+        suppressed=row.suppressed,
+        benchmark=position(bm, agb) if definition.benchmarkable else None,
+        data_version=bm.data_version,
+    )
+
+
+def caller_scorecard_item(
+    session: Session,
+    item: ScorecardItem,
+    agb: str,
+    region: Region,
+    period: Period,
+    own: Callable[[str], bool],
+) -> ScorecardItem:
+    """A scorecard item as the caller may see it: the practice's figures and the region's
+    context taken from the caller's view of the benchmark."""
+    definition = REGISTRY[item.slug]
+    if not uses_patient_counts(definition):
+        if not own(agb):
+            present.suppress(definition, item)
+        return item
+    bm = caller_benchmark(session, definition, region, period, own)
+    shown = _scorecard_item(definition, bm, agb)
+    shown.suppressed = next(x for x in bm.practices if x.agb == agb).suppressed
+    return shown

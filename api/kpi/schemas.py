@@ -184,7 +184,7 @@ class DistributionRead(BaseModel):
 
 
 class BenchmarkPracticeRow(BaseModel):
-    agb: str
+    agb: str | None  # None: anonymised (a POH sees other practices as "Praktijk A")
     name: str
     value: float | None
     value_display: str | None = None

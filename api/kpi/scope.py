@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.errors import Forbidden, Invalid, NotFound
+from api.errors import Invalid, NotFound
 from api.kpi.facts import Target
 from models import Practice, Provider, ProviderPractice, Region, Team
 
@@ -33,6 +33,10 @@ class CallerScope:
     own_all: bool = False
     own_practices: frozenset[str] = field(default_factory=frozenset)  # AGB codes
     own_providers: frozenset[str] = field(default_factory=frozenset)  # zorgverlener codes
+    # a POH: other practices in benchmark rows as "Praktijk A, B, …" (no AGB, no name)
+    anonymise_others: bool = False
+    # the secret that orders the anonymous labels (api/access.py: the token secret)
+    anonymise_key: bytes = field(default=b"", repr=False)
 
     def can_see(self, level: str, key: str) -> bool:
         return self.visible_all or (level, key) in self.visible
@@ -47,8 +51,23 @@ class CallerScope:
         return False
 
     def check_visible(self, level: str, key: str) -> None:
+        """404 for a named resource outside the scope, worded exactly as for one that does not
+        exist, so that its existence does not leak (docs/security.md)."""
         if not self.can_see(level, key):
-            raise Forbidden(f"Geen toegang tot {level} {key}")
+            raise not_found(level, key)
+
+
+NOT_FOUND = {
+    "practice": "AGB {} bestaat niet",
+    "provider": "Zorgverlener {} bestaat niet",
+    "team": "Team {} bestaat niet",
+    "region": "Regio {} bestaat niet",
+}
+
+
+def not_found(level: str, key: str) -> NotFound:
+    """The one 404 for a named resource: missing, or outside the caller's scope."""
+    return NotFound(NOT_FOUND.get(level, level + " {} bestaat niet").format(key))
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,7 @@ def region_practices(session: Session, region_id: int) -> list[PracticeRef]:
 def region_by_slug(session: Session, slug: str) -> Region:
     region = session.scalar(select(Region).where(Region.slug == slug))
     if region is None:
-        raise NotFound(f"Regio {slug} bestaat niet")
+        raise not_found("region", slug)
     return region
 
 
@@ -97,7 +116,7 @@ def practice_and_region(session: Session, agb: str) -> tuple[str, Region]:
         select(Practice.name, Region).join(Region).where(Practice.agb == agb)
     ).first()
     if row is None:
-        raise NotFound(f"Praktijk met AGB {agb} bestaat niet")
+        raise not_found("practice", agb)
     return row[0], row[1]
 
 
@@ -110,12 +129,12 @@ def resolve_scope(session: Session, *, scope: ScopeRef) -> ResolvedScope:
             .where(Practice.agb == key)
         ).first()
         if row is None:
-            raise NotFound(f"Praktijk met AGB {key} bestaat niet")
+            raise not_found("practice", key)
         return ResolvedScope(scope, Target("practice", practice_ids=(row[0],)), row[1], row[2])
     if level == "provider":
         provider = session.scalar(select(Provider).where(Provider.code == key))
         if provider is None:
-            raise NotFound(f"Zorgverlener {key} bestaat niet")
+            raise not_found("provider", key)
         target = Target("provider", provider_ids=(provider.id,), referrals_by_provider=True)
         return ResolvedScope(scope, target, provider.name or provider.code)
     if level == "team":
@@ -135,7 +154,7 @@ def _resolve_team(session: Session, scope: ScopeRef) -> ResolvedScope:
     uses the practices its POHs work in."""
     team = session.scalar(select(Team).where(Team.slug == scope.id))
     if team is None:
-        raise NotFound(f"Team {scope.id} bestaat niet")
+        raise not_found("team", scope.id)
     provider_ids = tuple(sorted(p.id for p in team.providers)) or None
     practice_ids = tuple(sorted(p.id for p in team.practices))
     if not practice_ids and provider_ids:

@@ -11,6 +11,7 @@ benchmarks and scorecards (``regional.py``), referral flows (``flows.py``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -70,6 +71,11 @@ def _masked(scope: ScopeRef, caller: CallerScope) -> bool:
     return scope.level in ("practice", "provider") and not caller.is_own(scope.level, scope.id)
 
 
+def _own(caller: CallerScope) -> Callable[[str], bool]:
+    """Whether a practice (AGB) lies in the caller's own scope."""
+    return lambda agb: caller.is_own("practice", agb)
+
+
 def list_kpis() -> KpiList:
     items = [definition.read() for definition in REGISTRY.values()]
     return KpiList(items=items, total=len(items))
@@ -112,12 +118,18 @@ def get_values(
     if scope.level == "practice" and "practice" in definition.levels:
         # a practice's value is its row of the (cached) regional computation, so that it
         # always equals what the benchmark and the scorecard show
-        out = regional.practice_value(session, definition, scope.id, asked)
+        if regional.uses_patient_counts(definition):
+            # the small-number rule over the region, complementarily (present.protect_benchmark)
+            own = _own(caller)
+            out = regional.caller_practice_value(session, definition, scope.id, asked, own)
+        else:
+            out = regional.practice_value(session, definition, scope.id, asked)
     else:
         params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [asked.start, asked.end]}
         out = cache.cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = asked.read()
-    if _masked(scope, caller):
+    by_region = scope.level == "practice" and "practice" in definition.levels
+    if _masked(scope, caller) and not by_region:  # a practice's: applied above, over the region
         present.suppress(definition, out)
     return out
 
@@ -195,10 +207,9 @@ def get_benchmark(
     bm = regional.benchmark(
         session, Engine(session), definition, region_by_slug(session, region), asked
     )
-    for row in bm.practices:
-        row.own_scope = caller.is_own("practice", row.agb)
-        if not row.own_scope:
-            present.suppress(definition, row)
+    present.protect_benchmark(definition, bm, _own(caller))
+    if caller.anonymise_others:
+        present.anonymise_rows(bm.practices, region, _own(caller), caller.anonymise_key)
     return bm
 
 
@@ -210,9 +221,11 @@ def get_scorecard(
     asked = _period(period)
     caller.check_visible("practice", agb)
     card = regional.scorecard(session, Engine(session), agb=agb, period=asked)
-    if not caller.is_own("practice", agb):
-        for item in card.items:
-            present.suppress(REGISTRY[item.slug], item)
+    region = region_by_slug(session, card.region)
+    card.items = [
+        regional.caller_scorecard_item(session, item, agb, region, asked, _own(caller))
+        for item in card.items
+    ]
     return card
 
 

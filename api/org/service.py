@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.errors import Conflict, Forbidden, Invalid, NotFound
+from api.errors import Conflict, Invalid, NotFound
 from api.kpi import cache
 from api.kpi.scope import CallerScope
 from api.org.schemas import (
@@ -84,10 +84,10 @@ def list_providers(
     region / in that practice. Only providers the caller may see are listed.
     """
     caller = caller or CallerScope()
-    if region is not None and not caller.can_see("region", region):
-        raise Forbidden(f"Geen toegang tot regio {region}")
-    if practice is not None and not caller.can_see("practice", practice):
-        raise Forbidden(f"Geen toegang tot praktijk {practice}")
+    if region is not None:
+        caller.check_visible("region", region)  # 404, as for a region that does not exist
+    if practice is not None:
+        caller.check_visible("practice", practice)
     stmt = select(Provider.id, Provider.code, Provider.name, Provider.functie).where(
         Provider.functie.in_(list(functies))
     )

@@ -11,7 +11,6 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.errors import Forbidden
 from api.kpi import service
 from api.kpi.definitions import REGISTRY
 from api.kpi.schemas import BenchmarkRead
@@ -196,10 +195,8 @@ def build_region_report(
     quarter = quarter.strip().upper()
     parse_quarter(quarter)
     reg = session.scalar(select(Region).where(Region.slug == region))
-    if reg is None:
+    if reg is None or not caller.can_see("region", region):  # outside the scope: as missing
         raise ReportNotFound(f"Regio {region} bestaat niet")
-    if not caller.can_see("region", region):
-        raise Forbidden(f"Geen toegang tot region {region}")
     scope = ScopeRef("region", region)
     prev_q, last_q = shift_quarter(quarter, -1), shift_quarter(quarter, -4)
     practices = session.execute(

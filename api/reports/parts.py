@@ -13,7 +13,7 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.errors import Forbidden
+from api.errors import Forbidden, NotFound
 from api.kpi import service
 from api.kpi.cache import ENGINE_VERSION
 from api.kpi.definitions import REGISTRY, KpiDefinition
@@ -155,7 +155,7 @@ def optional(fn: Callable[[], X]) -> X | None:
     """A part of a report the caller may not see (e.g. the region next to their practice)."""
     try:
         return fn()
-    except Forbidden:
+    except (Forbidden, NotFound):  # outside the scope is a 404, as if it did not exist
         return None
 
 

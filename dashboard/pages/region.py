@@ -214,7 +214,7 @@ def bar_figure(
                         lang=lang,
                         display=r.value_display,
                     ),
-                    r.agb,
+                    r.agb or "",
                 ]
                 for r in rows
             ],
@@ -346,8 +346,13 @@ def grid(
     rows = [
         {
             "name": r.name,
-            "link": f"[{_md(r.name)}]({prefix}praktijk?agb={r.agb}&period={bench.period.label})",
-            "agb": r.agb,
+            # an anonymised practice (a POH's view: "Praktijk A") has no AGB and no page
+            "link": (
+                f"[{_md(r.name)}]({prefix}praktijk?agb={r.agb}&period={bench.period.label})"
+                if r.agb
+                else _md(r.name)
+            ),
+            "agb": r.agb or "",
             "value": None if r.suppressed else r.value,
             "value_display": r.value_display,
             "numerator": None if r.suppressed else r.numerator,

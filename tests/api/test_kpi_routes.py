@@ -218,7 +218,7 @@ def test_caller_scope_dependency(api_client, data) -> None:  # type: ignore[no-u
         "/api/v1/kpis/poh_patients",
         params={"level": "practice", "id": "01000001", "period": "2025Q3"},
     )
-    assert denied.status_code == 403
+    assert denied.status_code == 404  # outside the scope: as if it did not exist
     assert denied.headers["content-type"].startswith("application/problem+json")
     bm = api_client.get(
         "/api/v1/benchmarks/poh_patients", params={"region": "west", "period": "2025Q3"}
@@ -229,6 +229,6 @@ def test_caller_scope_dependency(api_client, data) -> None:  # type: ignore[no-u
         api_client.get(
             "/api/v1/practices/01000002/scorecard", params={"period": "2025Q3"}
         ).status_code
-        == 403
+        == 404
     )
     del app.dependency_overrides[get_caller_scope]

@@ -79,9 +79,10 @@ def test_providers_respect_the_caller_scope(api_client, org) -> None:  # type: i
         body = api_client.get("/api/v1/providers", params={"region": "west"}).json()
         assert [i["code"] for i in body["items"]] == ["P-ZW"]
         denied = api_client.get("/api/v1/providers", params={"region": "oost"})
-        assert denied.status_code == 403
-        assert denied.json()["title"] == "Geen toegang"
-        assert api_client.get("/api/v1/periods", params={"region": "oost"}).status_code == 403
+        # outside the scope: 404, as for a region that does not exist
+        assert denied.status_code == 404
+        assert denied.json()["detail"] == "Regio oost bestaat niet"
+        assert api_client.get("/api/v1/periods", params={"region": "oost"}).status_code == 404
     finally:
         del api_client.app.dependency_overrides[get_caller_scope]
 

@@ -322,7 +322,8 @@ def test_download_button_gives_the_report_with_the_users_token(site: Site, fmt: 
             "application/vnd.openxmlformats-officedocument.spreadsheetml"
         )
         assert content[:2] == b"PK"
-    # the huisarts's token, not a service account's: another practice is refused by the API
+    # the huisarts's token, not a service account's: another practice is refused by the API,
+    # with the answer of a practice that does not exist (its existence does not leak)
     res = _callback(
         site.web,
         output,
@@ -338,7 +339,8 @@ def test_download_button_gives_the_report_with_the_users_token(site: Site, fmt: 
     )
     assert res.status_code == 200
     message = json.dumps(json.loads(res.text)["response"][ids.PRACTICE_REPORT_MESSAGE])
-    assert "403" in message and ids.PRACTICE_REPORT_DOWNLOAD not in res.json()["response"]
+    assert f"AGB {site.agbs[0]} bestaat niet" in message
+    assert ids.PRACTICE_REPORT_DOWNLOAD not in res.json()["response"]
 
 
 def test_region_page_has_the_download_buttons(site: Site) -> None:

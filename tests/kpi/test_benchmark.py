@@ -43,7 +43,10 @@ def region(session: Session):  # type: ignore[no-untyped-def]
 
 
 def test_distribution_ranks_and_funnel(session: Session, region) -> None:  # type: ignore[no-untyped-def]
-    bm = service.get_benchmark(session, slug="poh_reach_per_1000", region="noord", period="2025Q3")
+    everything = service.CallerScope(own_all=True)  # no small-number rule: the real figures
+    bm = service.get_benchmark(
+        session, slug="poh_reach_per_1000", region="noord", period="2025Q3", caller=everything
+    )
     values = [5.0, 12.0, 12.0, 20.0, 30.0, 50.0]
     d = bm.distribution
     assert d is not None and d.n == 6
@@ -88,10 +91,11 @@ def test_small_number_rule_and_own_scope(session: Session, region) -> None:  # t
     rows = {r.agb: r for r in bm.practices}
     assert rows["02000001"].value == 5 and rows["02000001"].own_scope
     assert rows["02000007"].value is None
-    # reach: the patient numerator is masked, the rate is not
+    # reach: the patient numerator is masked, and so is the rate (rate × listed ÷ 1000 would
+    # give it back), with the listed patients
     bm = service.get_benchmark(session, slug="poh_reach_per_1000", region="noord", period="2025Q3")
     r = next(x for x in bm.practices if x.agb == "02000001")
-    assert r.value == 5.0 and r.numerator is None
+    assert r.value is None and r.numerator is None and r.denominator is None and r.suppressed
 
 
 def test_fewer_than_five_practices_no_distribution(session: Session) -> None:

@@ -226,9 +226,9 @@ def test_caller_is_passed_through(seeded: Session, api_client: Any) -> None:
     )
     try:
         r = api_client.get(f"/api/v1/reports/practice/{AGB}", params={"quarter": QUARTER})
-        assert r.status_code == 403
+        assert r.status_code == 404  # outside the scope: as if it did not exist
         r = api_client.get(f"/api/v1/reports/region/{REGION}", params={"quarter": QUARTER})
-        assert r.status_code == 403
+        assert r.status_code == 404
     finally:
         api_client.app.dependency_overrides.pop(get_caller_scope)
 
