@@ -250,6 +250,10 @@ def _build_scorecard(
         bm = benchmarks.get(definition.slug) or benchmark(
             session, engine, definition, region, period, version
         )
+        if bm.data_version not in (None, version):
+            # an older benchmark, served while another worker computes the current one: the
+            # scorecard says so and is not stored as current (cache.cached)
+            version = bm.data_version
         items.append(_scorecard_item(definition, bm, agb))
     return ScorecardRead(
         agb=agb,
