@@ -291,12 +291,15 @@ def cached(
     model: type[Cached],
     build: Callable[[], Cached],
     version: str | None = None,
+    usable: Callable[[Cached], bool] | None = None,
 ) -> Cached:
     """The cached response of this kind and parameters at the current data version, or an
     older one while the current one is being computed elsewhere, or ``build()`` stored with
     its ``data_version`` set. The one way results are cached.
 
-    A ``build()`` that returns a ``data_version`` other than ``version`` (a scorecard assembled
+    An older entry is served only if ``usable(entry)`` (e.g. a benchmark that has the practice
+    asked for: a practice added by the import is not in the older one). A ``build()`` that
+    returns a ``data_version`` other than ``version`` (a scorecard assembled
     from older benchmarks) is answered but not stored.
     """
     version = version or data_version(session)
@@ -304,14 +307,17 @@ def cached(
     entry = get(session, key=key)
     if entry is not None and entry[0] == version:
         return model.model_validate_json(entry[1])
-    stale = entry[1] if entry is not None else None
+    stale: Cached | None = None
+    if entry is not None:
+        older = model.model_validate_json(entry[1])
+        stale = older if usable is None or usable(older) else None
 
     local = _local_lock(key)
     held = local.acquire(blocking=False)
     if not held:
         # another thread of this process computes it
         if stale is not None:
-            return model.model_validate_json(stale)
+            return stale
         held = local.acquire(timeout=FLIGHT_WAIT_S)
         entry, _ = _get_fresh(session, key)
         if entry is not None and entry[0] == version:
@@ -322,10 +328,12 @@ def cached(
         if not claim(session, key=key, version=version):
             # another worker computes it
             if stale is not None:
-                return model.model_validate_json(stale)
+                return stale
             waited = _wait(session, key, version)
             if waited is not None:
-                return model.model_validate_json(waited[1])
+                answer = model.model_validate_json(waited[1])
+                if waited[0] == version or usable is None or usable(answer):
+                    return answer
             return _compute(session, key, kind, version, build, release=False)
         return _compute(session, key, kind, version, build, release=True)
     finally:

@@ -372,3 +372,37 @@ def test_single_flight_one_computation_for_concurrent_requests(
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_an_older_benchmark_without_a_new_practice_is_not_served(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A practice added by the import is not in the older benchmark: its value and scorecard
+    are computed (after the bounded wait for the other worker), never a missing row."""
+    _one_contact(session)
+    monkeypatch.setattr(cache, "FLIGHT_WAIT_S", 0.2)
+    assert _full(session).value == 1
+    key = session.scalar(select(KpiCacheEntry.key))
+    pr = session.scalar(select(Practice))
+    new = make_practice(session, agb="04000002", region=pr.region)
+    make_contact(
+        session,
+        patient=make_patient(session, practice=new),
+        provider=session.scalar(select(Provider)),
+        date=dt.date(2025, 8, 2),
+    )
+    monkeypatch.setattr(cache, "OWNER", "other-worker")
+    assert cache.claim(session, key=key, version=cache.data_version(session))
+    monkeypatch.setattr(cache, "OWNER", "this-worker")
+    out = service.get_values(
+        session,
+        slug="poh_contacts",
+        scope=service.ScopeRef("practice", "04000002"),
+        period="2025Q3",
+        caller=OWN,
+    )
+    assert (out.value, out.data_version) == (1, cache.data_version(session))
+    card = service.get_scorecard(session, agb="04000002", period="2025Q3", caller=OWN)
+    assert next(i for i in card.items if i.slug == "poh_contacts").value == 1
+    # the older practice still gets the older benchmark while the other worker computes
+    assert _full(session).value == 1
