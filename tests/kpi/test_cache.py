@@ -332,6 +332,7 @@ def test_single_flight_one_computation_for_concurrent_requests(
 
     migrations.upgrade(scratch_url)
     engines = [make_engine(scratch_url) for _ in range(4)]
+    monkeypatch.setattr(cache, "FLIGHT_WAIT_S", 30.0)  # a loaded test machine is slow
     if across == "processes":
         monkeypatch.setattr(cache, "_local_lock", lambda key: threading.Lock())
     try:
@@ -364,7 +365,7 @@ def test_single_flight_one_computation_for_concurrent_requests(
         stale = [r for r in results if r[1] == v0]
         assert [r[0] for r in fresh] == [2]
         assert [r[0] for r in stale] == [1, 1, 1]
-        assert all(r[2] < 0.4 for r in stale)
+        assert max(r[2] for r in stale) < fresh[0][2]  # not waiting for the computation
         with session_scope(engines[0]) as s:
             assert _full(s).value == 2
             assert s.scalar(select(func.count()).select_from(KpiCacheFlight)) == 0
