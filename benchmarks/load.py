@@ -26,6 +26,10 @@ Scenarios:
   (another seed, so new rows) into ``--database-url``; runs until the import has committed
   plus ``--after`` seconds, and reports the reads during the import separately.
 
+The API needs a login: ``--token`` (default: ``$POHCONNECT_BENCH_TOKEN``, else
+``$POHCONNECT_API_TOKEN``) is sent as ``Authorization: Bearer …`` with every request; make one
+with ``pohconnect users token USERNAME`` (e.g. a demo user printed by ``pohconnect demo``).
+
 Bounded: only 127.0.0.1/localhost, at most ``--max-requests`` requests, every request with a
 ``--timeout``. Prints p50/p95/p99/max, status counts and the machine's load average.
 """
@@ -51,6 +55,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 KINDS = ("scorecard", "benchmark", "kpi", "series")
+
+
+def auth_headers() -> dict[str, str]:
+    """The bearer token (set by ``main`` in the environment, so generator processes see it)."""
+    token = os.environ.get("POHCONNECT_BENCH_TOKEN") or os.environ.get("POHCONNECT_API_TOKEN")
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 @dataclass(frozen=True)
@@ -99,7 +109,8 @@ class RawClient:
 
     async def get(self, path: str, params: dict[str, str]) -> int:
         target = f"{path}?{urlencode(params)}" if params else path
-        request = f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode()
+        auth = "".join(f"{k}: {v}\r\n" for k, v in auth_headers().items())
+        request = f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n{auth}\r\n".encode()
         return await asyncio.wait_for(self._roundtrip(request), self.timeout)
 
     async def _roundtrip(self, request: bytes) -> int:
@@ -154,7 +165,7 @@ def check_local(url: str) -> None:
 
 
 def discover(url: str, timeout: float) -> Space:
-    with httpx.Client(base_url=url, timeout=timeout) as c:
+    with httpx.Client(base_url=url, timeout=timeout, headers=auth_headers()) as c:
         practices = c.get("/api/v1/practices").raise_for_status().json()["items"]
         catalogue = c.get("/api/v1/kpis").raise_for_status().json()["items"]
         periods = c.get("/api/v1/periods").raise_for_status().json()
@@ -214,7 +225,9 @@ async def open_loop(
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     k, parts = part
     raw = RawClient(url, timeout) if client_kind == "raw" else None
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as hx:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=timeout, limits=limits, headers=auth_headers()
+    ) as hx:
         client: httpx.AsyncClient | RawClient = raw or hx
         wall = start_wall if start_wall is not None else time.time()
         t0 = time.perf_counter() + (wall - time.time())
@@ -296,7 +309,7 @@ async def recovery(url: str, space: Space, *, since: float, timeout: float, seed
     each."""
     rng = random.Random(seed + 1)
     streak = 0
-    async with httpx.AsyncClient(base_url=url, timeout=timeout) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, headers=auth_headers()) as client:
         deadline = time.perf_counter() + 120
         while time.perf_counter() < deadline:
             _, path, params = space.draw(rng)
@@ -436,9 +449,12 @@ def main() -> None:
     parser.add_argument("--client", choices=["raw", "httpx"], default="raw")
     parser.add_argument("--database-url", help="import: the server's database")
     parser.add_argument("--import-seed", type=int, default=43)
+    parser.add_argument("--token", help="bearer token (pohconnect users token USERNAME)")
     parser.add_argument("--after", type=float, default=10, help="import: seconds after commit")
     args = parser.parse_args()
     check_local(args.url)
+    if args.token:
+        os.environ["POHCONNECT_BENCH_TOKEN"] = args.token
     if args.rate <= 0 or args.duration <= 0 or args.rate * args.duration > args.max_requests:
         raise SystemExit("rate × duration must lie within --max-requests")
     space = discover(args.url, args.timeout)

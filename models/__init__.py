@@ -4,7 +4,7 @@ from models.auth import AuditLog, LoginFailure, RevokedToken, User, UserScope
 from models.base import Base
 from models.care import Contact, HoursWeek, Patient, Referral
 from models.imports import ImportBatch, ImportReject, PullState
-from models.kpi import KpiCacheEntry, KpiDataVersion
+from models.kpi import KpiCacheEntry, KpiCacheFlight, KpiDataVersion
 from models.organisation import (
     Practice,
     PracticeListSize,
@@ -24,6 +24,7 @@ __all__ = [
     "ImportBatch",
     "ImportReject",
     "KpiCacheEntry",
+    "KpiCacheFlight",
     "KpiDataVersion",
     "LoginFailure",
     "Patient",

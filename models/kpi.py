@@ -11,7 +11,12 @@ from models.base import Base
 
 
 class KpiCacheEntry(Base):
-    """A computed KPI response (JSON), valid only for the data version it was computed at."""
+    """The latest computed KPI response (JSON) of one request (kind + parameters).
+
+    One row per request: ``data_version`` says which data it was computed from. An entry of an
+    older version is served while the current one is computed (stale-while-revalidate) and is
+    replaced by it (api/kpi/cache.py).
+    """
 
     __tablename__ = "kpi_cache"
 
@@ -22,6 +27,19 @@ class KpiCacheEntry(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class KpiCacheFlight(Base):
+    """A computation in progress (single flight across worker processes): one row per cache
+    key while one worker computes it; others serve the older entry or wait briefly. A row
+    older than ``cache.FLIGHT_TAKEOVER_S`` belongs to a crashed worker and is taken over."""
+
+    __tablename__ = "kpi_cache_flights"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class KpiDataVersion(Base):

@@ -1,29 +1,116 @@
 """Jobs around the KPI engine that own their transaction (unlike services, which never commit).
 
-After an import has committed, :func:`warm_latest_quarter` computes the latest quarter's
-regional benchmarks and practice scorecards, so that the dashboard's first pages come from the
-cache (docs/kpis.md, "Caching and invalidation"). It is called by `pohconnect import`/`pull`/
-`demo` and, as a background task, by `POST /api/v1/imports`.
+After an import has committed, :func:`warm_after_import` computes the regional benchmarks and
+practice scorecards of every quarter the import's rows touched (``ImportBatch.period_start``
+… ``period_end``), for the regions of the practices it touched (``ImportBatch.practices``),
+newest quarter first, and always the latest quarter of the data — so that what the dashboard
+asks after an import comes from the cache, and requests in the meantime get the previous
+results (stale-while-revalidate, api/kpi/cache.py) instead of computing cold. Warming is
+idempotent: an entry that is already current costs one primary-key lookup. It is called by
+`pohconnect import`/`pull`/`demo` and, as a background task, by `POST /api/v1/imports`
+(docs/kpis.md, "Caching and invalidation").
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from api.kpi import service
+from api.kpi.periods import quarter
+from models import ImportBatch, Practice, Region
 from models.db import get_engine
+from models.enums import ImportStatus
 
 logger = logging.getLogger(__name__)
+
+# A batch spanning more quarters than this warms its newest ones only (a history import of
+# many years is computed on demand for its older quarters).
+MAX_QUARTERS = 12
+
+
+def _session(bind: Engine | Connection | None) -> Session:
+    return Session(
+        bind=bind or get_engine(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+def _quarters(start: dt.date, end: dt.date) -> list[str]:
+    """The quarters from ``start`` to ``end``, newest first."""
+    out: list[str] = []
+    year, number = end.year, (end.month + 2) // 3
+    while (year, number) >= (start.year, (start.month + 2) // 3):
+        out.append(quarter(year, number).label)
+        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
+    return out
+
+
+def touched(
+    session: Session, import_ids: Iterable[int] | None = None
+) -> tuple[list[str], list[str] | None]:
+    """The quarters (newest first, the data's latest quarter included) and region slugs (None:
+    every region) that committed imports touched; without ids, the latest committed import."""
+    committed = ImportBatch.status == ImportStatus.COMMITTED.value
+    stmt = select(ImportBatch).where(committed)
+    if import_ids is None:
+        stmt = stmt.order_by(ImportBatch.id.desc()).limit(1)
+    else:
+        stmt = stmt.where(ImportBatch.id.in_(list(import_ids)))
+    batches = list(session.scalars(stmt))
+    quarters: set[str] = set()
+    agbs: set[str] = set()
+    every_region = False
+    for batch in batches:
+        if batch.period_start and batch.period_end:
+            quarters.update(_quarters(batch.period_start, batch.period_end)[:MAX_QUARTERS])
+        if batch.practices:
+            agbs.update(batch.practices)
+        else:
+            every_region = True
+    latest = service.latest_quarter(session)
+    if latest is not None:
+        quarters.add(latest)
+    ordered = sorted(quarters, reverse=True)  # "2025Q3" sorts as a quarter
+    if every_region or not agbs:
+        return ordered, None
+    regions = session.scalars(
+        select(Region.slug).join(Practice).where(Practice.agb.in_(agbs)).distinct()
+    )
+    return ordered, sorted(regions)
+
+
+def warm_after_import(
+    import_ids: Iterable[int] | None = None, *, bind: Engine | Connection | None = None
+) -> tuple[list[str], int]:
+    """Warm the cache for what the imports touched; returns (quarters, entries)."""
+    with _session(bind) as session:
+        quarters, regions = touched(session, import_ids)
+        session.rollback()  # each quarter in its own read transaction (a fresh snapshot)
+        total = 0
+        for label in quarters:
+            total += service.warm_cache(session, period=label, regions=regions)
+            session.commit()
+        logger.info("KPI cache warmed for %s: %d entries", ", ".join(quarters), total)
+        return quarters, total
+
+
+def warm_after_import_quietly(
+    import_ids: Iterable[int] | None = None, *, bind: Engine | Connection | None = None
+) -> None:
+    """Background-task variant: the cache is best-effort, a failure only costs speed."""
+    try:
+        warm_after_import(import_ids, bind=bind)
+    except Exception:  # pragma: no cover - logged, never raised into the server
+        logger.exception("Warming the KPI cache after an import failed")
 
 
 def warm_latest_quarter(*, bind: Engine | Connection | None = None) -> tuple[str | None, int]:
     """Warm the cache for the quarter of the latest contact; returns (quarter, entries)."""
-    with Session(
-        bind=bind or get_engine(), join_transaction_mode="create_savepoint", expire_on_commit=False
-    ) as session:
+    with _session(bind) as session:
         q = service.latest_quarter(session)
         if q is None:
             return None, 0
@@ -34,7 +121,7 @@ def warm_latest_quarter(*, bind: Engine | Connection | None = None) -> tuple[str
 
 
 def warm_latest_quarter_quietly(*, bind: Engine | Connection | None = None) -> None:
-    """Background-task variant: the cache is best-effort, a failure only costs speed."""
+    """Background-task variant of :func:`warm_latest_quarter`."""
     try:
         warm_latest_quarter(bind=bind)
     except Exception:  # pragma: no cover - logged, never raised into the server

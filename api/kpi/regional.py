@@ -47,8 +47,10 @@ def benchmark(
     region: Region,
     period: Period,
     version: str | None = None,
+    agb: str | None = None,
 ) -> BenchmarkRead:
-    """The benchmark of one KPI over a region, from the cache or computed and stored."""
+    """The benchmark of one KPI over a region, from the cache or computed and stored (an older
+    entry only if it has the practice ``agb``, when given)."""
     params = {"slug": definition.slug, "region": region.slug, "p": [period.start, period.end]}
     out = cache.cached(
         session,
@@ -57,6 +59,7 @@ def benchmark(
         model=BenchmarkRead,
         build=lambda: _build_benchmark(session, engine, definition, region, period),
         version=version,
+        usable=None if agb is None else (lambda bm: any(x.agb == agb for x in bm.practices)),
     )
     out.period = period.read()
     return out
@@ -187,7 +190,7 @@ def practice_value(
 ) -> KpiValueRead:
     """A practice's value: its row of the (cached) regional computation."""
     name, region = practice_and_region(session, agb)
-    bm = benchmark(session, Engine(session), definition, region, period)
+    bm = benchmark(session, Engine(session), definition, region, period, agb=agb)
     row = next(x for x in bm.practices if x.agb == agb)
     return KpiValueRead(
         slug=definition.slug,
@@ -247,9 +250,13 @@ def _build_scorecard(
     name, region = practice
     items: list[ScorecardItem] = []
     for definition in practice_kpis():
-        bm = benchmarks.get(definition.slug) or benchmark(
-            session, engine, definition, region, period, version
-        )
+        bm = benchmarks.get(definition.slug)
+        if bm is None or not any(x.agb == agb for x in bm.practices):
+            bm = benchmark(session, engine, definition, region, period, version, agb=agb)
+        if bm.data_version not in (None, version):
+            # an older benchmark, served while another worker computes the current one: the
+            # scorecard says so and is not stored as current (cache.cached)
+            version = bm.data_version
         items.append(_scorecard_item(definition, bm, agb))
     return ScorecardRead(
         agb=agb,

@@ -150,7 +150,7 @@ def create_import(
         # kept despite the 422 like the loader's own failed-import record.
         return problem_response(Invalid(exc.message, errors=[{"import_id": import_id}]).problem())
     assert report.import_id is not None
-    background.add_task(jobs.warm_latest_quarter_quietly, bind=session.get_bind())
+    background.add_task(jobs.warm_after_import_quietly, [report.import_id], bind=session.get_bind())
     return service.get_import(session, import_id=report.import_id)
 
 

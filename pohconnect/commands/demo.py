@@ -116,13 +116,13 @@ def demo(
     with tempfile.TemporaryDirectory(prefix="pohconnect-demo-") as tmp:
         region = generate(Path(tmp))
         with session_factory(write=True)() as session:
-            load_paths(session, list(region.paths.values()), progress=True)
+            reports = load_paths(session, list(region.paths.values()), progress=True)
     from api.auth.users import create_demo_users
     from ingest.writers import region_slug
 
     with session_scope() as session:
         logins = create_demo_users(session, region_slug(region.name))
-    warm_kpi_cache()
+    warm_kpi_cache([r.import_id for r in reports if r.status == "committed" and r.import_id])
     typer.echo("Inloggen (gebruiker / wachtwoord / rol):")
     for username, role, password in logins:
         typer.echo(f"  {username:<16} {password:<18} {role}")

@@ -150,7 +150,7 @@ def import_files(
     console.print(summary_table(reports))
     print_details(console, reports)
     if any(r.status == "committed" for r in reports):
-        warm_kpi_cache()
+        warm_kpi_cache([r.import_id for r in reports if r.status == "committed" and r.import_id])
     if any(r.status != "committed" for r in reports) or len(reports) < len(paths):
         raise typer.Exit(1)
 
@@ -210,4 +210,4 @@ def pull_fhir_command(
     console.print(summary_table([report]))
     print_details(console, [report])
     if report.status == "committed":
-        warm_kpi_cache()
+        warm_kpi_cache([report.import_id] if report.import_id else None)

@@ -41,17 +41,18 @@ def warm(
         raise typer.Exit(1) from exc
 
 
-def warm_kpi_cache() -> None:
-    """After an import: compute the latest quarter's benchmarks and scorecards in advance, so
-    that the dashboard's first pages come from the cache."""
+def warm_kpi_cache(import_ids: list[int] | None = None) -> None:
+    """After an import: compute the benchmarks and scorecards of every quarter (and region) the
+    import touched in advance, so that the dashboard's pages come from the cache."""
     from api.kpi import jobs
 
-    with console.status("KPI's van het laatste kwartaal vooraf berekenen …"):
+    with console.status("KPI's van de geïmporteerde kwartalen vooraf berekenen …"):
         t0 = time.perf_counter()
-        q, n = jobs.warm_latest_quarter()
-    if q is not None:
+        quarters, n = jobs.warm_after_import(import_ids)
+    if quarters:
+        seconds = f"{time.perf_counter() - t0:.1f}".replace(".", ",")
         console.print(
-            f"KPI's van {q} vooraf berekend: {n} resultaten in {time.perf_counter() - t0:.1f} s"
+            f"KPI's van {', '.join(quarters)} vooraf berekend: {n} resultaten in {seconds} s"
         )
 
 
