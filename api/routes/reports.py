@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from api.access import CallerDep
+from api import audit
+from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.reports import service
@@ -29,7 +30,23 @@ Fmt = Annotated[Literal["pdf", "xlsx"], Query(alias="format")]
 Lang = Annotated[Literal["nl", "en"], Query()]
 
 
-def _response(r: service.RenderedReport) -> Response:
+def _response(
+    session: SessionDep,
+    principal: PrincipalDep,
+    r: service.RenderedReport,
+    *,
+    resource: str,
+    scope: str,
+) -> Response:
+    """The report as a download; its export is one audit event (NEN 7513)."""
+    audit.record(
+        session,
+        action=audit.Action.EXPORT,
+        actor=principal.actor,
+        resource=resource,
+        scope=scope,
+        detail={"format": r.media_type, "filename": r.filename},
+    )
     return Response(
         r.body,
         media_type=r.media_type,
@@ -46,6 +63,7 @@ def _response(r: service.RenderedReport) -> Response:
 def practice_report(
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     agb: Annotated[str, Path(examples=["01234567"])],
     quarter: Quarter,
     fmt: Fmt = "pdf",
@@ -54,7 +72,9 @@ def practice_report(
     r = service.practice_report(
         session, agb=agb, quarter=quarter, fmt=fmt, caller=caller, lang=lang
     )
-    return _response(r)
+    return _response(
+        session, principal, r, resource=f"report:practice:{agb}:{quarter}", scope=f"practice:{agb}"
+    )
 
 
 @router.get(
@@ -66,6 +86,7 @@ def practice_report(
 def region_report(
     session: SessionDep,
     caller: CallerDep,
+    principal: PrincipalDep,
     slug: Annotated[str, Path(examples=["regio-west"])],
     quarter: Quarter,
     fmt: Fmt = "pdf",
@@ -74,4 +95,6 @@ def region_report(
     r = service.region_report(
         session, region=slug, quarter=quarter, fmt=fmt, caller=caller, lang=lang
     )
-    return _response(r)
+    return _response(
+        session, principal, r, resource=f"report:region:{slug}:{quarter}", scope=f"region:{slug}"
+    )

@@ -126,6 +126,21 @@ def test_export_is_audited_once_with_scope(client, users, session: Session) -> N
     ]
 
 
+def test_report_download_is_audited_once(client, users, session: Session) -> None:  # type: ignore[no-untyped-def]
+    h = login(client, "regio-noord")
+    since = _last_id(session)
+    res = client.get(
+        f"/api/v1/reports/practice/{A}",
+        params={"quarter": "2025Q3", "format": "xlsx"},
+        headers=h,
+    )
+    assert res.status_code == 200, res.text
+    got = [(e.action, e.username, e.resource, e.scope) for e in _new_events(session, since)]
+    assert got == [("export", "regio-noord", f"report:practice:{A}:2025Q3", f"practice:{A}")]
+    event = _new_events(session, since)[0]
+    assert event.detail["filename"].endswith(".xlsx")
+
+
 def test_import_is_audited_once(api_client, session: Session) -> None:  # type: ignore[no-untyped-def]
     since = _last_id(session)
     with (FIXTURES / "praktijken.csv").open("rb") as fh:
