@@ -61,6 +61,17 @@ def _region_caller() -> Any:
     return CallerScope()
 
 
+def _build(session: Any, kind: str, key: str, quarter: str, lang: str) -> Any:
+    """The report of one practice (as the practice itself sees it) or of one region."""
+    from api.reports.assemble import build_practice_report, build_region_report
+
+    if kind == "practice":
+        caller = _practice_caller(key)
+        return build_practice_report(session, agb=key, quarter=quarter, caller=caller, lang=lang)  # type: ignore[arg-type]
+    caller = _region_caller()
+    return build_region_report(session, region=key, quarter=quarter, caller=caller, lang=lang)  # type: ignore[arg-type]
+
+
 def _single(
     kind: str, key: str, quarter: str | None, fmt: str | None, out: Path, lang: str
 ) -> None:
@@ -68,7 +79,6 @@ def _single(
 
     from api.errors import DomainError
     from api.reports import service
-    from api.reports.assemble import build_practice_report, build_region_report
     from models.db import session_scope
 
     console = Console()
@@ -77,22 +87,7 @@ def _single(
     try:
         with session_scope() as session:
             q = _quarter(session, quarter)
-            if kind == "practice":
-                report = build_practice_report(
-                    session,
-                    agb=key,
-                    quarter=q,
-                    caller=_practice_caller(key),
-                    lang=lang,  # type: ignore[arg-type]
-                )
-            else:
-                report = build_region_report(
-                    session,
-                    region=key,
-                    quarter=q,
-                    caller=_region_caller(),
-                    lang=lang,  # type: ignore[arg-type]
-                )
+            report = _build(session, kind, key, q, lang)
         for f in formats:
             r = service.render(report, f)  # type: ignore[arg-type]
             path = out / r.filename
@@ -169,7 +164,6 @@ def run_batch(
 
     from sqlalchemy import select
 
-    from api.reports.assemble import build_practice_report, build_region_report
     from models import Practice, Region
     from models.db import session_scope
 
@@ -200,22 +194,7 @@ def run_batch(
                 label = f"{'praktijk' if kind == 'practice' else 'regio'} {key}"
                 try:
                     with session.begin_nested():
-                        if kind == "practice":
-                            report = build_practice_report(
-                                session,
-                                agb=key,
-                                quarter=q,
-                                caller=_practice_caller(key),
-                                lang=lang,  # type: ignore[arg-type]
-                            )
-                        else:
-                            report = build_region_report(
-                                session,
-                                region=key,
-                                quarter=q,
-                                caller=_region_caller(),
-                                lang=lang,  # type: ignore[arg-type]
-                            )
+                        report = _build(session, kind, key, q, lang)
                 except Exception as exc:  # one failed report never stops the batch
                     result.failed.append((label, f"{type(exc).__name__}: {exc}"))
                     if progress is not None:
