@@ -259,6 +259,15 @@ class Page:
             return patch
 
 
+def region_period_pickers(region_id: str, period_id: str) -> tuple[Picker, Picker]:
+    """The region and period pickers of the Wachttijden and Uren pages (filled by
+    :func:`fill_region_period`)."""
+    return (
+        Picker(region_id, "ctl.region", "region", width=4),
+        Picker(period_id, "ctl.period", "period", width=3),
+    )
+
+
 def fill_region_period(client: ApiClient, start: Start) -> Filled | None:
     """The region and period pickers of the Wachttijden and Uren pages."""
     practices = client.practices()

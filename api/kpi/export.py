@@ -1,5 +1,11 @@
 """CSV and XLSX renderings of benchmark and scorecard responses.
 
+Both are written for Dutch spreadsheet users first: Dutch column names, units, statuses and
+funnel classes (``binnen``/``boven``/``onder``), and a CSV that Dutch Excel opens as columns —
+``;`` between fields, a decimal comma and a UTF-8 byte-order mark (``dialect=nl``, the
+default). ``dialect=international`` writes ``,`` and a decimal point for other tools. XLSX cells
+hold real numbers, whatever the dialect.
+
 Spreadsheet formula injection is neutralised: a text cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading apostrophe, so that no spreadsheet evaluates
 it (OWASP "CSV injection"). Numbers stay numbers.
@@ -9,16 +15,37 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
-from api.kpi.schemas import BenchmarkRead, ScorecardRead
+from api.kpi.definitions import REGISTRY
+from api.kpi.schemas import (
+    BenchmarkPracticeRow,
+    BenchmarkRead,
+    FunnelRead,
+    ScorecardItem,
+    ScorecardRead,
+)
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Dialect = Literal["nl", "international"]
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+STATUS_NL = {
+    "ok": "ok",
+    "no_data": "geen gegevens",
+    "below_min_denominator": "noemer te klein",
+    "not_applicable": "niet van toepassing",
+    "suppressed": "afgeschermd (< 10)",
+}
+FUNNEL_NL = {"within": "binnen", "above": "boven", "below": "onder"}
+
+Row = TypeVar("Row")
+Column = tuple[str, Callable[[Any], Any]]  # header, value of one row
 
 
 def safe_cell(value: Any) -> Any:
@@ -27,104 +54,98 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def unit_nl(slug: str, fallback: str) -> str:
+    """The Dutch unit of a KPI (the responses carry the English one)."""
+    definition = REGISTRY.get(slug)
+    return definition.unit_nl if definition is not None else fallback
+
+
+def _funnel(attribute: str, *, label: bool = False) -> Callable[[Any], Any]:
+    def value(row: Any) -> Any:
+        funnel: FunnelRead | None = row.funnel
+        found = getattr(funnel, attribute) if funnel is not None else None
+        return FUNNEL_NL.get(found, found) if label else found
+
+    return value
+
+
+def _status(row: Any) -> str:
+    return STATUS_NL.get(row.status, row.status)
+
+
+BENCHMARK_COLUMNS: tuple[Column, ...] = (
+    ("agb", lambda r: r.agb),
+    ("naam", lambda r: r.name),
+    ("waarde", lambda r: r.value),
+    ("weergave", lambda r: r.value_display),
+    ("teller", lambda r: r.numerator),
+    ("noemer", lambda r: r.denominator),
+    ("status", _status),
+    ("gerangschikt", lambda r: r.ranked),
+    ("rang", lambda r: r.rank),
+    ("percentielrang", lambda r: r.percent_rank),
+    ("funnel_95", _funnel("class95", label=True)),
+    ("funnel_99_8", _funnel("class998", label=True)),
+    ("ondergrens_95", _funnel("lower95")),
+    ("bovengrens_95", _funnel("upper95")),
+    ("ondergrens_99_8", _funnel("lower998")),
+    ("bovengrens_99_8", _funnel("upper998")),
+)
+SCORECARD_COLUMNS: tuple[Column, ...] = (
+    ("kpi", lambda i: i.slug),
+    ("titel", lambda i: i.title_nl),
+    ("eenheid", lambda i: unit_nl(i.slug, i.unit)),
+    ("waarde", lambda i: i.value),
+    ("weergave", lambda i: i.value_display),
+    ("teller", lambda i: i.numerator),
+    ("noemer", lambda i: i.denominator),
+    ("status", _status),
+    ("regio_waarde", lambda i: i.region_value),
+    ("regio_n", lambda i: i.region_n),
+    ("regio_p25", lambda i: i.region_p25),
+    ("regio_mediaan", lambda i: i.region_median),
+    ("regio_p75", lambda i: i.region_p75),
+    ("percentielrang", lambda i: i.percent_rank),
+    ("funnel_95", _funnel("class95", label=True)),
+    ("funnel_99_8", _funnel("class998", label=True)),
+    ("referentie", lambda i: i.reference),
+)
+
+
+def _table(columns: Sequence[Column], rows: Sequence[Row]) -> tuple[list[str], list[list[Any]]]:
+    return [header for header, _ in columns], [[get(row) for _, get in columns] for row in rows]
+
+
 def benchmark_rows(bm: BenchmarkRead) -> tuple[list[str], list[list[Any]]]:
-    header = [
-        "agb",
-        "naam",
-        "waarde",
-        "weergave",
-        "teller",
-        "noemer",
-        "status",
-        "gerangschikt",
-        "rang",
-        "percentielrang",
-        "funnel_95",
-        "funnel_99_8",
-        "ondergrens_95",
-        "bovengrens_95",
-        "ondergrens_99_8",
-        "bovengrens_99_8",
-    ]
-    rows = []
-    for r in bm.practices:
-        f = r.funnel
-        rows.append(
-            [
-                r.agb,
-                r.name,
-                r.value,
-                r.value_display,
-                r.numerator,
-                r.denominator,
-                r.status,
-                r.ranked,
-                r.rank,
-                r.percent_rank,
-                f.class95 if f else None,
-                f.class998 if f else None,
-                f.lower95 if f else None,
-                f.upper95 if f else None,
-                f.lower998 if f else None,
-                f.upper998 if f else None,
-            ]
-        )
-    return header, rows
+    practices: list[BenchmarkPracticeRow] = bm.practices
+    return _table(BENCHMARK_COLUMNS, practices)
 
 
 def scorecard_rows(sc: ScorecardRead) -> tuple[list[str], list[list[Any]]]:
-    header = [
-        "kpi",
-        "titel",
-        "eenheid",
-        "waarde",
-        "weergave",
-        "teller",
-        "noemer",
-        "status",
-        "regio_waarde",
-        "regio_n",
-        "regio_p25",
-        "regio_mediaan",
-        "regio_p75",
-        "percentielrang",
-        "funnel_95",
-        "funnel_99_8",
-        "referentie",
-    ]
-    rows = []
-    for i in sc.items:
-        f = i.funnel
-        rows.append(
-            [
-                i.slug,
-                i.title_nl,
-                i.unit,
-                i.value,
-                i.value_display,
-                i.numerator,
-                i.denominator,
-                i.status,
-                i.region_value,
-                i.region_n,
-                i.region_p25,
-                i.region_median,
-                i.region_p75,
-                i.percent_rank,
-                f.class95 if f else None,
-                f.class998 if f else None,
-                i.reference,
-            ]
-        )
-    return header, rows
+    items: list[ScorecardItem] = sc.items
+    return _table(SCORECARD_COLUMNS, items)
 
 
-def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+def _csv_text(value: Any, dialect: Dialect) -> Any:
+    """A cell as CSV text: numbers in the dialect's decimal sign, yes/no in Dutch."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        if dialect == "nl":
+            return "ja" if value else "nee"
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", ",") if dialect == "nl" else text
+    return safe_cell(value)
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], dialect: Dialect = "nl") -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv.writer(buf, delimiter=";" if dialect == "nl" else ",", lineterminator="\r\n")
     w.writerow([safe_cell(h) for h in header])
     for row in rows:
-        w.writerow(["" if v is None else safe_cell(v) for v in row])
+        w.writerow([_csv_text(v, dialect) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -139,6 +160,9 @@ def to_xlsx(
     ws.append([safe_cell(h) for h in header])
     for row in rows:
         ws.append([safe_cell(v) for v in row])
+    ws.freeze_panes = ws.cell(row=len(meta) + 2, column=1)
+    for column, name in enumerate(header, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = max(10, min(40, len(name) + 4))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

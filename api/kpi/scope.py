@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from api.errors import Invalid, NotFound
@@ -101,6 +101,26 @@ def region_practices(session: Session, region_id: int) -> list[PracticeRef]:
         .order_by(Practice.agb)
     )
     return [PracticeRef(*row) for row in session.execute(stmt)]
+
+
+def region_key(session: Session, key: str) -> str:
+    """A region as the API accepts it — its slug or its name, in any case ("Demoland",
+    "demoland") — as its slug. An unknown key comes back unchanged, so that the 404 names what
+    was asked."""
+    slug = session.scalar(
+        select(Region.slug)
+        .where(or_(Region.slug == key, func.lower(Region.name) == key.strip().lower()))
+        .order_by(Region.slug != key)  # an exact slug wins over another region's name
+        .limit(1)
+    )
+    return slug if slug is not None else key
+
+
+def canonical(session: Session, scope: ScopeRef) -> ScopeRef:
+    """The scope with a region named by its slug (cache keys and scope checks use the slug)."""
+    if scope.level != "region":
+        return scope
+    return ScopeRef("region", region_key(session, scope.id))
 
 
 def region_by_slug(session: Session, slug: str) -> Region:

@@ -32,7 +32,14 @@ from api.kpi.schemas import (
     ReferralFlowsRead,
     ScorecardRead,
 )
-from api.kpi.scope import CallerScope, ScopeRef, region_by_slug, resolve_scope
+from api.kpi.scope import (
+    CallerScope,
+    ScopeRef,
+    canonical,
+    region_by_slug,
+    region_key,
+    resolve_scope,
+)
 from models import Contact, Practice, Region
 
 __all__ = [
@@ -93,6 +100,7 @@ def get_values(
     caller = caller or CallerScope()
     definition = _definition(slug)
     asked = _period(period)
+    scope = canonical(session, scope)
     caller.check_visible(scope.level, scope.id)
 
     def build() -> KpiValueRead:
@@ -153,6 +161,7 @@ def get_series(
         periods = buckets(first, last, grain)
     except PeriodError as exc:
         raise Invalid(str(exc), errors=[{"loc": ["from", "to", "grain"], "msg": str(exc)}]) from exc
+    scope = canonical(session, scope)
     caller.check_visible(scope.level, scope.id)
 
     def build() -> KpiSeriesRead:
@@ -203,6 +212,7 @@ def get_benchmark(
     if not definition.benchmarkable or "practice" not in definition.levels:
         raise Invalid(f"KPI '{slug}' heeft geen regionale benchmark")
     asked = _period(period)
+    region = region_key(session, region)
     caller.check_visible("region", region)
     bm = regional.benchmark(
         session, Engine(session), definition, region_by_slug(session, region), asked
@@ -236,6 +246,7 @@ def get_referral_flows(
     (flows.py says how a referral is counted)."""
     caller = caller or CallerScope()
     asked = _period(period)
+    scope = canonical(session, scope)
     caller.check_visible(scope.level, scope.id)
     params = {"level": scope.level, "id": scope.id, "p": [asked.start, asked.end]}
     return cache.cached(
@@ -260,6 +271,7 @@ def data_periods(
     caller = caller or CallerScope()
     stmt = select(func.min(Contact.date), func.max(Contact.date))
     if region is not None:
+        region = region_key(session, region)
         caller.check_visible("region", region)
         region_id = region_by_slug(session, region).id
         stmt = stmt.join(Practice, Practice.id == Contact.practice_id).where(

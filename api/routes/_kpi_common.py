@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Path, Request
+from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
 from api.kpi import export
@@ -27,6 +27,13 @@ def slug_path(example: str) -> Any:
 
 
 ExportFormat = Literal["json", "csv", "xlsx"]
+CsvDialect = Annotated[
+    export.Dialect,
+    Query(
+        description="CSV for Dutch Excel (`;`, decimal comma; default) or international "
+        "(`,`, decimal point)"
+    ),
+]
 Body = TypeVar("Body")
 
 
@@ -49,9 +56,10 @@ def export_response(
     filename: str,
     title: str,
     meta: list[str],
+    dialect: export.Dialect = "nl",
 ) -> Response:
     if fmt == "csv":
-        body, media = export.to_csv(header, rows), export.CSV_MEDIA_TYPE
+        body, media = export.to_csv(header, rows, dialect), export.CSV_MEDIA_TYPE
     else:
         body = export.to_xlsx(header, rows, title=title, meta=meta)
         media = export.XLSX_MEDIA_TYPE
@@ -83,6 +91,7 @@ def negotiated(
     title: str,
     meta: list[str],
     on_export: Callable[[str], None] | None = None,
+    dialect: export.Dialect = "nl",
 ) -> Body | Response:
     """The body as JSON, or its rows as CSV/XLSX (``format=`` or the Accept header);
     ``on_export`` is told the chosen format of an export (the audit log records it)."""
@@ -93,5 +102,11 @@ def negotiated(
         on_export(chosen)
     header, rows = to_rows(body)
     return export_response(
-        chosen, header, rows, filename=filename.replace("..", "_"), title=title, meta=meta
+        chosen,
+        header,
+        rows,
+        filename=filename.replace("..", "_"),
+        title=title,
+        meta=meta,
+        dialect=dialect,
     )

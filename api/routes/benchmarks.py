@@ -15,6 +15,7 @@ from api.kpi import export, service
 from api.kpi.schemas import BenchmarkRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
+    CsvDialect,
     ExportFormat,
     negotiated,
     slug_path,
@@ -35,9 +36,10 @@ def get_benchmark(
     caller: CallerDep,
     principal: PrincipalDep,
     slug: slug_path("poh_contacts_per_1000_year"),
-    region: Annotated[str, Query(description="Region slug", examples=["regio-west"])],
+    region: Annotated[str, Query(description="Region slug or name", examples=["regio-west"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
+    dialect: CsvDialect = "nl",
 ) -> BenchmarkRead | Response:
     bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
     return negotiated(
@@ -54,6 +56,11 @@ def get_benchmark(
             scope=f"region:{region}",
             detail={"format": chosen},
         ),
+        dialect=dialect,
         title="Benchmark",
-        meta=[f"{bm.title_nl} ({bm.unit})", f"Regio {bm.region}", f"Periode {bm.period.label}"],
+        meta=[
+            f"{bm.title_nl} ({export.unit_nl(slug, bm.unit)})",
+            f"Regio {bm.region_name or bm.region}",
+            f"Periode {bm.period.label}",
+        ],
     )

@@ -11,6 +11,7 @@ from api import audit
 from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
+from api.kpi.scope import region_key
 from api.reports import service
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -34,17 +35,17 @@ def _response(
     session: SessionDep,
     principal: PrincipalDep,
     r: service.RenderedReport,
-    *,
-    resource: str,
-    scope: str,
+    level: Literal["practice", "region"],
+    key: str,
+    quarter: str,
 ) -> Response:
     """The report as a download; its export is one audit event (NEN 7513)."""
     audit.record(
         session,
         action=audit.Action.EXPORT,
         actor=principal.actor,
-        resource=resource,
-        scope=scope,
+        resource=f"report:{level}:{key}:{quarter}",
+        scope=f"{level}:{key}",
         detail={"format": r.media_type, "filename": r.filename},
     )
     return Response(
@@ -72,9 +73,7 @@ def practice_report(
     r = service.practice_report(
         session, agb=agb, quarter=quarter, fmt=fmt, caller=caller, lang=lang
     )
-    return _response(
-        session, principal, r, resource=f"report:practice:{agb}:{quarter}", scope=f"practice:{agb}"
-    )
+    return _response(session, principal, r, "practice", agb, quarter)
 
 
 @router.get(
@@ -87,14 +86,13 @@ def region_report(
     session: SessionDep,
     caller: CallerDep,
     principal: PrincipalDep,
-    slug: Annotated[str, Path(examples=["regio-west"])],
+    slug: Annotated[str, Path(description="Region slug or name", examples=["regio-west"])],
     quarter: Quarter,
     fmt: Fmt = "pdf",
     lang: Lang = "nl",
 ) -> Response:
+    slug = region_key(session, slug)  # a region's name is accepted too
     r = service.region_report(
         session, region=slug, quarter=quarter, fmt=fmt, caller=caller, lang=lang
     )
-    return _response(
-        session, principal, r, resource=f"report:region:{slug}:{quarter}", scope=f"region:{slug}"
-    )
+    return _response(session, principal, r, "region", slug, quarter)

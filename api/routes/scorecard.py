@@ -15,6 +15,7 @@ from api.kpi import export, service
 from api.kpi.schemas import ScorecardRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
+    CsvDialect,
     ExportFormat,
     negotiated,
 )
@@ -36,6 +37,7 @@ def get_scorecard(
     agb: Annotated[str, Path(examples=["01234567"])],
     period: Annotated[str, Query(examples=["2025Q3"])],
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
+    dialect: CsvDialect = "nl",
 ) -> ScorecardRead | Response:
     sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
     return negotiated(
@@ -52,6 +54,11 @@ def get_scorecard(
             scope=f"practice:{agb}",
             detail={"format": chosen},
         ),
+        dialect=dialect,
         title="Scorecard",
-        meta=[f"{sc.name} ({sc.agb})", f"Regio {sc.region}", f"Periode {sc.period.label}"],
+        meta=[
+            f"{sc.name} ({sc.agb})",
+            f"Regio {sc.region_name or sc.region}",
+            f"Periode {sc.period.label}",
+        ],
     )

@@ -13,7 +13,7 @@ from dash import Output, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.i18n import fmt_date, fmt_period, t
-from dashboard.page import Context, Draw, Page, Picker, fill_region_period
+from dashboard.page import Context, Draw, Page, fill_region_period, region_period_pickers
 from dashboard.schemas import Benchmark
 
 CONTRACT, NORM, PCT = "hours_contract_per_week", "hours_norm_per_week", "hours_vs_norm_pct"
@@ -51,10 +51,7 @@ PAGE = Page(
     nav_key="nav.hours",
     title="hours.title",
     lead="hours.lead",
-    pickers=(
-        Picker(ids.HOURS_REGION, "ctl.region", "region", width=4),
-        Picker(ids.HOURS_PERIOD, "ctl.period", "period", width=3),
-    ),
+    pickers=region_period_pickers(ids.HOURS_REGION, ids.HOURS_PERIOD),
     message=ids.HOURS_MESSAGE,
     init=ids.HOURS_INIT,
     body=body,

@@ -13,7 +13,7 @@ from dash import Output, dcc, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.i18n import fmt_date, fmt_norm, fmt_period, fmt_value, norm_bounds, t
-from dashboard.page import Context, Draw, Page, Picker, fill_region_period
+from dashboard.page import Context, Draw, Page, fill_region_period, region_period_pickers
 from dashboard.schemas import Benchmark, KpiDefinition
 
 MEDIAN, SHARE = "wait_days_intake", "wait_within_14d_pct"
@@ -114,10 +114,7 @@ PAGE = Page(
     nav_key="nav.waiting",
     title="wait.title",
     lead="wait.lead",
-    pickers=(
-        Picker(ids.WAIT_REGION, "ctl.region", "region", width=4),
-        Picker(ids.WAIT_PERIOD, "ctl.period", "period", width=3),
-    ),
+    pickers=region_period_pickers(ids.WAIT_REGION, ids.WAIT_PERIOD),
     message=ids.WAIT_MESSAGE,
     init=ids.WAIT_INIT,
     body=body,

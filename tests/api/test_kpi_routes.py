@@ -112,7 +112,8 @@ def test_benchmark_json_csv_xlsx(api_client, data) -> None:  # type: ignore[no-u
     assert body["funnel_kind"] == "rate"
     res = api_client.get(url, params={"region": "west", "period": "2025Q3", "format": "csv"})
     assert res.headers["content-type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
+    assert res.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents
+    rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["agb", "naam", "waarde"]
     assert rows[1][1] == '\'=HYPERLINK("http://x")'  # formula injection neutralised
     res = api_client.get(
@@ -232,3 +233,53 @@ def test_caller_scope_dependency(api_client, data) -> None:  # type: ignore[no-u
         == 404
     )
     del app.dependency_overrides[get_caller_scope]
+
+
+def test_csv_opens_in_dutch_excel_and_has_an_international_form(api_client, data) -> None:  # type: ignore[no-untyped-def]
+    """Dutch Excel splits on ';' and reads a decimal comma; dialect=international is the
+    comma/point form. Same figures in both, and in the JSON."""
+    url = "/api/v1/practices/01000001/scorecard"
+    body = api_client.get(url, params={"period": "2025Q3"}).json()
+    by_slug = {i["slug"]: i for i in body["items"]}
+    dutch = api_client.get(url, params={"period": "2025Q3", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(dutch.content.decode("utf-8-sig")), delimiter=";"))
+    international = api_client.get(
+        url, params={"period": "2025Q3", "format": "csv", "dialect": "international"}
+    )
+    rows_int = list(csv.DictReader(io.StringIO(international.content.decode("utf-8-sig"))))
+    assert [r["kpi"] for r in rows] == [r["kpi"] for r in rows_int] == list(by_slug)
+    fractional = [r for r in rows_int if r["waarde"] and "." in r["waarde"]]
+    assert fractional, "the scorecard has values with decimals"
+    for nl_row, int_row in zip(rows, rows_int, strict=True):
+        assert nl_row["waarde"] == int_row["waarde"].replace(".", ",")
+        value = by_slug[int_row["kpi"]]["value"]
+        if value is not None and int_row["waarde"]:
+            assert float(int_row["waarde"]) == value
+    # Dutch words, not the API's English codes
+    contacts = next(r for r in rows if r["kpi"] == "poh_contacts")
+    assert contacts["eenheid"] != "contacts" and contacts["status"] in {"ok", "afgeschermd (< 10)"}
+    assert all(r["funnel_95"] in {"", "binnen", "boven", "onder"} for r in rows)
+    assert (
+        api_client.get(
+            url, params={"period": "2025Q3", "format": "csv", "dialect": "fr"}
+        ).status_code
+        == 422
+    )
+
+
+def test_a_region_can_be_named_by_its_name(api_client, data) -> None:  # type: ignore[no-untyped-def]
+    url = "/api/v1/benchmarks/poh_contacts_per_1000_year"
+    by_slug = api_client.get(url, params={"region": "west", "period": "2025Q3"})
+    region_name = by_slug.json()["region_name"]
+    assert region_name and region_name != "west"
+    for spelled in (region_name, region_name.upper()):
+        by_name = api_client.get(url, params={"region": spelled, "period": "2025Q3"})
+        assert by_name.status_code == 200, by_name.text
+        assert by_name.json() == by_slug.json()
+    unknown = api_client.get(url, params={"region": "Nergensland", "period": "2025Q3"})
+    assert unknown.status_code == 404 and "Nergensland" in unknown.text
+    series = api_client.get(
+        "/api/v1/kpis/poh_contacts",
+        params={"level": "region", "id": region_name, "period": "2025Q3"},
+    )
+    assert series.status_code == 200 and series.json()["id"] == "west"
