@@ -246,6 +246,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "ref.from": {"nl": "Van", "en": "From"},
     "ref.to": {"nl": "Naar", "en": "To"},
     "ref.count": {"nl": "Aantal", "en": "Count"},
+    "ref.share": {"nl": "Aandeel van de bron", "en": "Share of source"},
     # hours page
     "hours.title": {"nl": "Uren", "en": "Hours"},
     "hours.lead": {

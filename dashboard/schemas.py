@@ -255,8 +255,11 @@ class FlowNode(_Model):
 class FlowLink(_Model):
     source: str
     target: str
-    value: int
+    value: int | None
     unit: str = "referrals"
+    value_display: str | None = None
+    share_pct: float | None = None
+    suppressed: bool = False
 
 
 class ReferralFlows(_Model):

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.kpi import present
 from api.kpi.engine import Engine, Target
 from api.kpi.labels import FLOW_NODE_LABELS, dutch_labels, label_en
 from api.kpi.periods import Period
@@ -25,6 +26,56 @@ from models import Contact, Referral
 from models.enums import POH_GGZ_FUNCTIES, Bestemming
 
 VIA_POH_DAYS = 365
+STAYS = "afgerond-poh"  # node of the episodes that end (or go on) at the POH
+
+
+def _node(node: str) -> FlowNode:
+    dutch, english = FLOW_NODE_LABELS[node]
+    return FlowNode(id=node, label=dutch, label_en=english)
+
+
+def _add_shares(links: list[FlowLink]) -> None:
+    """Each link's share of everything that leaves its source node, in %."""
+    out_of: dict[str, int] = defaultdict(int)
+    for link in links:
+        out_of[link.source] += link.value or 0
+    for link in links:
+        total = out_of[link.source]
+        link.share_pct = 100.0 * link.value / total if total and link.value is not None else None
+
+
+def protect_flows(flows: ReferralFlowsRead) -> None:
+    """The small-number rule on the flows of a practice or POH the caller may not see
+    unmasked (domain.md §6), complementary as in present.py:
+
+    * a link below 10 is hidden (value, share) and shown as "<10";
+    * the POH node balances — new episodes = referrals via the POH + 'afgerond of lopend' — so
+      when exactly one of those terms is hidden, the smallest other one is hidden too;
+    * a destination's two links (via the POH, direct) add up to its referral count, which other
+      responses show: when one is hidden, so is the other;
+    * repeated until no group has exactly one hidden term;
+    * the shares of a source whose links are partly hidden are hidden too (a share times the
+      visible total would give the count back).
+    """
+    links = flows.links
+    hidden = {id(link) for link in links if present.is_small(link.value)}
+    balance = [link for link in links if "poh-ggz" in (link.source, link.target)]
+    destinations = {link.target for link in links if link.target not in ("poh-ggz", STAYS)}
+    groups = [balance] + [[link for link in links if link.target == d] for d in destinations]
+    changed = True
+    while changed:  # one rule's hiding can expose a term of another group: until nothing moves
+        changed = False
+        for group in groups:
+            visible = [link for link in group if id(link) not in hidden]
+            if len(group) - len(visible) == 1 and visible:
+                hidden.add(id(min(visible, key=lambda link: link.value or 0)))
+                changed = True
+    sources = {link.source for link in links if id(link) in hidden}
+    for link in links:
+        if id(link) in hidden:
+            link.value, link.value_display, link.suppressed = None, f"<{present.SMALL_NUMBER}", True
+        if link.source in sources:
+            link.share_pct = None
 
 
 def _referrals(session: Session, target: Target, period: Period) -> list[Any]:
@@ -88,10 +139,7 @@ def build_flows(session: Session, resolved: ResolvedScope, period: Period) -> Re
             via[referral.destination] += 1
         elif scope.level != "provider":
             direct[referral.destination] += 1
-    nodes = [
-        FlowNode(id=node, label=dutch, label_en=english)
-        for node, (dutch, english) in FLOW_NODE_LABELS.items()
-    ]
+    nodes = [_node(node) for node in ("huisarts", "poh-ggz")]
     links = [FlowLink(source="huisarts", target="poh-ggz", value=intakes, unit="episodes")]
     for destination, label in dutch_labels("destination").items():
         if via.get(destination) or direct.get(destination):
@@ -106,6 +154,11 @@ def build_flows(session: Session, resolved: ResolvedScope, period: Period) -> Re
             links.append(FlowLink(source="poh-ggz", target=destination, value=via[destination]))
         if direct.get(destination):
             links.append(FlowLink(source="huisarts", target=destination, value=direct[destination]))
+    stays = intakes - sum(via.values())
+    if stays > 0:  # the episodes that end at the POH: the POH node's in- and outflow add up
+        nodes.append(_node(STAYS))
+        links.append(FlowLink(source="poh-ggz", target=STAYS, value=stays, unit="episodes"))
+    _add_shares(links)
     return ReferralFlowsRead(
         level=scope.level,
         id=scope.id,
@@ -113,6 +166,10 @@ def build_flows(session: Session, resolved: ResolvedScope, period: Period) -> Re
         period=period.read(),  # type: ignore[arg-type]
         nodes=nodes,
         links=links,
-        note="huisarts → POH-GGZ telt nieuwe trajecten; de andere stromen tellen verwijzingen.",
-        note_en="GP → POH-GGZ counts new episodes; the other flows count referrals.",
+        note="huisarts → POH-GGZ telt nieuwe trajecten, de andere stromen verwijzingen; "
+        "'afgerond of lopend bij POH' is het aantal nieuwe trajecten min de verwijzingen via de "
+        "POH (trajecten die bij de POH eindigen of nog lopen).",
+        note_en="GP → POH-GGZ counts new episodes, the other flows referrals; 'completed or "
+        "ongoing at the POH' is the new episodes minus the referrals via the POH (episodes that "
+        "end at the POH or are still running).",
     )

@@ -57,7 +57,11 @@ BREAKDOWN_LABELS: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType
 )
 # Nodes of the referral flows that are not destinations.
 FLOW_NODE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {"huisarts": ("Huisarts", "GP"), "poh-ggz": ("POH-GGZ", "POH-GGZ")}
+    {
+        "huisarts": ("Huisarts", "GP"),
+        "poh-ggz": ("POH-GGZ", "POH-GGZ"),
+        "afgerond-poh": ("Afgerond of lopend bij POH", "Completed or ongoing at the POH"),
+    }
 )
 
 

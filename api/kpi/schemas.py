@@ -275,8 +275,13 @@ class FlowNode(BaseModel):
 class FlowLink(BaseModel):
     source: str = Field(examples=["huisarts"])
     target: str = Field(examples=["poh-ggz"])
-    value: int = Field(examples=[120])
+    value: int | None = Field(examples=[120], description="null when hidden (small numbers)")
     unit: str = Field("referrals", examples=["referrals"])
+    value_display: str | None = Field(None, description="'<10' when suppressed")
+    share_pct: float | None = Field(
+        None, description="Share of everything leaving the source node (null when hidden)"
+    )
+    suppressed: bool = False
 
 
 class ReferralFlowsRead(BaseModel):

@@ -20,7 +20,7 @@ from api.errors import Invalid, NotFound
 from api.kpi import cache, present, regional
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import Engine
-from api.kpi.flows import build_flows
+from api.kpi.flows import build_flows, protect_flows
 from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period, quarter
 from api.kpi.schemas import (
     BenchmarkRead,
@@ -249,13 +249,16 @@ def get_referral_flows(
     scope = canonical(session, scope)
     caller.check_visible(scope.level, scope.id)
     params = {"level": scope.level, "id": scope.id, "p": [asked.start, asked.end]}
-    return cache.cached(
+    out = cache.cached(
         session,
         kind="flows",
         params=params,
         model=ReferralFlowsRead,
         build=lambda: build_flows(session, resolve_scope(session, scope=scope), asked),
     )
+    if _masked(scope, caller):
+        protect_flows(out)
+    return out
 
 
 def latest_quarter(session: Session) -> str | None:

@@ -22,13 +22,14 @@ from dashboard.lookups import (
     region_options,
 )
 from dashboard.page import Context, Draw, Filled, Page, Picker, PickerValues, Scope, Start
-from dashboard.schemas import Level, ReferralFlows
+from dashboard.schemas import FlowLink, Level, ReferralFlows
 
 # Referral flows are shown per practice or for the whole region.
 LEVELS: tuple[Level, ...] = ("practice", "region")
 NODE_COLOURS = {
     "huisarts": "#1f4e79",
     "poh-ggz": "#2a9d8f",
+    "afgerond-poh": "#8fcfc7",
     "gb-ggz": "#5b7fa6",
     "s-ggz": "#d1495b",
     "sociaal-domein": "#e9a23b",
@@ -109,12 +110,37 @@ PAGE = Page(
 )
 
 
+def _node_totals(flows: ReferralFlows) -> dict[str, int | None]:
+    """What passes through each node (its inflow, or its outflow for the huisarts), None when
+    one of those links is hidden by the small-number rule."""
+    totals: dict[str, int | None] = {}
+    for node in flows.nodes:
+        side = [link for link in flows.links if link.target == node.id] or [
+            link for link in flows.links if link.source == node.id
+        ]
+        values = [link.value for link in side]
+        totals[node.id] = None if None in values else sum(v or 0 for v in values)
+    return totals
+
+
+def _node_label(label: str, total: int | None, lang: str) -> str:
+    return label if total is None else f"{label} · {fmt_number(total, 0, lang)}"
+
+
+def _share(link: FlowLink, lang: str) -> str:
+    return "" if link.share_pct is None else f" ({fmt_number(link.share_pct, 0, lang)}%)"
+
+
 def sankey_figure(flows: ReferralFlows, lang: str) -> go.Figure:
-    links = [link for link in flows.links if link.value > 0]
+    # Links hidden by the small-number rule are not drawn (their width would be the count);
+    # the table beside the chart lists them as "<10".
+    links = [link for link in flows.links if link.value]
     if not links:
         return c.empty_figure(lang)
     index = {node.id: i for i, node in enumerate(flows.nodes)}
-    labels = [api_label(node, lang) for node in flows.nodes]
+    totals = _node_totals(flows)
+    labels = [_node_label(api_label(node, lang), totals[node.id], lang) for node in flows.nodes]
+    link_text = [f"{fmt_number(link.value, 0, lang)}{_share(link, lang)}" for link in links]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -125,14 +151,15 @@ def sankey_figure(flows: ReferralFlows, lang: str) -> go.Figure:
                 "thickness": 18,
                 "color": [NODE_COLOURS.get(n.id, "#9fb4c7") for n in flows.nodes],
                 "line": {"color": "white", "width": 1},
-                "hovertemplate": "%{label}: %{value:,.0f}<extra></extra>",
+                "hovertemplate": "%{label}<extra></extra>",
             },
             link={
                 "source": [index[link.source] for link in links],
                 "target": [index[link.target] for link in links],
                 "value": [link.value for link in links],
+                "customdata": link_text,
                 "color": [_fade(NODE_COLOURS.get(link.target, "#9fb4c7")) for link in links],
-                "hovertemplate": "%{source.label} → %{target.label}: %{value:,.0f}<extra></extra>",
+                "hovertemplate": "%{source.label} → %{target.label}: %{customdata}<extra></extra>",
             },
         )
     )
@@ -161,10 +188,17 @@ def flows_table(flows: ReferralFlows, lang: str) -> Any:
             [
                 html.Td(labels.get(link.source, link.source)),
                 html.Td(labels.get(link.target, link.target)),
-                html.Td(fmt_number(link.value, 0, lang), className="text-end"),
+                html.Td(
+                    link.value_display if link.value is None else fmt_number(link.value, 0, lang),
+                    className="text-end",
+                ),
+                html.Td(
+                    "" if link.share_pct is None else f"{fmt_number(link.share_pct, 0, lang)}%",
+                    className="text-end",
+                ),
             ]
         )
-        for link in sorted(flows.links, key=lambda link: -link.value)
+        for link in sorted(flows.links, key=lambda link: -(link.value or 0))
     ]
     table = dbc.Table(
         [
@@ -174,6 +208,7 @@ def flows_table(flows: ReferralFlows, lang: str) -> Any:
                         html.Th(t("ref.from", lang)),
                         html.Th(t("ref.to", lang)),
                         html.Th(t("ref.count", lang), className="text-end"),
+                        html.Th(t("ref.share", lang), className="text-end"),
                     ]
                 )
             ),

@@ -154,7 +154,12 @@ def test_scorecard_and_flows(api_client, data) -> None:  # type: ignore[no-untyp
         ("huisarts", "poh-ggz"): 11,
         ("poh-ggz", "gb-ggz"): 1,
         ("huisarts", "s-ggz"): 1,
+        ("poh-ggz", "afgerond-poh"): 10,  # 11 new episodes − 1 referral via the POH
     }
+    shares = {(x["source"], x["target"]): x["share_pct"] for x in flows.json()["links"]}
+    assert shares[("poh-ggz", "gb-ggz")] == pytest.approx(100 / 11)
+    assert shares[("poh-ggz", "afgerond-poh")] == pytest.approx(1000 / 11)
+    assert shares[("huisarts", "poh-ggz")] == pytest.approx(1100 / 12)
 
 
 def test_teams_crud(api_client, data) -> None:  # type: ignore[no-untyped-def]

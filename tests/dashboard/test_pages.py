@@ -220,7 +220,23 @@ def test_sankey_from_flows_and_empty() -> None:
     sankey = fig.data[0]
     assert list(sankey.link.source) == [0, 1] and list(sankey.link.target) == [1, 2]
     assert list(sankey.link.value) == [40, 5]
-    assert list(sankey.node.label) == ["Huisarts", "POH-GGZ", "S-GGZ"]
+    # each node carries what passes through it
+    assert list(sankey.node.label) == ["Huisarts · 40", "POH-GGZ · 40", "S-GGZ · 5"]
+    hidden = flows.model_copy(
+        update={
+            "links": [
+                flows.links[0],
+                flows.links[1].model_copy(
+                    update={"value": None, "value_display": "<10", "suppressed": True}
+                ),
+            ]
+        }
+    )
+    sankey = referrals.sankey_figure(hidden, "nl").data[0]
+    assert list(sankey.link.value) == [40]  # a hidden flow is not drawn (its width is its count)
+    assert list(sankey.node.label) == ["Huisarts · 40", "POH-GGZ · 40", "S-GGZ"]
+    table = str(referrals.flows_table(hidden, "nl"))
+    assert "<10" in table
     none = flows.model_copy(update={"links": []})
     assert _annotations(referrals.sankey_figure(none, "nl")) == ["Geen gegevens voor deze periode"]
 
@@ -347,8 +363,8 @@ def test_english_reference_breakdown_and_flow_labels() -> None:
         note_en="counts referrals",
     )
     assert list(referrals.sankey_figure(flows, "en").data[0].node.label) == [
-        "GP",
-        "Social domain",
+        "GP · 4",
+        "Social domain · 4",
     ]
     table = _text(referrals.flows_table(flows, "en"))
     assert "Social domain" in table and "counts referrals" in table
