@@ -296,3 +296,55 @@ class ReferralFlowsRead(BaseModel):
     note: str | None = None
     note_en: str | None = None
     data_version: str | None = None
+
+
+class TeamColumn(BaseModel):
+    """A KPI column of the team overview, with what a page needs to show it."""
+
+    slug: str
+    title_nl: str
+    title_en: str
+    unit: str
+    unit_nl: str
+    polarity: Polarity
+    decimals: int = 0
+    norm_low: float | None = None
+    norm_high: float | None = None
+    flag: str | None = Field(
+        None, description="The flag raised above norm_high: overloaded or long_wait"
+    )
+
+
+class TeamCell(BaseModel):
+    value: float | None
+    value_display: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    status: Status = "ok"
+    suppressed: bool = False
+    flagged: bool = False
+
+
+class TeamMemberRow(BaseModel):
+    kind: Literal["provider", "practice"]
+    id: str = Field(description="zorgverlener_code of a POH, AGB of a practice")
+    name: str
+    practices: list[str] = Field(
+        default_factory=list, description="A POH's practices within the team (AGBs)"
+    )
+    values: dict[str, TeamCell] = Field(default_factory=dict)
+    flags: list[str] = Field(
+        default_factory=list, description="overloaded (ftf_per_workday > 9), long_wait (> 14 d)"
+    )
+
+
+class TeamOverviewRead(BaseModel):
+    """Every POH and practice of a team side by side with the key KPIs of one period."""
+
+    team: str
+    name: str
+    region: str | None = None
+    period: PeriodRead
+    columns: list[TeamColumn]
+    rows: list[TeamMemberRow]
+    data_version: str | None = None

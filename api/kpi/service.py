@@ -31,6 +31,7 @@ from api.kpi.schemas import (
     KpiValueRead,
     ReferralFlowsRead,
     ScorecardRead,
+    TeamOverviewRead,
 )
 from api.kpi.scope import (
     CallerScope,
@@ -40,6 +41,7 @@ from api.kpi.scope import (
     region_key,
     resolve_scope,
 )
+from api.kpi.team import build_overview, for_caller
 from models import Contact, Practice, Region
 
 __all__ = [
@@ -259,6 +261,23 @@ def get_referral_flows(
     if _masked(scope, caller):
         protect_flows(out)
     return out
+
+
+def get_team_overview(
+    session: Session, *, team: str, period: Period | str, caller: CallerScope | None = None
+) -> TeamOverviewRead:
+    """Every POH and practice of a team with the key KPIs and the overload/wait flags."""
+    caller = caller or CallerScope()
+    asked = _period(period)
+    caller.check_visible("team", team)
+    out = cache.cached(
+        session,
+        kind="team_overview",
+        params={"team": team, "p": [asked.start, asked.end]},
+        model=TeamOverviewRead,
+        build=lambda: build_overview(session, team, asked),
+    )
+    return for_caller(out, caller)
 
 
 def latest_quarter(session: Session) -> str | None:

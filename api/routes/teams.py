@@ -1,14 +1,16 @@
-"""Teams CRUD (beheerder): the practices and POHs of a teamleider."""
+"""Teams CRUD (beheerder): the practices and POHs of a teamleider; the team overview."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from api.access import BeheerderOnly, CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Conflict, Invalid, NotFound, problem_responses
+from api.kpi import service as kpi_service
+from api.kpi.schemas import TeamOverviewRead
 from api.org import service as teams
 from api.org.schemas import TeamCreate, TeamList, TeamRead, TeamUpdate
 
@@ -52,6 +54,21 @@ def get_team(
     if not _may_see(principal, caller, slug):  # as if it did not exist
         raise NotFound(f"Team {slug} bestaat niet")
     return teams.get_team(session, slug=slug)
+
+
+@router.get(
+    "/{slug}/overview",
+    response_model=TeamOverviewRead,
+    summary="Every POH and practice of a team with the key KPIs and overload/wait flags",
+    responses=problem_responses(NotFound, Invalid),
+)
+def get_team_overview(
+    session: SessionDep,
+    caller: CallerDep,
+    slug: SlugP,
+    period: Annotated[str, Query(examples=["2025Q3"])],
+) -> TeamOverviewRead:
+    return kpi_service.get_team_overview(session, team=slug, period=period, caller=caller)
 
 
 @router.patch(
