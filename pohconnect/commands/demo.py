@@ -43,6 +43,47 @@ def non_demo_regions(session: Session) -> list[str]:
     return list(session.scalars(stmt))
 
 
+DEMO_TEAMS: tuple[tuple[str, str], ...] = (
+    ("noord", "Team Noord"),
+    ("midden", "Team Midden"),
+    ("zuid", "Team Zuid"),
+)
+
+
+def create_demo_teams(session: Session, region_slug: str) -> list[tuple[str, str, int]]:
+    """Three teams of the demo region, its practices (by AGB) split into three runs, so that a
+    teamleider has a team to look at; ``[(slug, name, practices)]``. A team that exists already
+    is left as it is (a second demo run)."""
+    from sqlalchemy import select
+
+    from api.org.schemas import TeamCreate
+    from api.org.service import create_team
+    from models import Practice, Region, Team
+
+    agbs = list(
+        session.scalars(
+            select(Practice.agb)
+            .join(Region, Region.id == Practice.region_id)
+            .where(Region.slug == region_slug)
+            .order_by(Practice.agb)
+        )
+    )
+    out: list[tuple[str, str, int]] = []
+    size = -(-len(agbs) // len(DEMO_TEAMS))  # ceiling: every practice in one team
+    for index, (suffix, name) in enumerate(DEMO_TEAMS):
+        members = agbs[index * size : (index + 1) * size]
+        slug = f"{region_slug}-{suffix}"[:64]
+        if not members:
+            continue
+        if session.scalar(select(Team.id).where(Team.slug == slug)) is None:
+            create_team(
+                session,
+                data=TeamCreate(slug=slug, name=name, region=region_slug, practices=members),
+            )
+        out.append((slug, name, len(members)))
+    return out
+
+
 def demo(
     out: Path | None = typer.Option(
         None, "--out", help="Schrijf alleen de vier exportbestanden naar deze map (geen import)."
@@ -121,7 +162,9 @@ def demo(
     from ingest.writers import region_slug
 
     with session_scope() as session:
+        teams = create_demo_teams(session, region_slug(region.name))
         logins = create_demo_users(session, region_slug(region.name))
+    typer.echo("Teams: " + ", ".join(f"{name} ({n} praktijken)" for _, name, n in teams))
     warm_kpi_cache([r.import_id for r in reports if r.status == "committed" and r.import_id])
     typer.echo("Inloggen (gebruiker / wachtwoord / rol):")
     for username, role, password in logins:

@@ -20,3 +20,26 @@ def test_demo_out_writes_the_four_files(tmp_path: Path) -> None:
         "verwijzingen.csv",
     ]
     assert "Huisartsenorganisatie Demoland" in result.output
+
+
+def test_the_demo_defines_three_teams_over_its_practices(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from models import Team
+    from pohconnect.commands.demo import create_demo_teams
+    from tests.factories import make_practice, make_region
+
+    region = make_region(session, slug="demoland", name="Demoland")
+    for i in range(7):
+        make_practice(session, agb=f"0600000{i}", region=region)
+    made = create_demo_teams(session, "demoland")
+    assert made == [
+        ("demoland-noord", "Team Noord", 3),
+        ("demoland-midden", "Team Midden", 3),
+        ("demoland-zuid", "Team Zuid", 1),
+    ]
+    teams = {t.slug: sorted(p.agb for p in t.practices) for t in session.scalars(select(Team))}
+    assert teams["demoland-zuid"] == ["06000006"]
+    assert sorted(a for agbs in teams.values() for a in agbs) == [f"0600000{i}" for i in range(7)]
+    assert create_demo_teams(session, "demoland") == made  # a second demo run changes nothing
+    assert len(session.scalars(select(Team)).all()) == 3
