@@ -46,8 +46,8 @@ LOGIN_FORM_MAX_AGE = 2 * 3600  # seconds a login form stays valid
 # scope in any case; this decides the menu and what a page load may open. A beheerder sees
 # figures only with an access rule of its own (then every page, limited to that rule).
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "regio": ("/", "/praktijk", "/poh", "/wachttijden", "/verwijzingen", "/uren"),
-    "teamleider": ("/", "/praktijk", "/poh", "/wachttijden", "/verwijzingen", "/uren"),
+    "regio": ("/", "/praktijk", "/poh", "/team", "/wachttijden", "/verwijzingen", "/uren"),
+    "teamleider": ("/team", "/", "/praktijk", "/poh", "/wachttijden", "/verwijzingen", "/uren"),
     "huisarts": ("/praktijk", "/verwijzingen", "/uren"),
     "poh": ("/poh", "/praktijk"),
     "beheerder": (),

@@ -30,6 +30,7 @@ from dashboard.schemas import (
     ReferralFlows,
     Scorecard,
     Team,
+    TeamOverview,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -300,6 +301,10 @@ class ApiClient:
     def teams(self) -> list[Team]:
         """``GET /api/v1/teams``."""
         return self._items(Team, f"{API_PREFIX}/teams")
+
+    def team_overview(self, slug: str, *, period: str) -> TeamOverview:
+        """``GET /api/v1/teams/{slug}/overview`` — every POH and practice of a team."""
+        return self._model(TeamOverview, f"{API_PREFIX}/teams/{slug}/overview", {"period": period})
 
     def report(
         self,

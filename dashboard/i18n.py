@@ -30,6 +30,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "nav.waiting": {"nl": "Wachttijden", "en": "Waiting times"},
     "nav.referrals": {"nl": "Verwijzingen", "en": "Referrals"},
     "nav.hours": {"nl": "Uren", "en": "Hours"},
+    "nav.team": {"nl": "Team", "en": "Team"},
     "nav.api_docs": {"nl": "API-documentatie", "en": "API documentation"},
     "lang.label": {"nl": "Taal", "en": "Language"},
     # login, session, roles
@@ -248,6 +249,39 @@ TEXT: dict[str, dict[Lang, str]] = {
     "ref.count": {"nl": "Aantal", "en": "Count"},
     "ref.share": {"nl": "Aandeel van de bron", "en": "Share of source"},
     # hours page
+    # --- Team (teamleider) ---
+    "team.title": {"nl": "Team", "en": "Team"},
+    "team.lead": {
+        "nl": "De POH's en praktijken van het team naast elkaar: wie is overbelast (meer dan 9 "
+        "face-to-face consulten per werkdag van 8 uur), waar wachten patiënten lang (mediaan "
+        "meer dan 14 dagen tot intake)? Klik op een naam voor de POH- of praktijkpagina.",
+        "en": "The team's POHs and practices side by side: who is overloaded (more than 9 "
+        "face-to-face consultations per 8-hour workday), where do patients wait long (median "
+        "over 14 days to intake)? Click a name for the POH or practice page.",
+    },
+    "ctl.team": {"nl": "Team", "en": "Team"},
+    "team.none": {
+        "nl": "Er zijn nog geen teams die u mag zien. Een beheerder legt teams aan "
+        "(pohconnect teams create of de API).",
+        "en": "There are no teams you may see yet. An administrator creates teams "
+        "(pohconnect teams create or the API).",
+    },
+    "team.kind.provider": {"nl": "POH", "en": "POH"},
+    "team.kind.practice": {"nl": "Praktijk", "en": "Practice"},
+    "team.col.name": {"nl": "Naam", "en": "Name"},
+    "team.col.kind": {"nl": "Soort", "en": "Type"},
+    "team.col.flags": {"nl": "Signalen", "en": "Signals"},
+    "team.flag.overloaded": {"nl": "⚠ overbelast", "en": "⚠ overloaded"},
+    "team.flag.long_wait": {"nl": "⏱ lange wachttijd", "en": "⏱ long wait"},
+    "team.card.overloaded": {
+        "nl": "POH's overbelast (> 9 per werkdag)",
+        "en": "POHs overloaded (> 9 per workday)",
+    },
+    "team.card.long_wait": {
+        "nl": "Lange wachttijd (mediaan > 14 dagen)",
+        "en": "Long wait (median > 14 days)",
+    },
+    "team.card.members": {"nl": "POH's / praktijken", "en": "POHs / practices"},
     "hours.title": {"nl": "Uren", "en": "Hours"},
     "hours.lead": {
         "nl": "Gecontracteerde POH-GGZ-uren per week tegen de financieringsnorm.",

@@ -96,3 +96,12 @@ HOURS_INIT = "hours-init"
 def all_ids() -> list[str]:
     """Every id defined above (for the uniqueness test)."""
     return [v for k, v in globals().items() if k.isupper() and isinstance(v, str)]
+
+
+# Team (teamleider)
+TEAM_TEAM = "team-team"
+TEAM_PERIOD = "team-period"
+TEAM_CARDS = "team-cards"
+TEAM_GRID = "team-grid"
+TEAM_MESSAGE = "team-message"
+TEAM_INIT = "team-init"

@@ -279,3 +279,42 @@ class Team(_Model):
     region: str | None = None
     practices: list[str] = Field(default_factory=list)
     providers: list[str] = Field(default_factory=list)
+
+
+class TeamColumn(_Model):
+    slug: str
+    title_nl: str
+    title_en: str
+    unit: str
+    unit_nl: str
+    polarity: Polarity
+    decimals: int = 0
+    norm_low: float | None = None
+    norm_high: float | None = None
+    flag: str | None = None
+
+
+class TeamCell(_Model):
+    value: float | None
+    value_display: str | None = None
+    status: str = "ok"
+    suppressed: bool = False
+    flagged: bool = False
+
+
+class TeamMemberRow(_Model):
+    kind: Literal["provider", "practice"]
+    id: str
+    name: str
+    practices: list[str] = Field(default_factory=list)
+    values: dict[str, TeamCell] = Field(default_factory=dict)
+    flags: list[str] = Field(default_factory=list)
+
+
+class TeamOverview(_Model):
+    team: str
+    name: str
+    region: str | None = None
+    period: Period
+    columns: list[TeamColumn]
+    rows: list[TeamMemberRow]

@@ -409,3 +409,78 @@ def test_poh_picker_options_and_practices() -> None:
         "No practices known for this POH."
     )
     assert poh.provider_practices(None, practices, "nl") is None
+
+
+def test_team_grid_flags_links_and_hidden_counts() -> None:
+    from dashboard.pages import team
+    from dashboard.schemas import TeamOverview
+
+    overview = TeamOverview.model_validate(
+        {
+            "team": "t",
+            "name": "Team Noord",
+            "period": {"label": "2025Q3", "start": "2025-07-01", "end": "2025-09-30"},
+            "columns": [
+                {
+                    "slug": "ftf_per_workday",
+                    "title_nl": "Face-to-face consulten per werkdag",
+                    "title_en": "Face-to-face consultations per workday",
+                    "unit": "consults per 8-hour workday",
+                    "unit_nl": "consulten per werkdag van 8 uur",
+                    "polarity": "neutral",
+                    "decimals": 1,
+                    "norm_high": 9.0,
+                    "flag": "overloaded",
+                },
+                {
+                    "slug": "poh_new_episodes",
+                    "title_nl": "Nieuwe trajecten",
+                    "title_en": "New episodes",
+                    "unit": "episodes",
+                    "unit_nl": "trajecten",
+                    "polarity": "neutral",
+                },
+            ],
+            "rows": [
+                {
+                    "kind": "provider",
+                    "id": "POH-ANNA",
+                    "name": "Anna [A]",
+                    "flags": ["overloaded"],
+                    "values": {
+                        "ftf_per_workday": {
+                            "value": 12.0,
+                            "value_display": "12,0",
+                            "flagged": True,
+                        },
+                        "poh_new_episodes": {"value": 31, "value_display": "31"},
+                    },
+                },
+                {
+                    "kind": "practice",
+                    "id": "01000002",
+                    "name": "Praktijk B",
+                    "values": {
+                        "poh_new_episodes": {
+                            "value": None,
+                            "value_display": "<10",
+                            "suppressed": True,
+                        }
+                    },
+                },
+            ],
+        }
+    )
+    rows, cols = team.grid(overview, "nl", "/dashboard/")
+    anna, practice = rows
+    assert anna["link"] == r"[Anna \[A\]](/dashboard/poh?level=provider&id=POH-ANNA&period=2025Q3)"
+    assert practice["link"] == "[Praktijk B](/dashboard/praktijk?agb=01000002&period=2025Q3)"
+    assert anna["flags"] == "⚠ overbelast" and practice["flags"] == ""
+    assert anna["ftf_per_workday__flagged"] is True and anna["ftf_per_workday"] == 12.0
+    assert practice["poh_new_episodes"] is None and practice["poh_new_episodes__display"] == "<10"
+    by_field = {col["field"]: col for col in cols}
+    assert "team-flagged" in by_field["ftf_per_workday"]["cellClassRules"]
+    assert "cellClassRules" not in by_field["poh_new_episodes"]
+    assert by_field["ftf_per_workday"]["headerName"].startswith("Face-to-face consulten")
+    en_rows, _ = team.grid(overview, "en", "/dashboard/")
+    assert en_rows[0]["flags"] == "⚠ overloaded" and en_rows[0]["kind"] == "POH"

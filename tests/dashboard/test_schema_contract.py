@@ -36,6 +36,10 @@ PAIRS: dict[str, type[BaseModel]] = {
     "FlowLink": api_kpi.FlowLink,
     "ReferralFlows": api_kpi.ReferralFlowsRead,
     "Team": api_org.TeamRead,
+    "TeamColumn": api_kpi.TeamColumn,
+    "TeamCell": api_kpi.TeamCell,
+    "TeamMemberRow": api_kpi.TeamMemberRow,
+    "TeamOverview": api_kpi.TeamOverviewRead,
 }
 
 
