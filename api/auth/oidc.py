@@ -173,7 +173,7 @@ def _equal(a: str, b: str) -> bool:
 def _exchange(
     http: httpx.Client, settings: AuthSettings, meta: dict[str, Any], *, code: str, tx: dict
 ) -> str:
-    """The authorization code for the provider's ID token (client_secret_basic if a secret)."""
+    """The code for the provider's ID token (a secret: client_secret_basic or _post)."""
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -182,11 +182,14 @@ def _exchange(
         "client_id": settings.oidc_client_id or "",
     }
     auth = None
-    if settings.oidc_client_secret is not None:
+    secret = settings.oidc_client_secret
+    if secret is not None and settings.oidc_token_auth_method == "client_secret_post":
+        form["client_secret"] = secret.get_secret_value()
+    elif secret is not None:
         # RFC 6749 §2.3.1: both form-urlencoded before Basic
         auth = (
             quote(settings.oidc_client_id or "", safe=""),
-            quote(settings.oidc_client_secret.get_secret_value(), safe=""),
+            quote(secret.get_secret_value(), safe=""),
         )
     try:
         res = http.post(

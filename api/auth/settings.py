@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,10 @@ class AuthSettings(BaseSettings):
     oidc_client_id: str | None = None
     # confidential client (client_secret_basic); empty: a public client (PKCE only)
     oidc_client_secret: SecretStr | None = None
+    # how the secret goes to the token endpoint: client_secret_basic or client_secret_post
+    oidc_token_auth_method: Literal["client_secret_basic", "client_secret_post"] = (
+        "client_secret_basic"
+    )
     # the ID token claim whose value is a POH-Connect user name: preferred_username, email, sub
     oidc_claim: str = "preferred_username"
     oidc_scopes: str = "openid profile email"

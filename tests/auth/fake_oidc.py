@@ -44,6 +44,7 @@ class FakeProvider:
     id_token_changes: dict[str, Any] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
+    client_auth: str = ""  # how the client authenticated at /token: basic or post
 
     def settings(self) -> dict[str, str]:
         """The POHCONNECT_* settings of a client of this provider."""
@@ -113,8 +114,11 @@ class FakeProvider:
     def _token(self, request: httpx.Request) -> httpx.Response:
         form = {k: v[0] for k, v in parse_qs(request.content.decode()).items()}
         expected = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        if request.headers.get("authorization") != f"Basic {expected}":
+        basic = request.headers.get("authorization") == f"Basic {expected}"
+        post = form.get("client_id") == CLIENT_ID and form.get("client_secret") == CLIENT_SECRET
+        if not (basic or post):
             return httpx.Response(401, json={"error": "invalid_client"})
+        self.client_auth = "basic" if basic else "post"
         grant = self.grants.pop(form.get("code", ""), None)  # a code is good once
         if grant is None or form.get("grant_type") != "authorization_code":
             return httpx.Response(400, json={"error": "invalid_grant"})

@@ -108,6 +108,20 @@ def test_the_claim_is_configurable(client, provider, users, session, auth_settin
     assert res.status_code == 200, res.text
     bearer = {"Authorization": f"Bearer {res.json()['access_token']}"}
     assert client.get("/api/v1/auth/me", headers=bearer).json()["username"] == "anna@praktijk.nl"
+    assert provider.client_auth == "basic"
+
+
+def test_client_secret_post(client, provider, users, auth_settings) -> None:  # type: ignore[no-untyped-def]
+    auth_settings(**provider.settings(), oidc_token_auth_method="client_secret_post")
+    assert _oidc_login(client, provider).status_code == 200
+    assert provider.client_auth == "post"
+
+
+def test_a_wrong_client_secret_is_refused(client, provider, users, auth_settings, session) -> None:  # type: ignore[no-untyped-def]
+    auth_settings(**{**provider.settings(), "oidc_client_secret": "fout"})
+    res = _oidc_login(client, provider)
+    assert res.status_code == 401
+    assert _last_login(session).detail["reason"] == "code_refused:invalid_client"
 
 
 @pytest.mark.parametrize(
