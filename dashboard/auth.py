@@ -359,9 +359,10 @@ class Auth:
             return self._oidc_refused(lang, next_path, key, 503)
         session = self._new_session(login, me)
         target = self._landing(session, next_path)
-        # A page that moves on by itself: after the provider's cross-site redirect a browser
-        # would not send the new SameSite=Strict cookie along with a redirect; it does with a
-        # navigation started by this (same-site) page.
+        # A page that moves on by itself rather than a redirect: a browser that counts the
+        # provider's cross-site redirect chain (RFC 6265bis allows it) would not send the new
+        # SameSite=Strict cookie with a redirect; a navigation started by this same-site page
+        # it does send. (Chromium 156 sends it either way; tests/dashboard/test_login.py.)
         e = html.escape
         body = f"""
 <main class="container py-5"><p id="login-continue">

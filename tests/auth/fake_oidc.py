@@ -12,8 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -36,6 +40,7 @@ class Grant:
 
 @dataclass
 class FakeProvider:
+    issuer: str = ISSUER
     user: dict[str, Any] = field(
         default_factory=lambda: {"sub": "u-1", "preferred_username": "poh-a"}
     )
@@ -49,7 +54,7 @@ class FakeProvider:
     def settings(self) -> dict[str, str]:
         """The POHCONNECT_* settings of a client of this provider."""
         return {
-            "oidc_issuer": ISSUER,
+            "oidc_issuer": self.issuer,
             "oidc_client_id": CLIENT_ID,
             "oidc_client_secret": CLIENT_SECRET,
         }
@@ -70,24 +75,25 @@ class FakeProvider:
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         self.calls.append(path)
-        if path == "/realms/poh/.well-known/openid-configuration":
+        base, issuer = urlsplit(self.issuer).path, self.issuer
+        if path == f"{base}/.well-known/openid-configuration":
             return httpx.Response(
                 200,
                 json={
-                    "issuer": ISSUER,
-                    "authorization_endpoint": f"{ISSUER}/authorize",
-                    "token_endpoint": f"{ISSUER}/token",
-                    "jwks_uri": f"{ISSUER}/jwks",
+                    "issuer": issuer,
+                    "authorization_endpoint": f"{issuer}/authorize",
+                    "token_endpoint": f"{issuer}/token",
+                    "jwks_uri": f"{issuer}/jwks",
                     "response_types_supported": ["code"],
                     "id_token_signing_alg_values_supported": ["RS256"],
                     "code_challenge_methods_supported": ["S256"],
                 },
             )
-        if path == "/realms/poh/jwks":
+        if path == f"{base}/jwks":
             return httpx.Response(200, json={"keys": [self.key.as_dict(private=False)]})
-        if path == "/realms/poh/authorize":
+        if path == f"{base}/authorize":
             return self._authorize(request)
-        if path == "/realms/poh/token":
+        if path == f"{base}/token":
             return self._token(request)
         return httpx.Response(404)
 
@@ -129,7 +135,7 @@ class FakeProvider:
             return httpx.Response(400, json={"error": "invalid_grant", "pkce": "mismatch"})
         now = int(time.time())
         claims = {
-            "iss": ISSUER,
+            "iss": self.issuer,
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,
@@ -149,3 +155,41 @@ class FakeProvider:
                 "id_token": id_token,
             },
         )
+
+
+@contextmanager
+def serve(fake: FakeProvider, port: int) -> Iterator[None]:
+    """Serve ``fake`` over real HTTP on 127.0.0.1:``port`` (for the browser test)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _serve(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            request = httpx.Request(
+                self.command,
+                f"http://{self.headers.get('host')}{self.path}",
+                headers=dict(self.headers.items()),
+                content=body,
+            )
+            res = fake.handle(request)
+            self.send_response(res.status_code)
+            for key, value in res.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(res.content)))
+            self.end_headers()
+            self.wfile.write(res.content)
+
+        do_GET = do_POST = _serve
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

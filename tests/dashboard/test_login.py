@@ -490,3 +490,56 @@ def test_oidc_refusals(site: Site, oidc: Any) -> None:
     res = site.web.get("/dashboard/login/oidc/callback?error=access_denied&state=x")
     assert res.status_code == 401 and "cancelled or refused" in res.text
     assert site.web.get("/dashboard/", follow_redirects=False).status_code == 302
+
+
+@pytest.mark.browser
+def test_oidc_login_in_chromium(  # type: ignore[no-untyped-def]
+    browsers, live_database, monkeypatch: pytest.MonkeyPatch, screenshot_dir
+) -> None:
+    """The whole round trip in a real browser, the provider on another site (``localhost``
+    against the dashboard's ``127.0.0.1``): the SameSite=Lax flow cookie comes back with the
+    provider's redirect, and the SameSite=Strict session cookie goes with the next page."""
+    import shutil
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.auth.fake_oidc import FakeProvider, serve
+    from tests.dashboard.conftest import BROWSER_USER, _free_port, _server
+
+    port = _free_port()
+    fake = FakeProvider(
+        issuer=f"http://localhost:{port}/realms/poh",
+        user={"sub": "u-b", "preferred_username": BROWSER_USER.upper()},
+    )
+    for key, value in fake.settings().items():
+        monkeypatch.setenv(f"POHCONNECT_{key.upper()}", value)
+    profile = tempfile.mkdtemp(prefix="pohconnect-chromium-oidc-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browsers.chromium
+    flags = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
+    for arg in (*flags, "--window-size=1200,900", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    with serve(fake, port), _server(live_database[0]) as base:
+        drv = webdriver.Chrome(
+            service=Service(executable_path=browsers.chromedriver), options=options
+        )
+        try:
+            drv.set_page_load_timeout(60)
+            drv.get(f"{base}/dashboard/login?next=/uren")
+            button = drv.find_element("id", "login-oidc")
+            assert button.text == "Inloggen met de organisatie-account"
+            button.click()
+            WebDriverWait(drv, 60).until(
+                lambda d: d.current_url.startswith(f"{base}/dashboard/uren")
+            )
+            WebDriverWait(drv, 60).until(
+                lambda d: BROWSER_USER in d.find_element("tag name", "body").text
+            )
+            assert "/realms/poh/authorize" in fake.calls and "/realms/poh/token" in fake.calls
+            drv.save_screenshot(str(screenshot_dir / "oidc-login.png"))
+        finally:
+            drv.quit()
+            shutil.rmtree(profile, ignore_errors=True)
