@@ -253,3 +253,25 @@ def test_settings_refuse_a_half_or_insecure_configuration(monkeypatch) -> None: 
     settings = AuthSettings(oidc_issuer=ISSUER + "/", oidc_client_id="x")
     assert settings.oidc_enabled
     assert settings.oidc_discovery() == ISSUER + "/.well-known/openid-configuration"
+
+
+def test_startup_refuses_a_half_configuration_and_production_still_needs_its_secret(  # type: ignore[no-untyped-def]
+    auth_settings,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.auth.settings import OidcMisconfigured, TokenSecretMissing
+    from api.main import create_app
+
+    auth_settings(oidc_client_id=CLIENT_ID)
+    with pytest.raises(OidcMisconfigured), TestClient(create_app()):
+        pass
+    # OIDC on does not replace the token secret: production without one does not start
+    auth_settings(
+        environment="production", token_secret="", oidc_issuer=ISSUER, oidc_client_id=CLIENT_ID
+    )
+    with pytest.raises(TokenSecretMissing), TestClient(create_app()):
+        pass
+    auth_settings(token_secret="s" * 40)
+    with TestClient(create_app()) as started:
+        assert started.get("/health").status_code == 200
