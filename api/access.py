@@ -34,6 +34,7 @@ from api.kpi.scope import CallerScope
 from models import User
 
 __all__ = [
+    "OIDC_PATHS",
     "PUBLIC_PATHS",
     "BeheerderOnly",
     "CallerDep",
@@ -48,12 +49,18 @@ __all__ = [
 ]
 
 TOKEN_URL = "/api/v1/auth/token"
+# OpenID Connect login (api/routes/auth.py): public by design, like TOKEN_URL (they are how a
+# token is obtained); 404 when OIDC is not configured.
+OIDC_PATHS: frozenset[str] = frozenset(
+    {"/api/v1/auth/oidc", "/api/v1/auth/oidc/start", "/api/v1/auth/oidc/token"}
+)
 
 # Reachable without a token. Everything else needs one (tests/auth/test_route_walk.py).
 PUBLIC_PATHS: frozenset[str] = frozenset(
     {
         "/health",
         TOKEN_URL,
+        *OIDC_PATHS,
         "/openapi.json",
         "/docs",
         "/docs/swagger-init.js",

@@ -12,6 +12,15 @@ checked and revoked.
 - ``POST /dashboard/login`` — calls ``POST /api/v1/auth/token`` with the user's name and
   password, then ``GET /api/v1/auth/me``; sets the session cookie and redirects to the first
   page the role may use (or ``next`` when it is a dashboard page).
+- ``GET /dashboard/login/oidc`` — only when the API has OpenID Connect configured (the login
+  page then shows "Inloggen met de organisatie-account"): asks the API to start a login
+  (``POST /api/v1/auth/oidc/start``), keeps the signed transaction in a short-lived signed
+  HttpOnly cookie (``SameSite=Lax``: it must come back with the provider's redirect), and
+  sends the browser to the identity provider.
+- ``GET /dashboard/login/oidc/callback`` — the provider's redirect (code, state): the API
+  checks state, PKCE, the ID token and the account (``POST /api/v1/auth/oidc/token``); the
+  same session cookie as a password login is set, and a small page moves on to the dashboard
+  (a same-site navigation, so that the ``SameSite=Strict`` cookie goes along).
 - ``POST /dashboard/logout`` — the session's CSRF token in the form; revokes the token at the
   API (``POST /api/v1/auth/logout``), clears the cookie, back to the login page.
 - Every other request needs a valid session: a page is redirected to the login page, Dash's
@@ -28,6 +37,7 @@ import hashlib
 import html
 import os
 import secrets
+import time
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -35,11 +45,13 @@ from urllib.parse import quote, urlsplit
 import flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from dashboard.client import ApiClient, ApiError, LoginRefused, SessionExpired
+from dashboard.client import ApiClient, ApiError, Login, LoginRefused, Me, SessionExpired
 from dashboard.i18n import normalise_lang, t
 
 SESSION_COOKIE = "pohconnect_session"
 CSRF_COOKIE = "pohconnect_login_csrf"
+OIDC_COOKIE = "pohconnect_oidc"
+OIDC_CHECK_S = 60.0  # seconds the API's answer "is OIDC on?" is reused by the login page
 LOGIN_FORM_MAX_AGE = 2 * 3600  # seconds a login form stays valid
 
 # Which pages (by their Dash path) each role may use. The API limits the data to the user's
@@ -58,6 +70,7 @@ NO_DATA_SCOPE = "geen gegevens"  # what /auth/me says for a user without any acc
 # (package files, no data)
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SESSION_SALT = "pohconnect-dashboard-session"
+LOGIN_PATHS = ("/login", "/login/oidc", "/login/oidc/callback")
 
 
 @dataclass(frozen=True)
@@ -141,13 +154,19 @@ class Auth:
         secret = session_secret()
         self.sessions = _serializer(secret, SESSION_SALT)
         self.login_forms = _serializer(secret, "pohconnect-dashboard-login-form")
+        self.oidc_flows = _serializer(secret, "pohconnect-dashboard-oidc")
         self.max_age = 8 * 3600
+        self._oidc: tuple[float, bool] = (0.0, False)  # (checked at, on)
 
     # -- wiring ------------------------------------------------------------------------------
 
     def install(self, server: flask.Flask) -> None:
         server.config["POHCONNECT_AUTH"] = self
         server.add_url_rule("/login", "pc_login", self.login_page, methods=["GET", "POST"])
+        server.add_url_rule("/login/oidc", "pc_login_oidc", self.oidc_login, methods=["GET"])
+        server.add_url_rule(
+            "/login/oidc/callback", "pc_login_oidc_callback", self.oidc_callback, methods=["GET"]
+        )
         server.add_url_rule("/logout", "pc_logout", self.logout, methods=["POST"])
         server.before_request(self.guard)
 
@@ -157,7 +176,7 @@ class Auth:
         path = flask.request.path
         if flask.request.method == "POST" and not self._same_origin():
             return _plain("Verzoek geweigerd: niet van deze site (CSRF).", 403)
-        if path == "/login" or path.startswith(PUBLIC_PREFIXES) or path == "/_favicon.ico":
+        if path in LOGIN_PATHS or path.startswith(PUBLIC_PREFIXES) or path == "/_favicon.ico":
             return None
         session = current_session()
         if session is None:
@@ -234,21 +253,31 @@ class Auth:
         except SessionExpired:
             error = t("login.invalid", lang)
             return self._form(lang, next_path, error=error, status=401, username=username)
-        session = UserSession(
+        session = self._new_session(login, me)
+        response = flask.redirect(self._landing(session, next_path), code=303)
+        self._set_session(response, session, login)
+        response.delete_cookie(CSRF_COOKIE, path=self.prefix)
+        return response
+
+    def _new_session(self, login: Login, me: Me) -> UserSession:
+        return UserSession(
             token=login.access_token,
             username=me.username,
             role=me.role,
             scope=me.scope,
             csrf=secrets.token_urlsafe(24),
         )
+
+    def _landing(self, session: UserSession, next_path: str | None) -> str:
+        """Where a new session starts: ``next`` if the role may use it, else its first page."""
         pages = session.pages
         if next_path and "/" + next_path.strip("/") in pages:
-            target = self.prefix + next_path.lstrip("/")
-        elif pages:
-            target = self.prefix + pages[0].lstrip("/")
-        else:
-            target = self.prefix
-        response = flask.redirect(target, code=303)
+            return self.prefix + next_path.lstrip("/")
+        if pages:
+            return self.prefix + pages[0].lstrip("/")
+        return self.prefix
+
+    def _set_session(self, response: flask.Response, session: UserSession, login: Login) -> None:
         response.set_cookie(
             SESSION_COOKIE,
             self.sessions.dumps(asdict(session)),
@@ -258,8 +287,105 @@ class Auth:
             httponly=True,
             samesite="Strict",
         )
-        response.delete_cookie(CSRF_COOKIE, path=self.prefix)
+
+    # -- OpenID Connect ----------------------------------------------------------------------
+
+    def oidc_enabled(self) -> bool:
+        """Whether the API offers OpenID Connect login (asked at most once a minute)."""
+        checked, on = self._oidc
+        now = time.monotonic()
+        if now - checked > OIDC_CHECK_S or checked == 0.0:
+            on = self.client.oidc_issuer() is not None
+            self._oidc = (now, on)
+        return on
+
+    def oidc_login(self) -> Any:
+        lang = normalise_lang(flask.request.args.get("lang"))
+        next_path = _safe_next(flask.request.args.get("next"))
+        if not self.oidc_enabled():
+            return _plain("Niet gevonden", 404)
+        redirect_uri = flask.request.host_url.rstrip("/") + self.prefix + "login/oidc/callback"
+        try:
+            started = self.client.oidc_start(redirect_uri)
+        except ApiError as exc:
+            error = t("login.oidc_unavailable", lang)
+            if exc.status != 502:
+                error = f"{t('login.unavailable', lang)} ({exc})"
+            return self._form(lang, next_path, error=error, status=503)
+        flow = {"transaction": started["transaction"], "next": next_path, "lang": lang}
+        response = flask.redirect(started["authorization_url"], code=302)
+        response.set_cookie(
+            OIDC_COOKIE,
+            self.oidc_flows.dumps(flow),
+            max_age=int(started.get("expires_in", 600)),
+            path=self.prefix + "login/oidc",
+            secure=flask.request.is_secure,
+            httponly=True,
+            samesite="Lax",  # sent on the provider's (cross-site, top-level GET) redirect back
+        )
+        response.headers["Cache-Control"] = "no-store"
         return response
+
+    def oidc_callback(self) -> Any:
+        if not self.oidc_enabled():
+            return _plain("Niet gevonden", 404)
+        args = flask.request.args
+        flow: dict[str, Any] | None = None
+        raw = flask.request.cookies.get(OIDC_COOKIE)
+        if raw:
+            with contextlib.suppress(BadSignature):
+                flow = self.oidc_flows.loads(raw, max_age=LOGIN_FORM_MAX_AGE)
+        lang = normalise_lang((flow or {}).get("lang") or args.get("lang"))
+        next_path = _safe_next((flow or {}).get("next"))
+        if not isinstance(flow, dict) or not isinstance(flow.get("transaction"), str):
+            return self._oidc_refused(lang, next_path, "login.oidc_failed", 400)
+        if args.get("error") or not args.get("code"):
+            return self._oidc_refused(lang, next_path, "login.oidc_cancelled", 401)
+        try:
+            login = self.client.oidc_token(
+                code=args.get("code", ""),
+                state=args.get("state", ""),
+                transaction=flow["transaction"],
+                client_address=flask.request.remote_addr,
+            )
+            me = self.client.me(login.access_token)
+        except LoginRefused as exc:
+            key = "login.oidc_no_account" if exc.status == 403 else "login.oidc_failed"
+            return self._oidc_refused(lang, next_path, key, exc.status)
+        except SessionExpired:
+            return self._oidc_refused(lang, next_path, "login.oidc_failed", 401)
+        except ApiError as exc:
+            key = "login.oidc_unavailable" if exc.status == 502 else "login.unavailable"
+            return self._oidc_refused(lang, next_path, key, 503)
+        session = self._new_session(login, me)
+        target = self._landing(session, next_path)
+        # A page that moves on by itself rather than a redirect: a browser that counts the
+        # provider's cross-site redirect chain (RFC 6265bis allows it) would not send the new
+        # SameSite=Strict cookie with a redirect; a navigation started by this same-site page
+        # it does send. (Chromium 156 sends it either way; tests/dashboard/test_login.py.)
+        e = html.escape
+        body = f"""
+<main class="container py-5"><p id="login-continue">
+  <a href="{e(target)}">{e(t("login.continue", lang))}</a></p></main>"""
+        page = _html_page(self.prefix, t("login.title", lang), body, lang)
+        page = page.replace(
+            "<head>", f'<head><meta http-equiv="refresh" content="0;url={e(target)}">', 1
+        )
+        response = flask.make_response(page)
+        response.headers["Cache-Control"] = "no-store"
+        self._set_session(response, session, login)
+        self._clear_oidc(response)
+        return response
+
+    def _oidc_refused(self, lang: str, next_path: str | None, key: str, status: int) -> Any:
+        response = self._form(lang, next_path, error=t(key, lang), status=status)
+        self._clear_oidc(response)
+        return response
+
+    def _clear_oidc(self, response: flask.Response) -> None:
+        response.delete_cookie(
+            OIDC_COOKIE, path=self.prefix + "login/oidc", httponly=True, samesite="Lax"
+        )
 
     def logout(self) -> Any:
         session = current_session()
@@ -340,6 +466,7 @@ class Auth:
         <button class="btn btn-primary w-100" type="submit" id="login-submit">
           {e(t("login.submit", lang))}</button>
       </form>
+      {self._oidc_button(lang, next_path)}
     </div></div>
   </div></div>
 </main>"""
@@ -356,6 +483,16 @@ class Auth:
         )
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def _oidc_button(self, lang: str, next_path: str | None) -> str:
+        if not self.oidc_enabled():
+            return ""
+        e = html.escape
+        query = f"?lang={lang}" + (f"&next={quote(next_path)}" if next_path else "")
+        return f"""
+      <div class="text-center text-muted small my-3">{e(t("login.or", lang))}</div>
+      <a class="btn btn-outline-primary w-100" id="login-oidc"
+         href="{e(self.prefix)}login/oidc{e(query)}">{e(t("login.oidc", lang))}</a>"""
 
     def _no_pages(self, session: UserSession) -> flask.Response:
         lang = normalise_lang(flask.request.args.get("lang"))

@@ -368,6 +368,43 @@ class ApiClient:
         if res.is_error and res.status_code != 401:
             raise _problem(res, path)
 
+    # -- OpenID Connect (the dashboard's login/oidc routes; the API does every check) -------
+
+    def oidc_issuer(self) -> str | None:
+        """``GET /api/v1/auth/oidc``: the identity provider, or None when OIDC is off."""
+        path = f"{API_PREFIX}/auth/oidc"
+        try:
+            res = self._http.get(path)
+        except httpx.TransportError:
+            return None
+        if res.status_code != 200:
+            return None
+        return str(res.json().get("issuer") or "") or None
+
+    def oidc_start(self, redirect_uri: str) -> dict[str, Any]:
+        """``POST /api/v1/auth/oidc/start``: authorization_url, state, transaction, expires_in."""
+        path = f"{API_PREFIX}/auth/oidc/start"
+        res = self._post(path, json={"redirect_uri": redirect_uri})
+        if res.is_error:
+            raise _problem(res, path)
+        return dict(res.json())
+
+    def oidc_token(
+        self, *, code: str, state: str, transaction: str, client_address: str | None = None
+    ) -> Login:
+        """``POST /api/v1/auth/oidc/token``; raises :class:`LoginRefused` on 401 (the login or
+        its ID token is invalid) and 403 (no or a disabled POH-Connect account)."""
+        path = f"{API_PREFIX}/auth/oidc/token"
+        headers = {"X-Forwarded-For": client_address} if client_address else {}
+        body = {"code": code, "state": state, "transaction": transaction}
+        res = self._post(path, json=body, headers=headers)
+        if res.status_code in (401, 403):
+            raise LoginRefused(res.status_code)
+        if res.is_error:
+            raise _problem(res, path)
+        data = res.json()
+        return Login(access_token=data["access_token"], expires_in=int(data["expires_in"]))
+
     def _post(self, path: str, **kwargs: Any) -> httpx.Response:
         try:
             return self._http.post(path, **kwargs)

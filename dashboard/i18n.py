@@ -59,6 +59,31 @@ TEXT: dict[str, dict[Lang, str]] = {
         "nl": "De API is niet bereikbaar; probeer het over een moment opnieuw.",
         "en": "The API cannot be reached; please try again in a moment.",
     },
+    "login.or": {"nl": "of", "en": "or"},
+    "login.oidc": {
+        "nl": "Inloggen met de organisatie-account",
+        "en": "Log in with your organisation account",
+    },
+    "login.oidc_failed": {
+        "nl": "Inloggen met de organisatie-account is mislukt of verlopen; probeer het opnieuw.",
+        "en": "Logging in with your organisation account failed or expired; please try again.",
+    },
+    "login.oidc_cancelled": {
+        "nl": "Inloggen bij uw organisatie is afgebroken of geweigerd.",
+        "en": "Logging in at your organisation was cancelled or refused.",
+    },
+    "login.oidc_no_account": {
+        "nl": "Uw organisatie-account hoort niet bij een actief POH-Connect-account. Vraag de "
+        "beheerder van POH-Connect om een account (of om het weer aan te zetten).",
+        "en": "Your organisation account does not belong to an active POH-Connect account. "
+        "Ask the POH-Connect administrator for an account (or to enable it again).",
+    },
+    "login.oidc_unavailable": {
+        "nl": "De identiteitsprovider van uw organisatie is niet bereikbaar; probeer het later "
+        "opnieuw.",
+        "en": "Your organisation's identity provider cannot be reached; please try again later.",
+    },
+    "login.continue": {"nl": "Doorgaan", "en": "Continue"},
     "login.logged_out": {"nl": "U bent uitgelogd.", "en": "You have been logged out."},
     "login.expired": {
         "nl": "Uw sessie is verlopen; log opnieuw in.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,10 @@ MIN_SECRET_LENGTH = 32
 
 class TokenSecretMissing(RuntimeError):
     """Production without a token secret of its own: the API refuses to start."""
+
+
+class OidcMisconfigured(RuntimeError):
+    """OpenID Connect half configured (or over http in production): the API refuses to start."""
 
 
 class AuthSettings(BaseSettings):
@@ -38,6 +43,22 @@ class AuthSettings(BaseSettings):
     # Send Strict-Transport-Security: "auto" when the request came over https (directly or
     # as told by the proxy through uvicorn's --proxy-headers), "always" or "never".
     hsts: str = "auto"
+    # OpenID Connect login (api/auth/oidc.py, docs/security.md): on when an issuer (or a
+    # discovery URL) and a client id are set; off otherwise (its routes answer 404).
+    oidc_issuer: str | None = None  # e.g. https://sso.example.nl/realms/poh
+    # default: {issuer}/.well-known/openid-configuration
+    oidc_discovery_url: str | None = None
+    oidc_client_id: str | None = None
+    # confidential client (client_secret_basic); empty: a public client (PKCE only)
+    oidc_client_secret: SecretStr | None = None
+    # how the secret goes to the token endpoint: client_secret_basic or client_secret_post
+    oidc_token_auth_method: Literal["client_secret_basic", "client_secret_post"] = (
+        "client_secret_basic"
+    )
+    # the ID token claim whose value is a POH-Connect user name: preferred_username, email, sub
+    oidc_claim: str = "preferred_username"
+    oidc_scopes: str = "openid profile email"
+    oidc_timeout_seconds: float = 10.0
 
     @property
     def is_production(self) -> bool:
@@ -64,6 +85,32 @@ class AuthSettings(BaseSettings):
                 )
         return value or DEMO_TOKEN_SECRET
 
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool((self.oidc_issuer or self.oidc_discovery_url) and self.oidc_client_id)
+
+    def oidc_discovery(self) -> str:
+        if self.oidc_discovery_url:
+            return self.oidc_discovery_url
+        return (self.oidc_issuer or "").rstrip("/") + "/.well-known/openid-configuration"
+
+    def check_oidc(self) -> None:
+        """Raise OidcMisconfigured when OIDC is half configured, or (production) not https."""
+        some = self.oidc_issuer or self.oidc_discovery_url or self.oidc_client_id
+        if some and not self.oidc_enabled:
+            raise OidcMisconfigured(
+                "OpenID Connect is half ingesteld: zet POHCONNECT_OIDC_ISSUER (of "
+                "POHCONNECT_OIDC_DISCOVERY_URL) én POHCONNECT_OIDC_CLIENT_ID, of geen van beide."
+            )
+        if self.oidc_enabled and "openid" not in self.oidc_scopes.split():
+            raise OidcMisconfigured("POHCONNECT_OIDC_SCOPES moet de scope 'openid' bevatten.")
+        if self.oidc_enabled and self.is_production:
+            for url in (self.oidc_issuer, self.oidc_discovery()):
+                if url and not url.startswith("https://"):
+                    raise OidcMisconfigured(
+                        f"OpenID Connect in productie alleen over https (niet {url})."
+                    )
+
 
 @cache
 def get_auth_settings() -> AuthSettings:
@@ -73,3 +120,8 @@ def get_auth_settings() -> AuthSettings:
 def require_token_secret() -> None:
     """Call at process start: raises TokenSecretMissing when production has no own secret."""
     get_auth_settings().secret()
+
+
+def require_valid_oidc() -> None:
+    """Call at process start: raises OidcMisconfigured (see AuthSettings.check_oidc)."""
+    get_auth_settings().check_oidc()

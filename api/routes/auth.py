@@ -1,27 +1,40 @@
-"""Log in (OAuth2 password flow), log out, and who am I."""
+"""Log in (OAuth2 password flow, or OpenID Connect when configured), log out, and who am I.
+
+The OpenID Connect routes (``/api/v1/auth/oidc…``) are public by design, like the password
+login (api/access.py ``OIDC_PATHS``): they are how a token is obtained. They answer 404 when
+OIDC is not configured. See api/auth/oidc.py and docs/security.md.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.access import PrincipalDep, Unauthorized, client_address, get_caller_scope
 from api.auth import login as service
-from api.auth.settings import require_token_secret
+from api.auth import oidc
+from api.auth.settings import (
+    AuthSettings,
+    get_auth_settings,
+    require_token_secret,
+    require_valid_oidc,
+)
 from api.deps import SessionDep
-from api.errors import Problem, problem_responses
+from api.errors import NotFound, Problem, problem_responses
 
 
 @asynccontextmanager
 async def _require_secret(_app: FastAPI) -> AsyncIterator[None]:
     # Startup refuses production without a token secret of its own.
     require_token_secret()
+    require_valid_oidc()
     yield
 
 
@@ -113,3 +126,125 @@ def me(principal: PrincipalDep) -> Me:
         scope=principal.grant.describe(),
         expires_at=principal.claims.expires_at.isoformat(),
     )
+
+
+# -- OpenID Connect (api/auth/oidc.py) ------------------------------------------------------
+
+
+class OidcInfo(BaseModel):
+    issuer: str
+    claim: str
+
+
+class OidcStartRequest(BaseModel):
+    redirect_uri: str = Field(max_length=2000, description="Geregistreerd bij de provider")
+
+
+class OidcStartRead(BaseModel):
+    authorization_url: str
+    state: str
+    transaction: str = Field(description="Ondertekend; bewaren tot de terugkeer (HttpOnly)")
+    expires_in: int
+
+
+class OidcTokenRequest(BaseModel):
+    code: str = Field(max_length=4000)
+    state: str = Field(max_length=400)
+    transaction: str = Field(max_length=4000)
+
+
+def oidc_settings() -> AuthSettings:
+    """The settings, when OpenID Connect is configured; 404 otherwise."""
+    s = get_auth_settings()
+    if not s.oidc_enabled:
+        raise NotFound("Inloggen met OpenID Connect is niet ingesteld.")
+    return s
+
+
+def get_oidc_http() -> Iterator[httpx.Client]:
+    """The HTTP client that talks to the identity provider (tests override it)."""
+    with httpx.Client(follow_redirects=False) as http:
+        yield http
+
+
+OidcSettingsDep = Annotated[AuthSettings, Depends(oidc_settings)]
+OidcHttpDep = Annotated[httpx.Client, Depends(get_oidc_http)]
+_OIDC_ERRORS = {
+    401: {"model": Problem, "description": "Inlogpoging of ID-token ongeldig"},
+    403: {"model": Problem, "description": "Geen (actief) POH-Connect-account"},
+    404: {"model": Problem, "description": "OpenID Connect is niet ingesteld"},
+    502: {"model": Problem, "description": "Identiteitsprovider niet bereikbaar"},
+}
+_OIDC_TITLES = {
+    401: Unauthorized.title,
+    403: "Geen toegang",
+    422: "Ongeldige invoer",
+    502: "Identiteitsprovider niet bereikbaar",
+}
+
+
+def _oidc_problem(exc: oidc.OidcError) -> JSONResponse:
+    headers = dict(Unauthorized.headers) if exc.status == 401 else {}
+    return _problem(exc.status, _OIDC_TITLES.get(exc.status, "Fout"), exc.detail, headers)
+
+
+@router.get(
+    "/oidc",
+    response_model=OidcInfo,
+    summary="Is OpenID Connect login configured? (404 when not)",
+    responses={404: _OIDC_ERRORS[404]},
+)
+def oidc_info(settings: OidcSettingsDep) -> OidcInfo:
+    return OidcInfo(
+        issuer=settings.oidc_issuer or settings.oidc_discovery(), claim=settings.oidc_claim
+    )
+
+
+@router.post(
+    "/oidc/start",
+    response_model=OidcStartRead,
+    summary="OpenID Connect: start a login (authorization URL with PKCE, state and nonce)",
+    responses={k: _OIDC_ERRORS[k] for k in (404, 502)},
+)
+def oidc_start(
+    body: OidcStartRequest, settings: OidcSettingsDep, http: OidcHttpDep
+) -> OidcStartRead | JSONResponse:
+    try:
+        started = oidc.begin(http, settings, redirect_uri=body.redirect_uri)
+    except oidc.OidcError as exc:
+        return _oidc_problem(exc)
+    return OidcStartRead(
+        authorization_url=started.authorization_url,
+        state=started.state,
+        transaction=started.transaction,
+        expires_in=started.expires_in,
+    )
+
+
+@router.post(
+    "/oidc/token",
+    response_model=Token,
+    summary="OpenID Connect: the provider's code (with state and transaction) for a token",
+    responses=_OIDC_ERRORS,
+)
+def oidc_token(
+    request: Request,
+    session: SessionDep,
+    body: OidcTokenRequest,
+    settings: OidcSettingsDep,
+    http: OidcHttpDep,
+) -> Token | JSONResponse:
+    # Failures are answered, not raised, so that their audit event is committed.
+    try:
+        token = oidc.complete(
+            session,
+            http,
+            settings,
+            code=body.code,
+            state=body.state,
+            transaction=body.transaction,
+            ip=client_address(request),
+        )
+    except oidc.OidcError as exc:
+        return _oidc_problem(exc)
+    return Token(access_token=token.token, expires_in=token.expires_in)

@@ -378,3 +378,168 @@ def test_region_download_button_gives_the_region_report(site: Site) -> None:
     data = res.json()["response"][ids.REGION_REPORT_DOWNLOAD]["data"]
     assert data["type"] == "application/pdf"
     assert base64.b64decode(data["content"])[:5] == b"%PDF-"
+
+
+# -- OpenID Connect: the button, the round trip through a local fake provider, refusals ------
+
+
+@pytest.fixture
+def oidc(site: Site, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """OIDC configured at the API, whose provider is the local fake of tests/auth/fake_oidc."""
+    from api.auth.settings import get_auth_settings
+    from api.routes.auth import get_oidc_http
+    from tests.auth.fake_oidc import FakeProvider
+
+    fake = FakeProvider(user={"sub": "u-7", "preferred_username": "ha-dash"})
+    for key, value in fake.settings().items():
+        monkeypatch.setenv(f"POHCONNECT_{key.upper()}", value)
+    get_auth_settings.cache_clear()
+
+    def _http() -> Iterator[Any]:
+        with fake.http() as http:
+            yield http
+
+    site.api.app.dependency_overrides[get_oidc_http] = _http
+    yield fake
+    monkeypatch.undo()
+    get_auth_settings.cache_clear()
+
+
+def _to_provider(web: Any, query: str = "") -> Any:
+    res = web.get("/dashboard/login/oidc" + query, follow_redirects=False)
+    assert res.status_code == 302, res.text
+    return res
+
+
+def _back_from_provider(web: Any, oidc: Any, query: str = "") -> Any:
+    res = _to_provider(web, query)
+    back = oidc.authorize(res.headers["location"])
+    assert back.startswith(ORIGIN + "/dashboard/login/oidc/callback?")
+    return back[len(ORIGIN) :]
+
+
+def test_without_oidc_no_button_and_no_routes(site: Site) -> None:
+    page = site.web.get("/dashboard/login")
+    assert "organisatie-account" not in page.text and "login/oidc" not in page.text
+    assert site.web.get("/dashboard/login/oidc", follow_redirects=False).status_code == 404
+    res = site.web.get("/dashboard/login/oidc/callback?code=x&state=y")
+    assert res.status_code == 404
+
+
+def test_oidc_button_in_dutch_and_english(site: Site, oidc: Any) -> None:
+    nl = site.web.get("/dashboard/login?next=/uren")
+    assert "Inloggen met de organisatie-account" in nl.text
+    assert 'href="/dashboard/login/oidc?lang=nl&amp;next=/uren"' in nl.text
+    en = site.web.get("/dashboard/login?lang=en")
+    assert "Log in with your organisation account" in en.text
+    assert "<script" not in nl.text
+
+
+def test_oidc_login_sets_the_same_session_cookie(site: Site, oidc: Any) -> None:
+    res = _to_provider(site.web, "?next=/uren")
+    assert res.headers["location"].startswith("https://idp.test/realms/poh/authorize?")
+    flow = next(c for c in res.headers.get_list("set-cookie") if c.startswith("pohconnect_oidc="))
+    assert "HttpOnly" in flow and "SameSite=Lax" in flow and "Path=/dashboard/login/oidc" in flow
+    callback = oidc.authorize(res.headers["location"])[len(ORIGIN) :]
+    res = site.web.get(callback, follow_redirects=False)
+    assert res.status_code == 200, res.text
+    assert '<meta http-equiv="refresh" content="0;url=/dashboard/uren">' in res.text
+    cookies = res.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith(SESSION_COOKIE))
+    assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/dashboard/" in session
+    assert any(c.startswith('pohconnect_oidc=""') or "pohconnect_oidc=;" in c for c in cookies)
+    page = site.web.get("/dashboard/uren")
+    assert page.status_code == 200
+    assert "ha-dash" in _layout(site.web)
+    # a huisarts: the region page is not theirs, as after a password login
+    res = site.web.get("/dashboard/", follow_redirects=False)
+    assert res.status_code == 302 and res.headers["location"] == "/dashboard/praktijk"
+
+
+def test_oidc_unknown_user_refused_in_dutch_and_audited(  # type: ignore[no-untyped-def]
+    site: Site, oidc: Any, session
+) -> None:
+    from sqlalchemy import select
+
+    from models import AuditLog
+
+    oidc.user = {"sub": "u-8", "preferred_username": "onbekende-collega"}
+    res = site.web.get(_back_from_provider(site.web, oidc), follow_redirects=False)
+    assert res.status_code == 403
+    assert "hoort niet bij een actief POH-Connect-account" in res.text
+    assert SESSION_COOKIE not in res.headers.get("set-cookie", "")
+    event = session.scalars(
+        select(AuditLog).where(AuditLog.action == "login").order_by(AuditLog.id.desc())
+    ).first()
+    assert (event.outcome, event.username) == ("failure", "onbekende-collega")
+    assert event.detail["reason"] == "unknown_user"
+
+
+def test_oidc_refusals(site: Site, oidc: Any) -> None:
+    # a state that is not this browser's
+    callback = _back_from_provider(site.web, oidc)
+    res = site.web.get(re.sub(r"state=[^&]+", "state=vals", callback), follow_redirects=False)
+    assert res.status_code == 401 and "mislukt of verlopen" in res.text
+    # the provider's redirect in another browser (no flow cookie)
+    callback = _back_from_provider(site.web, oidc, "?lang=en")
+    site.web.cookies.clear()
+    res = site.web.get(callback, follow_redirects=False)
+    assert res.status_code == 400 and "mislukt" in res.text
+    # cancelled at the provider
+    _to_provider(site.web, "?lang=en")
+    res = site.web.get("/dashboard/login/oidc/callback?error=access_denied&state=x")
+    assert res.status_code == 401 and "cancelled or refused" in res.text
+    assert site.web.get("/dashboard/", follow_redirects=False).status_code == 302
+
+
+@pytest.mark.browser
+def test_oidc_login_in_chromium(  # type: ignore[no-untyped-def]
+    browsers, live_database, monkeypatch: pytest.MonkeyPatch, screenshot_dir
+) -> None:
+    """The whole round trip in a real browser, the provider on another site (``localhost``
+    against the dashboard's ``127.0.0.1``): the SameSite=Lax flow cookie comes back with the
+    provider's redirect, and the SameSite=Strict session cookie goes with the next page."""
+    import shutil
+    import tempfile
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.auth.fake_oidc import FakeProvider, serve
+    from tests.dashboard.conftest import BROWSER_USER, _free_port, _server
+
+    port = _free_port()
+    fake = FakeProvider(
+        issuer=f"http://localhost:{port}/realms/poh",
+        user={"sub": "u-b", "preferred_username": BROWSER_USER.upper()},
+    )
+    for key, value in fake.settings().items():
+        monkeypatch.setenv(f"POHCONNECT_{key.upper()}", value)
+    profile = tempfile.mkdtemp(prefix="pohconnect-chromium-oidc-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browsers.chromium
+    flags = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage")
+    for arg in (*flags, "--window-size=1200,900", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    with serve(fake, port), _server(live_database[0]) as base:
+        drv = webdriver.Chrome(
+            service=Service(executable_path=browsers.chromedriver), options=options
+        )
+        try:
+            drv.set_page_load_timeout(60)
+            drv.get(f"{base}/dashboard/login?next=/uren")
+            button = drv.find_element("id", "login-oidc")
+            assert button.text == "Inloggen met de organisatie-account"
+            button.click()
+            WebDriverWait(drv, 60).until(
+                lambda d: d.current_url.startswith(f"{base}/dashboard/uren")
+            )
+            WebDriverWait(drv, 60).until(
+                lambda d: BROWSER_USER in d.find_element("tag name", "body").text
+            )
+            assert "/realms/poh/authorize" in fake.calls and "/realms/poh/token" in fake.calls
+            drv.save_screenshot(str(screenshot_dir / "oidc-login.png"))
+        finally:
+            drv.quit()
+            shutil.rmtree(profile, ignore_errors=True)
