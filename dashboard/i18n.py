@@ -297,7 +297,7 @@ TEXT: dict[str, dict[Lang, str]] = {
     "team.col.kind": {"nl": "Soort", "en": "Type"},
     "team.col.flags": {"nl": "Signalen", "en": "Signals"},
     "team.flag.overloaded": {"nl": "⚠ overbelast", "en": "⚠ overloaded"},
-    "team.flag.long_wait": {"nl": "⏱ lange wachttijd", "en": "⏱ long wait"},
+    "team.flag.long_wait": {"nl": "◷ lange wachttijd", "en": "◷ long wait"},
     "team.card.overloaded": {
         "nl": "POH's overbelast (> 9 per werkdag)",
         "en": "POHs overloaded (> 9 per workday)",

@@ -8,7 +8,8 @@ KPI service's ``CallerScope``. What each grant level opens (docs/security.md):
   those practices, visible (benchmarks; for the role poh the other practices anonymised,
   ``Grant.anonymise_others``).
 - ``practice`` (a huisarts): that practice, visible and own.
-- ``team`` (a teamleider): the team, its practices and its POHs, visible and own.
+- ``team`` (a teamleider): the team, its practices and its POHs (those it lists, else the POHs
+  working in its practices), visible and own.
 - ``region`` (regio): the region, all its practices and teams, visible, *not* own: the
   small-number rule applies.
 - ``all``: the whole installation, key ``visible`` (small-number rule applies) or ``own``.
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Practice, Provider, ProviderPractice, Region, Team, User
-from models.enums import Role, ScopeLevel
+from models.enums import POH_GGZ_FUNCTIES, Role, ScopeLevel
 
 ALLOWED_LEVELS: dict[str, frozenset[str]] = {
     Role.POH.value: frozenset({ScopeLevel.PROVIDER.value, ScopeLevel.PRACTICE.value}),
@@ -117,6 +118,15 @@ def build_grant(session: Session, user: User) -> Grant:
             if not agbs:  # as the KPI service resolves a team without practices
                 ids = (p.id for p in team.providers)
                 agbs = {a for a, _r in _practices_of_providers(session, ids)}
+            if not team_codes and team.practices:  # a team of practices: the POHs working there
+                team_codes = set(
+                    session.scalars(
+                        select(Provider.code)
+                        .join(ProviderPractice, ProviderPractice.provider_id == Provider.id)
+                        .where(ProviderPractice.practice_id.in_([p.id for p in team.practices]))
+                        .where(Provider.functie.in_(POH_GGZ_FUNCTIES))
+                    )
+                )
             own_providers |= team_codes
             own_practices |= agbs
             visible |= {("provider", c) for c in team_codes}

@@ -40,8 +40,8 @@ def fill(client: Any, start: Start) -> Filled | None:
         )
     options = [{"label": team.name, "value": team.slug} for team in teams]
     chosen = start.choose("team", options)
-    region = next((team.region for team in teams if team.slug == chosen), None)
-    quarters = quarter_options(data_quarters(client, region=region), start.lang)
+    # all data's quarters: a teamleider may not see the region as a whole
+    quarters = quarter_options(data_quarters(client), start.lang)
     return Filled(
         {"team": (options, chosen), "period": (quarters, start.choose("period", quarters))}
     )
@@ -108,13 +108,12 @@ def _value_column(column: TeamColumn, lang: str) -> dict[str, Any]:
     formatter["function"] = (
         f"{display} && {display}.startsWith('<') ? {display} : " + formatter["function"]
     )
-    unit = kpi_unit(column, lang)
+    unit, title = kpi_unit(column, lang), kpi_title(column, lang)
     definition: dict[str, Any] = {
         "field": column.slug,
-        "headerName": f"{kpi_title(column, lang)} ({unit})"
-        if unit and not suffix
-        else kpi_title(column, lang),
-        "headerTooltip": kpi_title(column, lang),
+        # a short unit in the header ("(dagen)"); a long one only in the tooltip
+        "headerName": f"{title} ({unit})" if unit and not suffix and len(unit) <= 12 else title,
+        "headerTooltip": f"{title} ({unit})" if unit else title,
         "type": "rightAligned",
         "valueFormatter": formatter,
         "filter": "agNumberColumnFilter",
@@ -123,8 +122,10 @@ def _value_column(column: TeamColumn, lang: str) -> dict[str, Any]:
         "wrapHeaderText": True,
         "autoHeaderHeight": True,
     }
-    if column.flag:
-        definition["cellClassRules"] = {"team-flagged": f"params.data['{column.slug}__flagged']"}
+    if column.flag:  # a function, not a string: AG Grid refuses to evaluate strings (XSS)
+        definition["cellClass"] = {
+            "function": f"params.data['{column.slug}__flagged'] ? 'team-flagged' : ''"
+        }
     return definition
 
 
@@ -152,7 +153,7 @@ def grid(overview: TeamOverview, lang: str, prefix: str) -> tuple[list[dict], li
             "cellRenderer": "markdown",
             "linkTarget": "_self",
             "pinned": "left",
-            "minWidth": 200,
+            "minWidth": 260,
             "flex": 2,
             "filter": "agTextColumnFilter",
             "filterValueGetter": {"function": "params.data.name"},

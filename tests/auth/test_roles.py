@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from tests.auth.conftest import ZUID, A, B, C, login
+from tests.auth.conftest import ZUID, A, B, C, add_user, login
 
 Q = "2025Q3"
 
@@ -117,3 +118,22 @@ def test_only_the_beheerder_changes_users_and_imports(client, users, who: str) -
     _no_leak(client.patch("/api/v1/users/ha-a", json={"is_active": False}, headers=h))
     _no_leak(client.post("/api/v1/imports", files={"file": ("a.csv", b"x")}, headers=h))
     _no_leak(client.post("/api/v1/teams", json={"slug": "t", "name": "T"}, headers=h))
+
+
+def test_a_team_of_practices_gives_its_teamleider_the_pohs_working_there(
+    session, world, users
+) -> None:  # type: ignore[no-untyped-def]
+    """A team that lists practices and no POHs (as the demo's teams do): its teamleider sees
+    and owns the POHs who work in those practices, and no other POH."""
+    from api.auth.scope import build_grant
+    from models import Practice, Team
+
+    team = Team(slug="team-praktijken", name="Team Praktijken")
+    team.practices.append(session.scalar(select(Practice).where(Practice.agb == C)))
+    session.add(team)
+    session.flush()
+    leader = add_user(session, "tl-praktijken", "teamleider", ("team", "team-praktijken"))
+    grant = build_grant(session, leader)
+    assert grant.own_providers == frozenset({"POH-C"})
+    assert ("provider", "POH-C") in grant.visible and ("provider", "POH-A") not in grant.visible
+    assert grant.own_practices == frozenset({C})

@@ -479,8 +479,8 @@ def test_team_grid_flags_links_and_hidden_counts() -> None:
     assert anna["ftf_per_workday__flagged"] is True and anna["ftf_per_workday"] == 12.0
     assert practice["poh_new_episodes"] is None and practice["poh_new_episodes__display"] == "<10"
     by_field = {col["field"]: col for col in cols}
-    assert "team-flagged" in by_field["ftf_per_workday"]["cellClassRules"]
-    assert "cellClassRules" not in by_field["poh_new_episodes"]
+    assert "team-flagged" in by_field["ftf_per_workday"]["cellClass"]["function"]
+    assert "cellClass" not in by_field["poh_new_episodes"]
     assert by_field["ftf_per_workday"]["headerName"].startswith("Face-to-face consulten")
     en_rows, _ = team.grid(overview, "en", "/dashboard/")
     assert en_rows[0]["flags"] == "⚠ overloaded" and en_rows[0]["kind"] == "POH"
