@@ -348,3 +348,20 @@ class TeamOverviewRead(BaseModel):
     columns: list[TeamColumn]
     rows: list[TeamMemberRow]
     data_version: str | None = None
+
+
+class KpiWithValue(BaseModel):
+    """A KPI's definition (title, unit, polarity, norm, reference) with its value."""
+
+    definition: KpiDefinitionRead
+    value: KpiValueRead
+
+
+class KpiValuesRead(BaseModel):
+    """Several KPIs for one scope and period in one answer, each with its metadata (what a
+    dashboard page needs for its first chart, without a second call for the catalogue)."""
+
+    level: Level
+    id: str
+    period: PeriodRead
+    items: list[KpiWithValue]

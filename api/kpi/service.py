@@ -29,6 +29,8 @@ from api.kpi.schemas import (
     KpiPointRead,
     KpiSeriesRead,
     KpiValueRead,
+    KpiValuesRead,
+    KpiWithValue,
     ReferralFlowsRead,
     ScorecardRead,
     TeamOverviewRead,
@@ -49,9 +51,11 @@ __all__ = [
     "ScopeRef",
     "data_periods",
     "get_benchmark",
+    "get_many_values",
     "get_referral_flows",
     "get_scorecard",
     "get_series",
+    "get_team_overview",
     "get_values",
     "latest_quarter",
     "list_kpis",
@@ -142,6 +146,32 @@ def get_values(
     if _masked(scope, caller) and not by_region:  # a practice's: applied above, over the region
         present.suppress(definition, out)
     return out
+
+
+def get_many_values(
+    session: Session,
+    *,
+    slugs: list[str],
+    scope: ScopeRef,
+    period: Period | str,
+    caller: CallerScope | None = None,
+) -> KpiValuesRead:
+    """Several KPIs for one scope and period, each with its definition (one answer for a
+    page's first chart). Each value is :func:`get_values` (cached, the caller's rules)."""
+    if not slugs:
+        raise Invalid("Geef ten minste één KPI (slug=…)", errors=[{"loc": ["slug"], "msg": "leeg"}])
+    if len(slugs) > len(REGISTRY):
+        raise Invalid(f"Ten hoogste {len(REGISTRY)} KPI's per vraag")
+    asked = _period(period)
+    items = [
+        KpiWithValue(
+            definition=_definition(slug).read(),
+            value=get_values(session, slug=slug, scope=scope, period=asked, caller=caller),
+        )
+        for slug in dict.fromkeys(slugs)  # each slug once, in the order asked
+    ]
+    first = items[0].value
+    return KpiValuesRead(level=first.level, id=first.id, period=first.period, items=items)
 
 
 def get_series(

@@ -10,7 +10,7 @@ from api.access import CallerDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
-from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead
+from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead, KpiValuesRead
 from api.routes._kpi_common import slug_path
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
@@ -55,6 +55,39 @@ def get_kpi(
     return service.get_values(
         session,
         slug=slug,
+        scope=service.ScopeRef(level, scope_id),
+        period=period,
+        caller=caller,
+    )
+
+
+@router.get(
+    "/values",
+    response_model=KpiValuesRead,
+    summary="Several KPIs for one POH, practice, team or region and period, with their metadata",
+    responses=problem_responses(NotFound, Invalid, Forbidden),
+)
+def get_values(
+    session: SessionDep,
+    caller: CallerDep,
+    slugs: Annotated[
+        list[str],
+        Query(
+            alias="slug",
+            description="KPI slug, repeated: ?slug=poh_contacts&slug=wait_days_intake",
+            examples=[["poh_contacts", "wait_days_intake"]],
+        ),
+    ],
+    level: LevelQ,
+    scope_id: IdQ,
+    period: Annotated[
+        str,
+        Query(description="2025Q3, 2025-07, 2025 or 2025-07-01..2025-09-30", examples=["2025Q3"]),
+    ],
+) -> KpiValuesRead:
+    return service.get_many_values(
+        session,
+        slugs=slugs,
         scope=service.ScopeRef(level, scope_id),
         period=period,
         caller=caller,

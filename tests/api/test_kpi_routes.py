@@ -288,3 +288,24 @@ def test_a_region_can_be_named_by_its_name(api_client, data) -> None:  # type: i
         params={"level": "region", "id": region_name, "period": "2025Q3"},
     )
     assert series.status_code == 200 and series.json()["id"] == "west"
+
+
+def test_several_values_with_their_metadata_in_one_call(api_client, data) -> None:  # type: ignore[no-untyped-def]
+    params = {"level": "practice", "id": "01000003", "period": "2025Q3"}
+    res = api_client.get(
+        "/api/v1/values",
+        params=[("slug", "wait_days_intake"), ("slug", "poh_contacts"), *params.items()],
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert [i["definition"]["slug"] for i in body["items"]] == ["wait_days_intake", "poh_contacts"]
+    wait = body["items"][0]["definition"]
+    assert wait["polarity"] == "lower_better" and wait["norm_high"] == 14.0
+    for item in body["items"]:
+        single = api_client.get(f"/api/v1/kpis/{item['definition']['slug']}", params=params)
+        assert item["value"] == single.json()
+    assert body["items"][1]["value"]["value"] == 13
+    unknown = api_client.get("/api/v1/values", params=[("slug", "nope"), *params.items()])
+    assert unknown.status_code == 404
+    none = api_client.get("/api/v1/values", params=params)
+    assert none.status_code == 422
