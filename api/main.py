@@ -16,6 +16,7 @@ from api.routes import (
     audit,
     auth,
     benchmarks,
+    caseload,
     health,
     imports,
     kpis,
@@ -55,6 +56,7 @@ def create_app() -> FastAPI:
     app.include_router(auth.router)
     app.include_router(practices.router, dependencies=signed_in)
     app.include_router(providers.router, dependencies=signed_in)
+    app.include_router(caseload.router, dependencies=signed_in)
     app.include_router(periods.router, dependencies=signed_in)
     app.include_router(imports.router, dependencies=beheerder)
     app.include_router(kpis.router, dependencies=signed_in)
