@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from api.access import BeheerderOnly, get_caller_scope
+from api.errors import Forbidden, problem_responses
 from api.handlers import install_error_handlers
 from api.limits import install_limits
 from api.routes import (
@@ -58,7 +59,10 @@ def create_app() -> FastAPI:
     app.include_router(providers.router, dependencies=signed_in)
     app.include_router(caseload.router, dependencies=signed_in)
     app.include_router(periods.router, dependencies=signed_in)
-    app.include_router(imports.router, dependencies=beheerder)
+    # 403 for every other role: declared here, where the rule is attached
+    app.include_router(
+        imports.router, dependencies=beheerder, responses=problem_responses(Forbidden)
+    )
     app.include_router(kpis.router, dependencies=signed_in)
     app.include_router(benchmarks.router, dependencies=signed_in)
     app.include_router(scorecard.router, dependencies=signed_in)
