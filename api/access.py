@@ -30,7 +30,7 @@ from api.auth.settings import get_auth_settings
 from api.auth.tokens import Claims, TokenInvalid, decode_token
 from api.deps import SessionDep
 from api.errors import DomainError, Forbidden
-from api.kpi.scope import CallerScope
+from api.kpi.scope import CallerScope, not_found
 from models import User
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "Principal",
     "PrincipalDep",
     "Unauthorized",
+    "caseload_practices",
     "client_address",
     "get_caller_scope",
     "get_principal",
@@ -95,6 +96,7 @@ class Principal:
     claims: Claims
     grant: Grant
     ip: str
+    caseload_grant: bool = False  # a huisarts granted the POH caseload lists (pseudonyms)
 
     @property
     def actor(self) -> Actor:
@@ -140,6 +142,7 @@ def get_principal(
         claims=claims,
         grant=build_grant(session, user),
         ip=client_address(request),
+        caseload_grant=bool(user.caseload_grant),
     )
     request.state.principal = principal
     return principal
@@ -182,3 +185,28 @@ _beheerder = require_role("beheerder")
 BeheerderOnly = Depends(_beheerder)
 """For ``dependencies=[BeheerderOnly]`` of a route or router."""
 BeheerderDep = Annotated[Principal, Depends(_beheerder)]
+
+
+def caseload_practices(
+    principal: Principal, caller: CallerScope, code: str
+) -> frozenset[str] | None:
+    """Who may see the caseload list (patient pseudonyms) of POH ``code``, and limited to
+    which practices (AGB codes; None: all of that POH's patients).
+
+    A ``poh`` sees their own caseload (their own zorgverlener codes), a ``huisarts`` granted
+    ``caseload_grant`` the patients of their own practice(s) in the caseload of a POH working
+    there (api/kpi/caseload.py answers 404 when the POH works in none of them). Every other
+    role, and a huisarts without the grant: 403. A POH code outside the scope: 404, worded as
+    for one that does not exist."""
+    if principal.role == "poh":
+        if code not in caller.own_providers:
+            raise not_found("provider", code)
+        return None
+    if principal.role == "huisarts" and principal.caseload_grant:
+        return caller.own_practices
+    if principal.role == "huisarts":
+        raise Forbidden(
+            "Caseloadlijsten met pseudoniemen zijn voor een huisarts alleen te zien met "
+            "uitdrukkelijke toestemming (vraag de beheerder)."
+        )
+    raise Forbidden("Caseloadlijsten met pseudoniemen zijn alleen voor de rol poh of huisarts.")

@@ -1,6 +1,7 @@
 """The audit log (NEN 7513): append-only. This module only ever inserts and reads events.
 
-One event per login (success and failure), logout, import, user change and export of a table,
+One event per login (success and failure), logout, import, user change, export of a table and
+view of a caseload list (patient pseudonyms),
 with the time, the user and role, the action, the scope concerned, the client address and the
 pseudonyms concerned where any. The database refuses UPDATE and DELETE of ``audit_log``
 (triggers of migration 0005), so no code path, this one included, can change an event.
@@ -36,6 +37,8 @@ class Action:
     USER_SET_ROLE = "user.set_role"
     USER_SET_PASSWORD = "user.set_password"
     USER_SET_SCOPES = "user.set_scopes"
+    USER_SET_CASELOAD_GRANT = "user.set_caseload_grant"
+    CASELOAD_VIEW = "caseload.view"
 
 
 @dataclass(frozen=True)

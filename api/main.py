@@ -10,12 +10,14 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from api.access import BeheerderOnly, get_caller_scope
+from api.errors import Forbidden, problem_responses
 from api.handlers import install_error_handlers
 from api.limits import install_limits
 from api.routes import (
     audit,
     auth,
     benchmarks,
+    caseload,
     health,
     imports,
     kpis,
@@ -55,8 +57,12 @@ def create_app() -> FastAPI:
     app.include_router(auth.router)
     app.include_router(practices.router, dependencies=signed_in)
     app.include_router(providers.router, dependencies=signed_in)
+    app.include_router(caseload.router, dependencies=signed_in)
     app.include_router(periods.router, dependencies=signed_in)
-    app.include_router(imports.router, dependencies=beheerder)
+    # 403 for every other role: declared here, where the rule is attached
+    app.include_router(
+        imports.router, dependencies=beheerder, responses=problem_responses(Forbidden)
+    )
     app.include_router(kpis.router, dependencies=signed_in)
     app.include_router(benchmarks.router, dependencies=signed_in)
     app.include_router(scorecard.router, dependencies=signed_in)

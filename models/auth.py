@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +38,9 @@ class User(IdMixin, Base):
     )
     # Tokens issued before this moment are refused (set when the password changes).
     tokens_not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # A huisarts may see the caseload lists (patient pseudonyms) of the POHs of their own
+    # practice(s) only when granted explicitly (docs/security.md); a POH sees their own.
+    caseload_grant: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     scopes: Mapped[list[UserScope]] = relationship(cascade="all, delete-orphan")
 

@@ -26,6 +26,11 @@ from models.enums import Role, ScopeLevel
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{2,99}$")
 RoleName = Literal["poh", "huisarts", "teamleider", "regio", "beheerder"]
+# Who may be granted the caseload lists of POHs: a huisarts (a POH sees their own by role).
+CASELOAD_GRANT_ROLES = frozenset({Role.HUISARTS.value})
+CASELOAD_GRANT_HELP = (
+    "Alleen huisarts: caseloadlijsten (pseudoniemen) van de POH's van de eigen praktijk(en)"
+)
 
 
 class UserConflict(DomainError):
@@ -53,6 +58,9 @@ class UserRead(BaseModel):
     is_active: bool
     created_at: UtcDateTime | None
     grants: Grants
+    caseload_grant: bool = Field(
+        False, description="Huisarts: mag caseloadlijsten (pseudoniemen) van de eigen POH's zien"
+    )
 
 
 class UserList(BaseModel):
@@ -66,6 +74,7 @@ class UserCreate(BaseModel):
     role: RoleName
     password: str = Field(min_length=1, max_length=200)
     grants: Grants = Field(default_factory=Grants)
+    caseload_grant: bool = Field(False, description=CASELOAD_GRANT_HELP)
 
 
 class UserUpdate(BaseModel):
@@ -76,6 +85,7 @@ class UserUpdate(BaseModel):
     is_active: bool | None = None
     password: str | None = Field(None, min_length=1, max_length=200)
     grants: Grants | None = None
+    caseload_grant: bool | None = Field(None, description=CASELOAD_GRANT_HELP)
 
 
 _LEVEL_FIELDS = (
@@ -105,6 +115,7 @@ def read(user: User) -> UserRead:
         is_active=user.is_active,
         created_at=user.created_at,
         grants=_grants_of(user),
+        caseload_grant=bool(user.caseload_grant),
     )
 
 
@@ -144,6 +155,14 @@ def _validate_grants(session: Session, role: str, grants: Grants) -> list[tuple[
     return rows
 
 
+def _check_caseload_grant(role: str, granted: bool) -> None:
+    if granted and role not in CASELOAD_GRANT_ROLES:
+        raise Invalid(
+            f"Rol {role} kan geen toegang tot caseloadlijsten krijgen (alleen huisarts; "
+            "een POH ziet de eigen caseload al)."
+        )
+
+
 def _user(session: Session, username: str) -> User:
     user = session.scalar(
         select(User).options(selectinload(User.scopes)).where(User.username == username.lower())
@@ -176,12 +195,14 @@ def create_user(session: Session, *, data: UserCreate, actor: Actor) -> UserRead
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise UserConflict(f"Gebruiker {username} bestaat al.")
     rows = _validate_grants(session, data.role, data.grants)
+    _check_caseload_grant(data.role, data.caseload_grant)
     user = User(
         username=username,
         display_name=data.display_name or username,
         role=data.role,
         password_hash=_password_hash(data.password),
         is_active=True,
+        caseload_grant=data.caseload_grant,
     )
     _set_scopes(user, rows)
     session.add(user)
@@ -191,7 +212,11 @@ def create_user(session: Session, *, data: UserCreate, actor: Actor) -> UserRead
         action=Action.USER_CREATE,
         actor=actor,
         resource=f"user:{username}",
-        detail={"role": data.role, "grants": [f"{lv}:{k}" for lv, k in rows]},
+        detail={
+            "role": data.role,
+            "grants": [f"{lv}:{k}" for lv, k in rows],
+            "caseload_grant": data.caseload_grant,
+        },
     )
     return read(user)
 
@@ -217,13 +242,25 @@ def update_user(session: Session, *, username: str, data: UserUpdate, actor: Act
         rows = _validate_grants(session, role, grants)
     else:
         rows = None
+    # a role that cannot hold the caseload grant loses it (said in the set_role event)
+    caseload = data.caseload_grant if data.caseload_grant is not None else user.caseload_grant
+    if data.caseload_grant is None and role not in CASELOAD_GRANT_ROLES:
+        caseload = False
+    _check_caseload_grant(role, caseload)
     events: list[tuple[str, dict[str, object]]] = []
     if data.display_name is not None and data.display_name != user.display_name:
         user.display_name = data.display_name
         events.append((Action.USER_UPDATE, {"display_name": data.display_name}))
     if data.role is not None and data.role != user.role:
-        events.append((Action.USER_SET_ROLE, {"from": user.role, "to": data.role}))
+        detail: dict[str, object] = {"from": user.role, "to": data.role}
+        if user.caseload_grant and not caseload and data.caseload_grant is None:
+            detail["caseload_grant"] = False
+            user.caseload_grant = False
+        events.append((Action.USER_SET_ROLE, detail))
         user.role = data.role
+    if caseload != user.caseload_grant:
+        user.caseload_grant = caseload
+        events.append((Action.USER_SET_CASELOAD_GRANT, {"caseload_grant": caseload}))
     if rows is not None and rows != sorted((s.level, s.key) for s in user.scopes):
         _set_scopes(user, rows)
         events.append((Action.USER_SET_SCOPES, {"grants": [f"{lv}:{k}" for lv, k in rows]}))

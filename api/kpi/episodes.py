@@ -293,6 +293,14 @@ def _episode_facts(
     return out
 
 
+def bridging_referral(referrals: list[dt.date] | None, day: dt.date) -> dt.date | None:
+    """The GGZ referral (of the sorted ``referrals``) that makes a POH contact on ``day``
+    overbruggingszorg: the latest one 1–182 days before it, or None."""
+    return latest_in_window(
+        referrals, day - dt.timedelta(days=BRIDGING_DAYS), day - dt.timedelta(days=1)
+    )
+
+
 def bridging(facts: Facts, target: Target, periods: Sequence[Period]) -> dict[Cell, BridgingCounts]:
     """Patients (and contacts) with a POH contact 1–182 days after a GGZ referral."""
     return facts.remember(
@@ -334,12 +342,7 @@ def _bridging(
     patients: dict[Cell, set[int]] = defaultdict(set)
     contacts: dict[Cell, int] = defaultdict(int)
     for key, period, practice_id, patient_id, day in rows:
-        referral = latest_in_window(
-            referrals.get((practice_id, patient_id)),
-            day - dt.timedelta(days=BRIDGING_DAYS),
-            day - dt.timedelta(days=1),
-        )
-        if referral is not None:
+        if bridging_referral(referrals.get((practice_id, patient_id)), day) is not None:
             cell = Cell(int(key), int(period))
             patients[cell].add(patient_id)
             contacts[cell] += 1

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.access import CallerDep
 from api.deps import SessionDep
-from api.errors import Forbidden, Invalid, problem_responses
+from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.org import service as services
 from api.org.schemas import ProviderList
 from models.enums import POH_GGZ_FUNCTIES, Functie
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["providers"])
     "/providers",
     response_model=ProviderList,
     summary="Zorgverleners (default: POH-GGZ and POH-GGZ jeugd) with their practices",
-    responses=problem_responses(Invalid, Forbidden),
+    responses=problem_responses(Invalid, Forbidden, NotFound),
 )
 def list_providers(
     session: SessionDep,

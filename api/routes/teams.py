@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 
 from api.access import BeheerderOnly, CallerDep, PrincipalDep
 from api.deps import SessionDep
-from api.errors import Conflict, Invalid, NotFound, problem_responses
+from api.errors import Conflict, Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service as kpi_service
 from api.kpi.schemas import TeamOverviewRead
 from api.org import service as teams
@@ -39,7 +39,7 @@ def list_teams(
     status_code=status.HTTP_201_CREATED,
     summary="Create a team",
     dependencies=[BeheerderOnly],
-    responses=problem_responses(Invalid, Conflict),
+    responses=problem_responses(Invalid, Conflict, Forbidden),
 )
 def create_team(session: SessionDep, data: TeamCreate) -> TeamRead:
     return teams.create_team(session, data=data)
@@ -76,7 +76,7 @@ def get_team_overview(
     response_model=TeamRead,
     summary="Change a team (fields given replace the old ones)",
     dependencies=[BeheerderOnly],
-    responses=problem_responses(NotFound, Invalid),
+    responses=problem_responses(NotFound, Invalid, Forbidden),
 )
 def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
     return teams.update_team(session, slug=slug, data=data)
@@ -87,7 +87,7 @@ def update_team(session: SessionDep, slug: SlugP, data: TeamUpdate) -> TeamRead:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a team",
     dependencies=[BeheerderOnly],
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, Forbidden),
 )
 def delete_team(session: SessionDep, slug: SlugP) -> Response:
     teams.delete_team(session, slug=slug)

@@ -38,6 +38,10 @@ REGION = typer.Option([], "--region", help="Regio-slug (herhaalbaar).")
 ALL = typer.Option(
     None, "--all", help="Alleen beheerder: de hele installatie zien (visible) of als eigen (own)."
 )
+CASELOAD_HELP = (
+    "Alleen huisarts: mag de caseloadlijsten (pseudoniemen) van de POH's van de eigen "
+    "praktijk(en) zien (elke inzage komt in het auditlog)."
+)
 PASSWORD_STDIN = typer.Option(
     False, "--password-stdin", help="Lees het wachtwoord van standaardinvoer (één regel)."
 )
@@ -88,6 +92,8 @@ def _describe(u) -> str:  # type: ignore[no-untyped-def]
     ]
     if g.all:
         parts.append(f"alles ({g.all})")
+    if getattr(u, "caseload_grant", False):
+        parts.append("caseloadlijsten")
     return ", ".join(parts) or "-"
 
 
@@ -101,6 +107,7 @@ def add(
     region: list[str] = REGION,
     all_: AllOpt | None = ALL,
     display_name: str | None = typer.Option(None, "--name", help="Weergavenaam."),
+    grant_caseload: bool = typer.Option(False, "--grant-caseload", help=CASELOAD_HELP),
     password_stdin: bool = PASSWORD_STDIN,
 ) -> None:
     """Maak een gebruiker met een rol en toegang."""
@@ -114,6 +121,7 @@ def add(
         role=role.value,
         password=password,
         grants=_grants(practice, provider, team, region, all_),
+        caseload_grant=grant_caseload,
     )
     user = _run(lambda s: create_user(s, data=data, actor=Actor.command_line()))
     typer.echo(f"Gebruiker {user.username} ({user.role}) gemaakt; toegang: {_describe(user)}")
@@ -162,11 +170,17 @@ def set_role(
     team: list[str] = TEAM,
     region: list[str] = REGION,
     all_: AllOpt | None = ALL,
+    grant_caseload: bool | None = typer.Option(
+        None, "--grant-caseload/--no-grant-caseload", help=CASELOAD_HELP
+    ),
 ) -> None:
-    """Geef een gebruiker een andere rol; met toegangsopties vervangen die de oude toegang."""
+    """Geef een gebruiker een andere rol; met toegangsopties vervangen die de oude toegang.
+
+    Zonder --grant-caseload blijft de toegang tot caseloadlijsten zoals hij was (een andere rol
+    dan huisarts verliest hem)."""
     given = any((practice, provider, team, region, all_))
     grants = _grants(practice, provider, team, region, all_) if given else None
-    _update(username, role=role.value, grants=grants)
+    _update(username, role=role.value, grants=grants, caseload_grant=grant_caseload)
 
 
 @users_app.command("set-password")
