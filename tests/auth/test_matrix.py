@@ -150,6 +150,30 @@ def kpi(level: str, key: str, slug: str = "poh_patients") -> Call:
     return Call(f"/api/v1/kpis/{slug}", {"level": level, "id": key, "period": Q})
 
 
+def values(level: str, key: str) -> Call:
+    return Call(
+        "/api/v1/values",
+        {"slug": ["poh_patients", "poh_contacts"], "level": level, "id": key, "period": Q},
+    )
+
+
+def first_value_is(value: float | None, display: str | None = None) -> Callable[[Any], None]:
+    def check(res: Any) -> None:
+        first = res.json()["items"][0]["value"]
+        assert first["value"] == value
+        if display is not None:
+            assert first["value_display"] == display
+
+    return check
+
+
+def members_are(keys: set[str]) -> Callable[[Any], None]:
+    def check(res: Any) -> None:
+        assert {row["id"] for row in res.json()["rows"]} == keys
+
+    return check
+
+
 def series(level: str, key: str) -> Call:
     return Call("/api/v1/kpis/poh_patients/series", {"level": level, "id": key, "from": Q, "to": Q})
 
@@ -228,6 +252,15 @@ def matrix() -> dict[tuple[str, str], dict[str, Expect]]:
                 ),
             ),
         },
+        # OpenID Connect: off in this world, so its routes do not exist for anyone
+        **{
+            (method, path): per_role(Expect(404, Call(path)), anonymous=Expect(404, Call(path)))
+            for method, path in (
+                ("GET", "/api/v1/auth/oidc"),
+                ("POST", "/api/v1/auth/oidc/start"),
+                ("POST", "/api/v1/auth/oidc/token"),
+            )
+        },
         ("POST", "/api/v1/auth/logout"): everyone(Call("/api/v1/auth/logout"), 204),
         ("GET", "/api/v1/auth/me"): everyone(Call("/api/v1/auth/me")),
         # organisation: lists limited to the scope
@@ -277,6 +310,24 @@ def matrix() -> dict[tuple[str, str], dict[str, Expect]]:
             huisarts=Expect(200, kpi("practice", A), value_is(4, "4")),
             teamleider=Expect(200, kpi("team", "team-a"), value_is(16)),
             regio=Expect(200, kpi("practice", A), value_is(None, "<10")),
+        ),
+        ("GET", "/api/v1/values"): per_role(
+            Expect(nf, values("practice", A)),
+            poh=Expect(200, values("provider", "POH-A"), first_value_is(16)),
+            huisarts=Expect(200, values("practice", A), first_value_is(4, "4")),
+            teamleider=Expect(200, values("team", "team-a"), first_value_is(16)),
+            regio=Expect(200, values("practice", A), first_value_is(None, "<10")),
+        ),
+        ("GET", "/api/v1/teams/{slug}/overview"): per_role(
+            Expect(nf, Call("/api/v1/teams/team-a/overview", {"period": Q})),
+            teamleider=Expect(
+                200,
+                Call("/api/v1/teams/team-a/overview", {"period": Q}),
+                members_are({A, B, "POH-A"}),
+            ),
+            regio=Expect(
+                200, Call("/api/v1/teams/team-a/overview", {"period": Q}), members_are({A, B})
+            ),
         ),
         ("GET", "/api/v1/kpis/{slug}/series"): per_role(
             Expect(nf, series("practice", A)),
