@@ -71,19 +71,25 @@ def _shift(period: Period, n: int) -> Period:
     return parse_period(f"{index // 4}Q{index % 4 + 1}")
 
 
+def _first_quarter(session: Session) -> dt.date | None:
+    """The start of the first quarter with a contact (any region), or None without data."""
+    day = session.scalar(select(func.min(Contact.date)))
+    return None if day is None else parse_period(f"{day.year}Q{(day.month + 2) // 3}").start
+
+
 def _windows(
-    session: Session, quarters: Sequence[Period]
+    quarters: Sequence[Period], first_q: dt.date | None
 ) -> tuple[list[tuple[dt.date, dt.date]], list[tuple[dt.date, dt.date]]]:
     """The quarter-series windows ending at each quarter: for the report, the last eight
     quarters from the first quarter with data on (api/reports/parts.py ``trend_quarters``);
     for the dashboard, the last eight quarters."""
-    first_day = session.scalar(select(func.min(Contact.date)))
     report, dashboard = set(), set()
     for q in quarters:
         start = _shift(q, -(SERIES_QUARTERS - 1)).start
         dashboard.add((start, q.end))
-        if first_day is not None:
-            first_q = parse_period(f"{first_day.year}Q{(first_day.month + 2) // 3}").start
+        if first_q is None:
+            report.add((start, q.end))
+        else:
             report.add((max(start, first_q) if first_q <= q.start else q.start, q.end))
     return sorted(report), sorted(dashboard)
 
@@ -171,12 +177,15 @@ def warm_views(session: Session, *, region: Region, quarters: Sequence[str], ver
     by_practice = Target("practice", practice_ids=ids)
     region_scope = ("region", region.slug, region.name, 0)
     practice_scopes = [("practice", p.agb, p.name, p.id) for p in practices]
-    report_windows, dashboard_windows = _windows(session, asked)
+    first_q = _first_quarter(session)
+    report_windows, dashboard_windows = _windows(asked, first_q)
     months = [(q.start, q.end) for q in asked]
 
     # the region's values: the quarters, the quarters before them and a year before them
+    # (not before the first quarter with data: rarely asked, computed on demand)
+    shifted = {_shift(q, n) for q in asked for n in VALUE_OFFSETS}
     value_periods = sorted(
-        {_shift(q, n) for q in asked for n in VALUE_OFFSETS}, key=lambda p: p.start
+        (p for p in shifted if first_q is None or p.start >= first_q), key=lambda p: p.start
     )
     for definition in REGISTRY.values():
         if "region" not in definition.levels:

@@ -42,13 +42,16 @@ def _requests(session: Session, region: str, agbs: list[str]) -> list[tuple[str,
     """What the report and the dashboard ask for the quarter, as service calls."""
     q = parse_period(QUARTER)
     out: list[tuple[str, dict]] = []
+    first_q = warming._first_quarter(session)
     for slug, d in REGISTRY.items():
         if "region" in d.levels:
             for n in warming.VALUE_OFFSETS:
+                if warming._shift(q, n).start < first_q:  # before the data: not warmed
+                    continue
                 period = warming._shift(q, n).label
                 scope = service.ScopeRef("region", region)
                 out.append(("value", {"slug": slug, "scope": scope, "period": period}))
-    report, dashboard = warming._windows(session, [q])
+    report, dashboard = warming._windows([q], first_q)
     series = [(s, "quarter", report) for s in warming.REPORT_SERIES]
     series += [(s, "quarter", dashboard) for s in warming.DASHBOARD_SERIES]
     series += [(s, "month", [(q.start, q.end)]) for s in warming.MONTH_SLUGS]
