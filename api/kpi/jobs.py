@@ -3,12 +3,14 @@
 After an import has committed, :func:`warm_after_import` computes the regional benchmarks and
 practice scorecards of every quarter the import's rows touched (``ImportBatch.period_start``
 … ``period_end``), for the regions of the practices it touched (``ImportBatch.practices``),
-newest quarter first, and always the latest quarter of the data — so that what the dashboard
-asks after an import comes from the cache, and requests in the meantime get the previous
-results (stale-while-revalidate, api/kpi/cache.py) instead of computing cold. Warming is
-idempotent: an entry that is already current costs one primary-key lookup. It is called by
-`pohconnect import`/`pull`/`demo` and, as a background task, by `POST /api/v1/imports`
-(docs/kpis.md, "Caching and invalidation").
+newest quarter first, and always the latest quarter of the data; then, for those quarters and
+regions at once, what the dashboards and the quarterly reports read besides: the regions'
+values and the quarter and month series of the regions and their practices
+(api/kpi/warm.py). So what the dashboard and `pohconnect report` ask after an import comes
+from the cache, and requests in the meantime get the previous results (stale-while-revalidate,
+api/kpi/cache.py) instead of computing cold. Warming is idempotent: an entry that is already
+current costs one primary-key lookup. It is called by `pohconnect import`/`pull`/`demo` and,
+as a background task, by `POST /api/v1/imports` (docs/kpis.md, "Caching and invalidation").
 """
 
 from __future__ import annotations
@@ -92,8 +94,11 @@ def warm_after_import(
         session.rollback()  # each quarter in its own read transaction (a fresh snapshot)
         total = 0
         for label in quarters:
-            total += service.warm_cache(session, period=label, regions=regions)
+            total += service.warm_cache(session, period=label, regions=regions, views=False)
             session.commit()
+        # values and series of all the quarters at once (grouped over the quarters)
+        total += service.warm_views(session, quarters=quarters, regions=regions)
+        session.commit()
         logger.info("KPI cache warmed for %s: %d entries", ", ".join(quarters), total)
         return quarters, total
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from api.kpi.schemas import (
     BreakdownItem,
     DistributionRead,
     KpiPointRead,
+    KpiSeriesRead,
+    KpiValueRead,
 )
 
 SMALL_NUMBER = 10
@@ -60,6 +63,53 @@ def _figures(definition: KpiDefinition, result: Result) -> dict[str, Any]:
 
 def point(definition: KpiDefinition, period: Period, result: Result) -> KpiPointRead:
     return KpiPointRead(period=period.read(), **_figures(definition, result))
+
+
+def value_read(
+    definition: KpiDefinition,
+    level: str,
+    key: str,
+    name: str | None,
+    period: Period,
+    result: Result | None,
+) -> KpiValueRead:
+    """One scope's value for a period (``result`` None: the KPI has no such level)."""
+    out = KpiValueRead(
+        slug=definition.slug, level=level, id=key, name=name, period=period.read(), value=None
+    )  # type: ignore[arg-type]
+    if result is None:
+        out.status = "not_applicable"
+        return out
+    return out.model_copy(update=_figures(definition, result))
+
+
+def series_read(
+    definition: KpiDefinition,
+    level: str,
+    key: str,
+    name: str | None,
+    window: tuple[dt.date, dt.date, str],
+    periods: Sequence[Period],
+    results: Sequence[Result] | None,
+) -> KpiSeriesRead:
+    """One scope's series over ``periods`` (``results`` None: the KPI has no such level)."""
+    first, last, grain = window
+    if results is None:
+        points = [
+            KpiPointRead(period=p.read(), value=None, status="not_applicable") for p in periods
+        ]
+    else:
+        points = [point(definition, p, r) for p, r in zip(periods, results, strict=True)]
+    return KpiSeriesRead(
+        slug=definition.slug,
+        level=level,
+        id=key,
+        name=name,
+        grain=grain,
+        start=first,
+        end=last,
+        points=points,
+    )  # type: ignore[arg-type]
 
 
 def practice_row(

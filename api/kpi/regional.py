@@ -333,9 +333,13 @@ def caller_benchmark(
     region: Region,
     period: Period,
     own: Callable[[str], bool],
+    version: str | None = None,
 ) -> BenchmarkRead:
-    """The (cached) benchmark with the caller's small-number rule applied, complementarily."""
-    bm = benchmark(session, Engine(session), definition, region, period).model_copy(deep=True)
+    """The (cached) benchmark with the caller's small-number rule applied, complementarily.
+
+    Applied in place without a copy: :func:`benchmark` returns a new object on every call
+    (parsed from the cache entry, or just built), never one that is kept anywhere."""
+    bm = benchmark(session, Engine(session), definition, region, period, version)
     present.protect_benchmark(definition, bm, own)
     return bm
 
@@ -371,15 +375,16 @@ def caller_scorecard_item(
     region: Region,
     period: Period,
     own: Callable[[str], bool],
+    version: str | None = None,
 ) -> ScorecardItem:
     """A scorecard item as the caller may see it: the practice's figures and the region's
-    context taken from the caller's view of the benchmark."""
+    context taken from the caller's view of the (cached) benchmark at data ``version``."""
     definition = REGISTRY[item.slug]
     if not uses_patient_counts(definition):
         if not own(agb):
             present.suppress(definition, item)
         return item
-    bm = caller_benchmark(session, definition, region, period, own)
+    bm = caller_benchmark(session, definition, region, period, own, version)
     shown = _scorecard_item(definition, bm, agb)
     shown.suppressed = next(x for x in bm.practices if x.agb == agb).suppressed
     return shown

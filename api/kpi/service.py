@@ -11,6 +11,7 @@ benchmarks and scorecards (``regional.py``), referral flows (``flows.py``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import Invalid, NotFound
 from api.kpi import cache, present, regional
+from api.kpi import warm as warming
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import Engine
 from api.kpi.flows import build_flows, protect_flows
@@ -26,7 +28,6 @@ from api.kpi.schemas import (
     BenchmarkRead,
     DataPeriodsRead,
     KpiList,
-    KpiPointRead,
     KpiSeriesRead,
     KpiValueRead,
     KpiValuesRead,
@@ -46,6 +47,8 @@ from api.kpi.scope import (
 from api.kpi.team import build_overview, for_caller
 from models import Contact, Practice, Region
 
+QUARTER = re.compile(r"\d{4}Q[1-4]")
+
 __all__ = [
     "CallerScope",
     "ScopeRef",
@@ -60,6 +63,7 @@ __all__ = [
     "latest_quarter",
     "list_kpis",
     "warm_cache",
+    "warm_views",
 ]
 
 
@@ -111,23 +115,14 @@ def get_values(
 
     def build() -> KpiValueRead:
         resolved = resolve_scope(session, scope=scope)
-        out = KpiValueRead(
-            slug=slug,
-            level=scope.level,
-            id=scope.id,
-            name=resolved.name,  # type: ignore[arg-type]
-            period=asked.read(),
-            value=None,
-        )
         if scope.level not in definition.levels:
-            out.status = "not_applicable"
-            return out
-        target = resolved.target
-        result = Engine(session).compute(definition, target, [asked])[(target.key_values()[0], 0)]
-        point = present.point(definition, asked, result)
-        out = out.model_copy(update=point.model_dump(exclude={"period"}))
-        out.breakdown = point.breakdown
-        return out
+            result = None
+        else:
+            target = resolved.target
+            result = Engine(session).compute(definition, target, [asked])[
+                (target.key_values()[0], 0)
+            ]
+        return present.value_read(definition, scope.level, scope.id, resolved.name, asked, result)
 
     if scope.level == "practice" and "practice" in definition.levels:
         # a practice's value is its row of the (cached) regional computation, so that it
@@ -139,7 +134,7 @@ def get_values(
         else:
             out = regional.practice_value(session, definition, scope.id, asked)
     else:
-        params = {"slug": slug, "level": scope.level, "id": scope.id, "p": [asked.start, asked.end]}
+        params = warming.value_params(slug, scope.level, scope.id, asked)
         out = cache.cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = asked.read()
     by_region = scope.level == "practice" and "practice" in definition.levels
@@ -198,31 +193,19 @@ def get_series(
 
     def build() -> KpiSeriesRead:
         resolved = resolve_scope(session, scope=scope)
-        out = KpiSeriesRead(
-            slug=slug,
-            level=scope.level,
-            id=scope.id,
-            name=resolved.name,  # type: ignore[arg-type]
-            grain=grain,
-            start=first,
-            end=last,
-            points=[],
-        )  # type: ignore[arg-type]
+        window = (first, last, grain)
         if scope.level not in definition.levels:
-            out.points = [
-                KpiPointRead(period=period.read(), value=None, status="not_applicable")
-                for period in periods
-            ]
-            return out
+            return present.series_read(
+                definition, scope.level, scope.id, resolved.name, window, periods, None
+            )
         results = Engine(session).compute(definition, resolved.target, periods)
         key = resolved.target.key_values()[0]
-        out.points = [
-            present.point(definition, period, results[(key, index)])
-            for index, period in enumerate(periods)
-        ]
-        return out
+        points = [results[(key, index)] for index in range(len(periods))]
+        return present.series_read(
+            definition, scope.level, scope.id, resolved.name, window, periods, points
+        )
 
-    params = {"slug": slug, "level": scope.level, "id": scope.id, "s": first, "e": last, "g": grain}
+    params = warming.series_params(slug, scope.level, scope.id, first, last, grain)
     out = cache.cached(session, kind="series", params=params, model=KpiSeriesRead, build=build)
     if _masked(scope, caller):
         for point in out.points:
@@ -262,10 +245,14 @@ def get_scorecard(
     caller = caller or CallerScope()
     asked = _period(period)
     caller.check_visible("practice", agb)
-    card = regional.scorecard(session, Engine(session), agb=agb, period=asked)
+    # one data version for the scorecard and the benchmarks its items are shown from: the
+    # caller's view is a presentation step over the cached results, no KPI is computed again
+    version = cache.data_version(session)
+    card = regional.scorecard(session, Engine(session), agb=agb, period=asked, version=version)
     region = region_by_slug(session, card.region)
+    own = _own(caller)
     card.items = [
-        regional.caller_scorecard_item(session, item, agb, region, asked, _own(caller))
+        regional.caller_scorecard_item(session, item, agb, region, asked, own, version)
         for item in card.items
     ]
     return card
@@ -342,8 +329,16 @@ def data_periods(
     return out
 
 
-def warm_cache(session: Session, *, period: Period | str, regions: list[str] | None = None) -> int:
-    """Compute and store every regional benchmark and practice scorecard for a period.
+def warm_cache(
+    session: Session,
+    *,
+    period: Period | str,
+    regions: list[str] | None = None,
+    views: bool = True,
+) -> int:
+    """Compute and store every regional benchmark and practice scorecard for a period and,
+    with ``views`` and a quarter, what the dashboards and the quarterly report read besides
+    (the region's values, the series of the region and its practices: :func:`warm_views`).
 
     Meant to run right after an import has committed (e.g. for the latest quarter), so that
     the dashboard's first requests are served from the cache. Returns the number of entries.
@@ -351,7 +346,30 @@ def warm_cache(session: Session, *, period: Period | str, regions: list[str] | N
     asked = _period(period)
     slugs = regions or list(session.scalars(select(Region.slug).order_by(Region.slug)))
     version = cache.data_version(session)
-    return sum(
+    total = sum(
         regional.warm(session, region=region_by_slug(session, slug), period=asked, version=version)
+        for slug in slugs
+    )
+    if views and QUARTER.fullmatch(asked.label):
+        total += warm_views(session, quarters=[asked.label], regions=slugs, version=version)
+    return total
+
+
+def warm_views(
+    session: Session,
+    *,
+    quarters: list[str],
+    regions: list[str] | None = None,
+    version: str | None = None,
+) -> int:
+    """Store the regions' values and the quarter and month series of each region and its
+    practices for these quarters (api/kpi/warm.py); returns the number of entries (those
+    already current are not recomputed)."""
+    slugs = regions or list(session.scalars(select(Region.slug).order_by(Region.slug)))
+    version = version or cache.data_version(session)
+    return sum(
+        warming.warm_views(
+            session, region=region_by_slug(session, slug), quarters=quarters, version=version
+        )
         for slug in slugs
     )

@@ -188,24 +188,27 @@ def run_batch(
                     select(Practice.agb).where(Practice.region_id == rid).order_by(Practice.agb)
                 ).all()
                 todo += [("practice", a) for a in agbs] + [("region", slug)]
-            if progress is not None:
-                task = progress.add_task(f"Rapportages {q}", total=len(todo) * len(formats))
-            for kind, key in todo:
-                label = f"{'praktijk' if kind == 'practice' else 'regio'} {key}"
-                try:
-                    with session.begin_nested():
-                        report = _build(session, kind, key, q, lang)
-                except Exception as exc:  # one failed report never stops the batch
-                    result.failed.append((label, f"{type(exc).__name__}: {exc}"))
-                    if progress is not None:
-                        progress.advance(task, len(formats))
-                    continue
-                for f in formats:
-                    if pool is not None:
-                        pending.append((label, f, pool.submit(_render_job, report, f), None))
-                    else:
-                        pending.append((label, f, None, report))
-                _collect(pending, result, out, progress, task, wait=pool is None)
+        if progress is not None:
+            task = progress.add_task(f"Rapportages {q}", total=len(todo) * len(formats))
+        for kind, key in todo:
+            label = f"{'praktijk' if kind == 'practice' else 'regio'} {key}"
+            try:
+                # each report in a transaction of its own: the next one sees what this one
+                # added to the KPI cache (one snapshot kept over the whole batch would not,
+                # and would compute e.g. the region's series once per practice report)
+                with session_scope() as session:
+                    report = _build(session, kind, key, q, lang)
+            except Exception as exc:  # one failed report never stops the batch
+                result.failed.append((label, f"{type(exc).__name__}: {exc}"))
+                if progress is not None:
+                    progress.advance(task, len(formats))
+                continue
+            for f in formats:
+                if pool is not None:
+                    pending.append((label, f, pool.submit(_render_job, report, f), None))
+                else:
+                    pending.append((label, f, None, report))
+            _collect(pending, result, out, progress, task, wait=pool is None)
         _collect(pending, result, out, progress, task, wait=True)
     finally:
         if pool is not None:
