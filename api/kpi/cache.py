@@ -512,6 +512,11 @@ def cached(
                 if waited[0] == version or usable is None or usable(answer):
                     return answer
             return _compute(session, key, kind, version, build, release=False)
+        # claimed: but the previous holder may have stored it after this request's snapshot
+        fresh, _ = _get_fresh(session, key)
+        if fresh is not None and is_current(session, fresh[0], version, params):
+            _release(session, key)
+            return _current(model, fresh[1], version, fresh[0])
         return _compute(session, key, kind, version, build, release=True)
     finally:
         if held:
