@@ -9,18 +9,25 @@ The *data version* is read on each request in one cheap query:
   demo data — still change the version).
 
 The cache holds **one entry per request** (kind + parameters, hashed into ``key``) with the
-data version it was computed at. A request whose entry has the current version is a hit. When
-the version has moved on (an import committed, a team changed):
+data version it was computed at. A request whose entry has the current version is a hit, and
+so is one whose entry has an older version at which *the request's region* had the same data
+(a data version per region, see the section below: an import of one region leaves the
+other regions' results current). When the version has moved on (an import committed, a team
+changed):
 
-* **stale-while-revalidate** — while the current result is being computed, every other
-  request for it gets the older entry at once (its ``data_version`` says which version it is);
-  the older entry is replaced only when the new one is stored;
+* **stale-while-revalidate** — a reader (an API read request) that finds an older entry gets
+  it at once (its ``data_version`` says which version it is) and never computes: the key is
+  queued for a bounded background pool with sessions of its own (api/kpi/revalidate.py).
+  Without that pool (command line, jobs) a request computes the stale key itself, and other
+  requests meanwhile get the older entry; the older entry is replaced only when the new one
+  is stored;
 * **single flight** — one computation per key at a time, across the threads of a process (a
   lock per key) and across worker processes (a row in ``kpi_cache_flights``, inserted with
   ``ON CONFLICT DO NOTHING``, visible to every worker because it is committed on its own short
-  connection). A request without an older entry waits for the computing one at most
-  ``FLIGHT_WAIT_S`` and then computes itself; a marker older than ``FLIGHT_TAKEOVER_S``
-  belongs to a crashed worker and is taken over.
+  connection; after claiming it the entry is looked up once more there, in case the previous
+  holder stored it after this request's snapshot). A request without an older entry waits for
+  the computing one at most ``FLIGHT_WAIT_S`` and then computes itself; a marker older than
+  ``FLIGHT_TAKEOVER_S`` belongs to a crashed worker and is taken over.
 
 Markers and entries are written in short transactions of their own (not the request's), so
 that other workers see them at once; in a session bound to one connection (tests, jobs given a
