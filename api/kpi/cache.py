@@ -122,6 +122,7 @@ def data_version(session: Session) -> str:
     if transaction is not None and seen is not None and seen[0] is transaction:
         return str(seen[1])
     version = _global_version(session)
+    transaction = session.get_transaction()  # begun by that query if it was not yet
     if transaction is not None:
         session.info[_TXN_VERSION] = (transaction, version)
     memo_key = (_url(session), version)
