@@ -54,7 +54,8 @@ class LimitSettings(BaseSettings):
     max_concurrent_requests: int = 4
     max_concurrent_writes: int = 4
     max_queued_requests: int = 8
-    max_queue_wait_ms: int = 500
+    # short: a request refused after waiting should still be refused quickly
+    max_queue_wait_ms: int = 40
     max_write_queue_wait_ms: int = 5000
     retry_after_s: int = 1
 
@@ -83,21 +84,29 @@ def _busy_detail(retry_after_s: int) -> str:
 
 class Gate:
     """At most ``max_concurrent`` holders; up to ``max_queued`` wait, each at most
-    ``max_wait`` seconds, first come first served. Lives in one event loop (one worker)."""
+    ``max_wait`` seconds, first come first served. Lives in one event loop (one worker).
+
+    A request is refused at admission when the queue is full or the recent service time says
+    it would not get its turn within ``max_wait``; a queued request is refused as soon as that
+    becomes clear (each time a slot is handed on), not only when its wait has run out.
+    """
 
     def __init__(self, *, max_concurrent: int, max_queued: int, max_wait: float) -> None:
         self.max_concurrent = max(1, max_concurrent)
         self.max_queued = max(0, max_queued)
         self.max_wait = max_wait
         self.active = 0
-        self.waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        # each waiter: its future (True: a slot was handed to it, False: refused) and deadline
+        self.waiters: collections.deque[tuple[asyncio.Future[bool], float]] = collections.deque()
         self.service_time = 0.0  # moving average of the time a holder keeps its slot, seconds
         self.served = 0
         self.rejected = 0
 
-    def expected_wait(self) -> float:
-        """The wait of a request queued now, judged by the recent service time."""
-        return self.service_time * math.ceil((len(self.waiters) + 1) / self.max_concurrent)
+    def expected_wait(self, position: int | None = None) -> float:
+        """The wait of the request at ``position`` in the queue (default: one queued now),
+        judged by the recent service time."""
+        ahead = len(self.waiters) if position is None else position
+        return self.service_time * math.ceil((ahead + 1) / self.max_concurrent)
 
     async def acquire(self) -> bool:
         if self.active < self.max_concurrent and not self.waiters:
@@ -106,27 +115,30 @@ class Gate:
         if len(self.waiters) >= self.max_queued or self.expected_wait() > self.max_wait:
             self.rejected += 1
             return False
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        waiter = (future, time.monotonic() + self.max_wait)
         self.waiters.append(waiter)
         try:
-            await asyncio.wait_for(asyncio.shield(waiter), self.max_wait)
+            granted = await asyncio.wait_for(asyncio.shield(future), self.max_wait)
         except TimeoutError:
-            if waiter.done() and not waiter.cancelled():
-                return True  # the slot was handed over just as the wait ran out
-            waiter.cancel()
-            self._forget(waiter)
-            self.rejected += 1
-            return False
+            if future.done() and not future.cancelled():
+                granted = future.result()  # decided just as the wait ran out
+            else:
+                future.cancel()
+                self._forget(waiter)
+                granted = False
         except BaseException:
-            if waiter.done() and not waiter.cancelled():
+            if future.done() and not future.cancelled() and future.result():
                 self.release(None)  # handed a slot but cancelled: pass it on
             else:
-                waiter.cancel()
+                future.cancel()
                 self._forget(waiter)
             raise
-        return True
+        if not granted:
+            self.rejected += 1
+        return granted
 
-    def _forget(self, waiter: asyncio.Future[None]) -> None:
+    def _forget(self, waiter: tuple[asyncio.Future[bool], float]) -> None:
         with contextlib.suppress(ValueError):
             self.waiters.remove(waiter)
 
@@ -138,11 +150,25 @@ class Gate:
                 self.service_time = elapsed
             self.served += 1
         while self.waiters:
-            waiter = self.waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)  # the slot goes straight to the next in the queue
+            future, _ = self.waiters.popleft()
+            if not future.done():
+                future.set_result(True)  # the slot goes straight to the next in the queue
+                self._refuse_hopeless()
                 return
         self.active -= 1
+
+    def _refuse_hopeless(self) -> None:
+        """Refuse now the queued requests whose turn would come after their deadline."""
+        now = time.monotonic()
+        keep: collections.deque[tuple[asyncio.Future[bool], float]] = collections.deque()
+        for future, deadline in self.waiters:
+            if future.done():
+                continue
+            if now + self.expected_wait(len(keep)) > deadline:
+                future.set_result(False)
+            else:
+                keep.append((future, deadline))
+        self.waiters = keep
 
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -189,7 +215,7 @@ class ConcurrencyLimit:
         return self.reads.active
 
     @property
-    def waiters(self) -> collections.deque[asyncio.Future[None]]:
+    def waiters(self) -> collections.deque[tuple[asyncio.Future[bool], float]]:
         return self.reads.waiters
 
     @property

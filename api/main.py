@@ -8,10 +8,12 @@ are included with the one access dependency (``get_caller_scope``), the beheerde
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.access import BeheerderOnly, get_caller_scope
 from api.errors import Forbidden, problem_responses
 from api.handlers import install_error_handlers
+from api.kpi import cache, revalidate
 from api.limits import install_limits
 from api.routes import (
     audit,
@@ -32,6 +34,26 @@ from api.routes import (
 )
 from api.security import install_security
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+class KpiReaders:
+    """Marks API read requests as readers of the KPI cache: an older result is answered at
+    once and the current one is computed in the background (api/kpi/revalidate.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _READ_METHODS:
+            await self.app(scope, receive, send)
+            return
+        token = cache.READER.set(True)  # copied into the thread pool that runs the route
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            cache.READER.reset(token)
+
 
 def create_app() -> FastAPI:
     app = FastAPI(
@@ -48,6 +70,8 @@ def create_app() -> FastAPI:
         swagger_ui_oauth2_redirect_url=None,
     )
     install_error_handlers(app)
+    revalidate.install()
+    app.add_middleware(KpiReaders)
     app.add_middleware(imports.UploadSizeLimit)
     install_limits(app)
     install_security(app)  # after the other middleware: its headers go on every response

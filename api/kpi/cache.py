@@ -9,18 +9,25 @@ The *data version* is read on each request in one cheap query:
   demo data — still change the version).
 
 The cache holds **one entry per request** (kind + parameters, hashed into ``key``) with the
-data version it was computed at. A request whose entry has the current version is a hit. When
-the version has moved on (an import committed, a team changed):
+data version it was computed at. A request whose entry has the current version is a hit, and
+so is one whose entry has an older version at which *the request's region* had the same data
+(a data version per region, see the section below: an import of one region leaves the
+other regions' results current). When the version has moved on (an import committed, a team
+changed):
 
-* **stale-while-revalidate** — while the current result is being computed, every other
-  request for it gets the older entry at once (its ``data_version`` says which version it is);
-  the older entry is replaced only when the new one is stored;
+* **stale-while-revalidate** — a reader (an API read request) that finds an older entry gets
+  it at once (its ``data_version`` says which version it is) and never computes: the key is
+  queued for a bounded background pool with sessions of its own (api/kpi/revalidate.py).
+  Without that pool (command line, jobs) a request computes the stale key itself, and other
+  requests meanwhile get the older entry; the older entry is replaced only when the new one
+  is stored;
 * **single flight** — one computation per key at a time, across the threads of a process (a
   lock per key) and across worker processes (a row in ``kpi_cache_flights``, inserted with
   ``ON CONFLICT DO NOTHING``, visible to every worker because it is committed on its own short
-  connection). A request without an older entry waits for the computing one at most
-  ``FLIGHT_WAIT_S`` and then computes itself; a marker older than ``FLIGHT_TAKEOVER_S``
-  belongs to a crashed worker and is taken over.
+  connection; after claiming it the entry is looked up once more there, in case the previous
+  holder stored it after this request's snapshot). A request without an older entry waits for
+  the computing one at most ``FLIGHT_WAIT_S`` and then computes itself; a marker older than
+  ``FLIGHT_TAKEOVER_S`` belongs to a crashed worker and is taken over.
 
 Markers and entries are written in short transactions of their own (not the request's), so
 that other workers see them at once; in a session bound to one connection (tests, jobs given a
@@ -29,6 +36,7 @@ connection) they are written in a savepoint of that connection instead.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -38,12 +46,13 @@ import socket
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, Engine, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -59,7 +68,9 @@ from models import (
     Practice,
     PracticeListSize,
     Provider,
+    ProviderPractice,
     Referral,
+    Region,
     Team,
 )
 from models.enums import ImportStatus
@@ -68,7 +79,7 @@ logger = logging.getLogger(__name__)
 Cached = TypeVar("Cached", bound=BaseModel)
 
 
-def data_version(session: Session) -> str:
+def _version_statement() -> Any:
     committed = ImportBatch.status == ImportStatus.COMMITTED.value
     parts = [
         select(func.max(ImportBatch.id)).where(committed).scalar_subquery(),
@@ -80,12 +91,179 @@ def data_version(session: Session) -> str:
         ],
         select(func.max(Team.id)).scalar_subquery(),
     ]
-    row = session.execute(select(*parts)).one()
+    return select(*parts)
+
+
+_version_sql: dict[str, Any] = {}
+
+
+def _global_version(session: Session) -> str:
+    # compiled once per dialect: building the statement's cache key each time cost ~2 ms
+    dialect = session.get_bind().dialect
+    stmt = _version_sql.get(dialect.name)
+    if stmt is None:
+        compiled = _version_statement().compile(
+            dialect=dialect, compile_kwargs={"literal_binds": True}
+        )
+        stmt = _version_sql[dialect.name] = text(str(compiled))
+    row = session.execute(stmt).one()
     return ".".join(str(x or 0) for x in row)
+
+
+def data_version(session: Session) -> str:
+    """The data version (one cheap query); on its first sight in this process also the version
+    of every region at it (:func:`region_versions`)."""
+    if not isinstance(session.get_bind(), Engine):
+        # one connection (tests, jobs given one): flushes change it, a rolled-back id repeats
+        return _global_version(session)
+    # the version of this transaction (a request asks it once per cached result it reads)
+    transaction = session.get_transaction()
+    seen = session.info.get(_TXN_VERSION)
+    if transaction is not None and seen is not None and seen[0] is transaction:
+        return str(seen[1])
+    version = _global_version(session)
+    transaction = session.get_transaction()  # begun by that query if it was not yet
+    if transaction is not None:
+        session.info[_TXN_VERSION] = (transaction, version)
+    memo_key = (_url(session), version)
+    if memo_key not in _regions_memo:
+        table = _region_table(session)
+        # the table belongs to this version only if nothing committed in between (PostgreSQL
+        # reads each statement in its own snapshot); every region part is part of the version
+        if _global_version(session) == version:
+            with _locks_guard:
+                _regions_memo[memo_key] = table
+                while len(_regions_memo) > REGION_MEMO_SIZE:
+                    _regions_memo.popitem(last=False)
+    return version
+
+
+# --- a data version per region ------------------------------------------------------------
+#
+# The data version changes with any import. A result about one region (its benchmark, a
+# practice's scorecard or value, the region's value or series) depends only on that region's
+# rows, so an entry computed at an older data version is still current when the *region's*
+# version is the same at both: the highest id of each of its tables (over its practices), and
+# the id and number of the committed import batches that touched its practices (a batch
+# without a practice list touches every region), plus the global counter and teams. The
+# versions of every region at a data version are computed once per process (a few grouped
+# queries) when that version is first seen, and kept in memory for the last versions seen: a
+# worker that has not seen the older version treats the entry as stale (correct, only slower).
+
+REGION_MEMO_SIZE = 32
+_TXN_VERSION = "kpi_data_version"
+
+
+class RegionTable:
+    """The version of every region, and the region of every practice, at one data version."""
+
+    def __init__(self, versions: dict[str, str], practice_region: dict[str, str]) -> None:
+        self.versions = versions
+        self.practice_region = practice_region
+
+
+_regions_memo: OrderedDict[tuple[str, str], RegionTable] = OrderedDict()
+
+
+def _url(session: Session) -> str:
+    bind = session.get_bind()
+    return str(getattr(bind, "engine", bind).url)
+
+
+def _region_table(session: Session) -> RegionTable:
+    regions = {rid: slug for rid, slug in session.execute(select(Region.id, Region.slug))}
+    agb_region = {
+        agb: rid for agb, rid in session.execute(select(Practice.agb, Practice.region_id))
+    }
+    parts: dict[int, list[int]] = {rid: [] for rid in regions}
+
+    def add(rows: Any) -> None:
+        found = dict(rows.all())
+        for rid, values in parts.items():
+            values.append(int(found.get(rid) or 0))
+
+    for model in (Contact, Referral, HoursWeek, PracticeListSize, Patient):
+        add(
+            session.execute(
+                select(Practice.region_id, func.max(model.id))
+                .join(Practice, Practice.id == model.practice_id)
+                .group_by(Practice.region_id)
+            )
+        )
+    add(
+        session.execute(
+            select(Practice.region_id, func.max(Practice.id)).group_by(Practice.region_id)
+        )
+    )
+    add(
+        session.execute(
+            select(Practice.region_id, func.max(ProviderPractice.provider_id))
+            .join(Practice, Practice.id == ProviderPractice.practice_id)
+            .group_by(Practice.region_id)
+        )
+    )
+    batch_max = dict.fromkeys(regions, 0)
+    batch_count = dict.fromkeys(regions, 0)
+    committed = ImportBatch.status == ImportStatus.COMMITTED.value
+    for batch_id, agbs in session.execute(
+        select(ImportBatch.id, ImportBatch.practices).where(committed)
+    ):
+        touched = {agb_region.get(agb) for agb in agbs or ()}
+        if not touched or None in touched:  # no list, or a practice not (or no longer) known
+            touched = set(regions)
+        for rid in touched:
+            if rid in batch_max:
+                batch_max[rid] = max(batch_max[rid], batch_id)
+                batch_count[rid] += 1
+    common = session.execute(
+        select(
+            select(func.max(KpiDataVersion.counter)).scalar_subquery(),
+            select(func.max(Team.id)).scalar_subquery(),
+        )
+    ).one()
+    head = ".".join(str(x or 0) for x in common)
+    versions = {
+        slug: ".".join([head, str(batch_max[rid]), str(batch_count[rid]), *map(str, parts[rid])])
+        for rid, slug in regions.items()
+    }
+    return RegionTable(versions, {agb: regions[rid] for agb, rid in agb_region.items()})
+
+
+def region_of(params: dict[str, Any], table: RegionTable) -> str | None:
+    """The region a cached request is about (benchmark, scorecard, a practice's or region's
+    value or series), or None (a provider, team or the whole data: the global version)."""
+    if isinstance(params.get("region"), str):
+        return params["region"]
+    if isinstance(params.get("agb"), str):
+        return table.practice_region.get(params["agb"])
+    level, ident = params.get("level"), params.get("id")
+    if level == "region" and isinstance(ident, str):
+        return ident
+    if level == "practice" and isinstance(ident, str):
+        return table.practice_region.get(ident)
+    return None
+
+
+def is_current(session: Session, entry_version: str, version: str, params: dict[str, Any]) -> bool:
+    """Whether an entry computed at ``entry_version`` is current at ``version``: the same
+    version, or the same version of the region the request is about."""
+    if entry_version == version:
+        return True
+    url = _url(session)
+    new = _regions_memo.get((url, version))
+    old = _regions_memo.get((url, entry_version))
+    if new is None or old is None:
+        return False
+    region = region_of(params, new)
+    if region is None or region_of(params, old) != region:
+        return False
+    ours = new.versions.get(region)
+    return ours is not None and old.versions.get(region) == ours
 
 
 def bump(session: Session) -> None:
     """Invalidate every cached KPI result (call after anything that changes KPI inputs)."""
+    session.info.pop(_TXN_VERSION, None)
     updated = session.execute(update(KpiDataVersion).values(counter=KpiDataVersion.counter + 1))
     if not updated.rowcount:  # type: ignore[attr-defined]
         session.add(KpiDataVersion(id=1, counter=1))
@@ -283,6 +461,32 @@ def _wait(session: Session, key: str, version: str) -> tuple[str, str] | None:
     return None
 
 
+# --- revalidation in the background -------------------------------------------------------
+#
+# A reader (an API read request: the flag is set per request by the API, api/main.py) that
+# finds an older, usable entry gets it at once and never computes: the key is handed to the
+# scheduler (api/kpi/revalidate.py: a bounded pool with its own sessions, one computation per
+# key in the process, and the flight marker across processes). Without a scheduler (command
+# line, jobs, tests on one connection) a stale key is computed by the caller, single flight.
+
+READER: contextvars.ContextVar[bool] = contextvars.ContextVar("kpi_cache_reader", default=False)
+Scheduler = Callable[[str, str, dict[str, Any], Engine], bool]
+_scheduler: Scheduler | None = None
+
+
+def set_scheduler(scheduler: Scheduler | None) -> None:
+    """Install (or remove) the background revalidation of stale entries read by readers."""
+    global _scheduler
+    _scheduler = scheduler
+
+
+def _current(model: type[Cached], payload: str, version: str, entry_version: str) -> Cached:
+    out = model.model_validate_json(payload)
+    if entry_version != version and hasattr(out, "data_version"):
+        out.data_version = version  # current for its region (is_current)
+    return out
+
+
 def cached(
     session: Session,
     *,
@@ -293,9 +497,10 @@ def cached(
     version: str | None = None,
     usable: Callable[[Cached], bool] | None = None,
 ) -> Cached:
-    """The cached response of this kind and parameters at the current data version, or an
-    older one while the current one is being computed elsewhere, or ``build()`` stored with
-    its ``data_version`` set. The one way results are cached.
+    """The cached response of this kind and parameters at the current data version (or at an
+    older one with the same version of the request's region), or an older one while the
+    current one is computed (in the background for a reader, elsewhere otherwise), or
+    ``build()`` stored with its ``data_version`` set. The one way results are cached.
 
     An older entry is served only if ``usable(entry)`` (e.g. a benchmark that has the practice
     asked for: a practice added by the import is not in the older one). A ``build()`` that
@@ -305,12 +510,17 @@ def cached(
     version = version or data_version(session)
     key = cache_key(kind, params)
     entry = get(session, key=key)
-    if entry is not None and entry[0] == version:
-        return model.model_validate_json(entry[1])
+    if entry is not None and is_current(session, entry[0], version, params):
+        return _current(model, entry[1], version, entry[0])
     stale: Cached | None = None
     if entry is not None:
         older = model.model_validate_json(entry[1])
         stale = older if usable is None or usable(older) else None
+    if stale is not None and READER.get() and _scheduler is not None:
+        bind = session.get_bind()
+        if isinstance(bind, Engine):
+            _scheduler(key, kind, params, bind)  # queue full: a later reader asks again
+            return stale
 
     local = _local_lock(key)
     held = local.acquire(blocking=False)
@@ -320,10 +530,10 @@ def cached(
             return stale
         held = local.acquire(timeout=FLIGHT_WAIT_S)
         entry, _ = _get_fresh(session, key)
-        if entry is not None and entry[0] == version:
+        if entry is not None and is_current(session, entry[0], version, params):
             if held:
                 local.release()
-            return model.model_validate_json(entry[1])
+            return _current(model, entry[1], version, entry[0])
     try:
         if not claim(session, key=key, version=version):
             # another worker computes it
@@ -335,6 +545,11 @@ def cached(
                 if waited[0] == version or usable is None or usable(answer):
                     return answer
             return _compute(session, key, kind, version, build, release=False)
+        # claimed: but the previous holder may have stored it after this request's snapshot
+        fresh, _ = _get_fresh(session, key)
+        if fresh is not None and is_current(session, fresh[0], version, params):
+            _release(session, key)
+            return _current(model, fresh[1], version, fresh[0])
         return _compute(session, key, kind, version, build, release=True)
     finally:
         if held:

@@ -207,3 +207,65 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     engine = make_engine("postgresql://nobody@127.0.0.1:1/none", settings=db)
     assert (engine.pool.size(), engine.pool.timeout()) == (9, 10.0)  # type: ignore[attr-defined]
     engine.dispose()
+
+
+def _answer_without_waiting(coro):  # type: ignore[no-untyped-def]
+    """The result of a coroutine that finishes without suspending (else the test fails)."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise AssertionError("the request was queued instead of answered at once")
+
+
+def test_a_full_queue_refuses_at_admission_before_the_app_runs() -> None:
+    """The 503 is decided from the queue alone: no await, no database, the app never called."""
+    calls: list[str] = []
+    opened = asyncio.Event()
+
+    async def app(scope, receive, send):  # type: ignore[no-untyped-def]
+        calls.append(scope["path"])
+        await opened.wait()
+
+    limiter = ConcurrencyLimit(app, max_concurrent=1, max_queued=1, max_wait_ms=60_000)
+
+    async def scenario() -> None:
+        gate = limiter.reads
+        assert await gate.acquire()  # the running one
+        queued = asyncio.ensure_future(gate.acquire())
+        await asyncio.sleep(0)
+        assert len(gate.waiters) == 1
+        assert _answer_without_waiting(gate.acquire()) is False  # queue full
+        gate.release(0.01)
+        assert await queued
+        gate.release(0.01)
+        assert (gate.active, len(gate.waiters), gate.rejected) == (0, 0, 1)
+
+    asyncio.run(scenario())
+    assert calls == []
+
+
+def test_a_queued_request_is_refused_as_soon_as_its_turn_cannot_come_in_time() -> None:
+    """Not at the end of its wait: when a slot is handed on and the recent service time says
+    the rest of the queue would wait past its bound, those requests are refused then."""
+    from api.limits import Gate
+
+    async def scenario() -> None:
+        gate = Gate(max_concurrent=1, max_queued=5, max_wait=50.0)
+        gate.service_time, gate.served = 20.0, 1  # a slot is held ~20 s
+        assert await gate.acquire()
+        first = asyncio.ensure_future(gate.acquire())  # expected wait 20 s: queued
+        second = asyncio.ensure_future(gate.acquire())  # 40 s: queued
+        await asyncio.sleep(0)
+        assert len(gate.waiters) == 2
+        assert _answer_without_waiting(gate.acquire()) is False  # 60 s would be past 50 s
+        gate.release(220.0)  # slow: the service time is now 60 s
+        await asyncio.sleep(0)
+        assert await first  # handed the slot
+        assert second.done() and second.result() is False  # 60 s to wait: refused now
+        assert (gate.active, len(gate.waiters), gate.rejected) == (1, 0, 2)
+        gate.release(0.01)
+        assert gate.active == 0
+
+    asyncio.run(scenario())

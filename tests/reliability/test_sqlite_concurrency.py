@@ -75,7 +75,21 @@ def _bulk_write(engine: Engine, began: threading.Event, release: threading.Event
         return time.monotonic()
 
 
-def test_writers_wait_for_the_lock_and_readers_see_the_old_data(sqlite_url: str) -> None:
+@pytest.fixture
+def wide_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A queue wait of 20 s: for tests about the lock, not the limiter (four cold KPI reads
+    at once may hold every read slot longer than the default 40 ms queue wait)."""
+    from api import limits
+
+    monkeypatch.setenv("POHCONNECT_MAX_QUEUE_WAIT_MS", "20000")
+    limits.get_limit_settings.cache_clear()
+    yield
+    limits.get_limit_settings.cache_clear()
+
+
+def test_writers_wait_for_the_lock_and_readers_see_the_old_data(
+    sqlite_url: str, wide_queue: None
+) -> None:
     from api.main import create_app
 
     loader_engine = make_engine(sqlite_url)  # like a `pohconnect import` in another process
