@@ -61,7 +61,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "regio": ("/", "/praktijk", "/poh", "/team", "/wachttijden", "/verwijzingen", "/uren"),
     "teamleider": ("/team", "/", "/praktijk", "/poh", "/wachttijden", "/verwijzingen", "/uren"),
     "huisarts": ("/praktijk", "/verwijzingen", "/uren"),
-    "poh": ("/poh", "/praktijk"),
+    "poh": ("/poh", "/caseload", "/praktijk"),
     "beheerder": (),
 }
 ALL_PAGES = ROLE_PAGES["regio"]

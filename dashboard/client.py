@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from dashboard.schemas import (
     Benchmark,
+    Caseload,
     DataPeriods,
     Health,
     KpiDefinition,
@@ -301,6 +302,11 @@ class ApiClient:
     def teams(self) -> list[Team]:
         """``GET /api/v1/teams``."""
         return self._items(Team, f"{API_PREFIX}/teams")
+
+    def caseload(self, code: str, *, period: str) -> Caseload:
+        """``GET /api/v1/providers/{code}/caseload`` — a POH's patients by pseudonym (each
+        call is one event in the audit log)."""
+        return self._model(Caseload, f"{API_PREFIX}/providers/{code}/caseload", {"period": period})
 
     def team_overview(self, slug: str, *, period: str) -> TeamOverview:
         """``GET /api/v1/teams/{slug}/overview`` — every POH and practice of a team."""

@@ -274,6 +274,49 @@ TEXT: dict[str, dict[Lang, str]] = {
     "ref.count": {"nl": "Aantal", "en": "Count"},
     "ref.share": {"nl": "Aandeel van de bron", "en": "Share of source"},
     # hours page
+    # --- Mijn caseload (POH) ---
+    "nav.caseload": {"nl": "Mijn caseload", "en": "My caseload"},
+    "caseload.title": {"nl": "Mijn caseload", "en": "My caseload"},
+    "caseload.lead": {
+        "nl": "Uw patiënten op pseudoniem (nooit naam of patiëntnummer): wie heeft 8 weken geen "
+        "contact gehad, wiens traject loopt langer dan een jaar? Elke keer dat deze lijst wordt "
+        "getoond, staat in het auditlog.",
+        "en": "Your patients by pseudonym (never a name or patient number): who has had no "
+        "contact for 8 weeks, whose episode has run for more than a year? Every time this list "
+        "is shown is recorded in the audit log.",
+    },
+    "ctl.poh": {"nl": "POH", "en": "POH"},
+    "caseload.none": {
+        "nl": "Er is geen POH-caseload die u mag inzien.",
+        "en": "There is no POH caseload you may view.",
+    },
+    "caseload.card.total": {"nl": "Patiënten in zorg", "en": "Patients in care"},
+    "caseload.card.stale": {"nl": "8 weken geen contact", "en": "No contact for 8 weeks"},
+    "caseload.card.long": {"nl": "Traject > 1 jaar", "en": "Episode > 1 year"},
+    "caseload.card.bridging": {"nl": "Overbruggingszorg", "en": "Bridging care"},
+    "caseload.stale_title": {
+        "nl": "Geen contact in 8 weken — nabellen of afsluiten?",
+        "en": "No contact for 8 weeks — call or close?",
+    },
+    "caseload.long_title": {
+        "nl": "Traject langer dan een jaar — evalueren of verwijzen?",
+        "en": "Episode longer than a year — review or refer?",
+    },
+    "caseload.all_title": {"nl": "Alle patiënten", "en": "All patients"},
+    "caseload.reference": {"nl": "Peildatum", "en": "Reference date"},
+    "caseload.empty_list": {"nl": "Niemand — niets te doen.", "en": "Nobody — nothing to do."},
+    "caseload.col.pseudonym": {"nl": "Pseudoniem", "en": "Pseudonym"},
+    "caseload.col.practice": {"nl": "Praktijk (AGB)", "en": "Practice (AGB)"},
+    "caseload.col.last": {"nl": "Laatste contact", "en": "Last contact"},
+    "caseload.col.start": {"nl": "Start traject", "en": "Episode start"},
+    "caseload.col.contacts": {"nl": "Contacten traject", "en": "Episode contacts"},
+    "caseload.col.wait": {"nl": "Wachttijd intake (dagen)", "en": "Wait to intake (days)"},
+    "caseload.col.bridging": {"nl": "Overbrugging", "en": "Bridging"},
+    "caseload.col.signals": {"nl": "Signalen", "en": "Signals"},
+    "caseload.flag.stale": {"nl": "8 wk geen contact", "en": "8 wk no contact"},
+    "caseload.flag.long": {"nl": "> 1 jaar", "en": "> 1 year"},
+    "yes": {"nl": "ja", "en": "yes"},
+    "no": {"nl": "nee", "en": "no"},
     # --- Team (teamleider) ---
     "team.title": {"nl": "Team", "en": "Team"},
     "team.lead": {

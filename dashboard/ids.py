@@ -105,3 +105,13 @@ TEAM_CARDS = "team-cards"
 TEAM_GRID = "team-grid"
 TEAM_MESSAGE = "team-message"
 TEAM_INIT = "team-init"
+
+# Mijn caseload (POH)
+CASELOAD_POH = "caseload-poh"
+CASELOAD_PERIOD = "caseload-period"
+CASELOAD_CARDS = "caseload-cards"
+CASELOAD_STALE = "caseload-stale"
+CASELOAD_LONG = "caseload-long"
+CASELOAD_GRID = "caseload-grid"
+CASELOAD_MESSAGE = "caseload-message"
+CASELOAD_INIT = "caseload-init"

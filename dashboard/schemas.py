@@ -318,3 +318,28 @@ class TeamOverview(_Model):
     period: Period
     columns: list[TeamColumn]
     rows: list[TeamMemberRow]
+
+
+class CaseloadPatient(_Model):
+    pseudonym: str
+    practice_agb: str
+    last_contact: dt.date
+    episode_start: dt.date
+    episode_contacts: int
+    wait_days_intake: int | None = None
+    bridging: bool = False
+    ggz_referral_date: dt.date | None = None
+    no_contact_8_weeks: bool = False
+    episode_over_1_year: bool = False
+
+
+class Caseload(_Model):
+    provider: str
+    period: Period
+    reference_date: dt.date
+    practices: list[str] = Field(default_factory=list)
+    total: int
+    no_contact_8_weeks: int
+    episode_over_1_year: int
+    bridging: int
+    items: list[CaseloadPatient]

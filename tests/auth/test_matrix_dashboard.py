@@ -21,20 +21,22 @@ from tests.auth.conftest import PASSWORD, A, B, login
 from tests.auth.test_matrix import NOORD, SCOPES, USERNAMES, Scope
 
 ORIGIN = "http://testserver"
-REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS = (
+REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS, TEAM, CASELOAD = (
     "/",
     "/praktijk",
     "/poh",
     "/wachttijden",
     "/verwijzingen",
     "/uren",
+    "/team",
+    "/caseload",
 )
 # role → the pages it may use (the rest: not in the menu, refused)
 PAGE_MATRIX: dict[str, set[str]] = {
-    "poh": {POH, PRACTICE},
+    "poh": {POH, CASELOAD, PRACTICE},
     "huisarts": {PRACTICE, REFERRALS, HOURS},
-    "teamleider": {REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS},
-    "regio": {REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS},
+    "teamleider": {TEAM, REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS},
+    "regio": {REGION, PRACTICE, POH, TEAM, WAITING, REFERRALS, HOURS},
     "beheerder": set(),  # no access rule: no figures, no pages
     "anonymous": set(),
 }
@@ -80,7 +82,16 @@ def test_every_page_has_an_entry_for_every_role() -> None:
 
     paths = {p.path for p in PAGES}
     assert set().union(*PAGE_MATRIX.values()) <= paths
-    assert paths == {REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS}, "a page without entries"
+    assert paths == {
+        REGION,
+        PRACTICE,
+        POH,
+        WAITING,
+        REFERRALS,
+        HOURS,
+        TEAM,
+        CASELOAD,
+    }, "a page without entries"
     for role, pages in PAGE_MATRIX.items():
         if role != "anonymous":
             assert set(ROLE_PAGES[role]) == pages, role
@@ -146,6 +157,10 @@ def _check_pickers(page: Any, role: str, token: str, api_client: Any) -> set[tup
                 assert offered <= keys[level], (role, page.path, level, offered)
         elif query == "kpi":
             continue  # the KPI catalogue: no data
+        elif query == "team":
+            assert values <= keys["team"], (role, page.path, values)
+        elif query == "poh":
+            assert values <= keys["provider"], (role, page.path, values)
         else:
             assert query == "period", query
     return gaps

@@ -484,3 +484,48 @@ def test_team_grid_flags_links_and_hidden_counts() -> None:
     assert by_field["ftf_per_workday"]["headerName"].startswith("Face-to-face consulten")
     en_rows, _ = team.grid(overview, "en", "/dashboard/")
     assert en_rows[0]["flags"] == "⚠ overloaded" and en_rows[0]["kind"] == "POH"
+
+
+def test_caseload_lists_what_the_poh_acts_on() -> None:
+    from dashboard.pages import caseload
+    from dashboard.schemas import Caseload
+
+    data = Caseload.model_validate(
+        {
+            "provider": "POH-A",
+            "period": {"label": "2025Q3", "start": "2025-07-01", "end": "2025-09-30"},
+            "reference_date": "2025-09-30",
+            "practices": ["01000001"],
+            "total": 3,
+            "no_contact_8_weeks": 1,
+            "episode_over_1_year": 1,
+            "bridging": 0,
+            "items": [
+                {
+                    "pseudonym": "b" * 64,
+                    "practice_agb": "01000001",
+                    "last_contact": "2025-07-01",
+                    "episode_start": "2024-06-01",
+                    "episode_contacts": 14,
+                    "wait_days_intake": 9,
+                    "no_contact_8_weeks": True,
+                    "episode_over_1_year": True,
+                },
+                {
+                    "pseudonym": "a" * 64,
+                    "practice_agb": "01000001",
+                    "last_contact": "2025-09-20",
+                    "episode_start": "2025-08-01",
+                    "episode_contacts": 3,
+                },
+            ],
+        }
+    )
+    rows, cols = caseload.grid(data.items, "nl")
+    assert [r["pseudonym"][0] for r in rows] == ["b", "a"]  # longest without contact first
+    assert rows[0]["last_contact_text"] == "01-07-2025" and rows[0]["bridging"] == "nee"
+    assert rows[0]["signals"] == "8 wk geen contact, > 1 jaar" and rows[1]["signals"] == ""
+    assert [c["field"] for c in cols][0] == "pseudonym"
+    stale = _text(caseload.short_list([p for p in data.items if p.no_contact_8_weeks], "nl"))
+    assert "bbbbbbbbbbbb" in stale and "01-07-2025" in stale and "14" in stale
+    assert _text(caseload.short_list([], "en")) == "Nobody — nothing to do."

@@ -9,6 +9,7 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
+import api.kpi.caseload as api_caseload
 import api.kpi.schemas as api_kpi
 import api.org.schemas as api_org
 import api.schemas as api_base
@@ -40,6 +41,8 @@ PAIRS: dict[str, type[BaseModel]] = {
     "TeamCell": api_kpi.TeamCell,
     "TeamMemberRow": api_kpi.TeamMemberRow,
     "TeamOverview": api_kpi.TeamOverviewRead,
+    "CaseloadPatient": api_caseload.CaseloadPatient,
+    "Caseload": api_caseload.CaseloadRead,
 }
 
 
