@@ -126,7 +126,9 @@ def short_list(patients: list[CaseloadPatient], lang: str) -> Any:
         )
         for p in sorted(patients, key=lambda p: (p.last_contact, p.pseudonym))
     ]
-    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, class_name="mb-0")
+    table = dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, class_name="mb-0")
+    # a long list scrolls inside its card, so the next list stays in view
+    return html.Div(table, style={"maxHeight": "22rem", "overflowY": "auto"})
 
 
 def grid(patients: list[CaseloadPatient], lang: str) -> tuple[list[dict], list[dict]]:
