@@ -65,3 +65,13 @@ class TeamRead(BaseModel):
 class TeamList(BaseModel):
     items: list[TeamRead]
     total: int
+
+
+class RegionRead(BaseModel):
+    slug: str = Field(examples=["regio-west"])
+    name: str = Field(examples=["Regio West"])
+
+
+class RegionList(BaseModel):
+    items: list[RegionRead]
+    total: int

@@ -22,6 +22,8 @@ from api.org.schemas import (
     PracticeRead,
     ProviderList,
     ProviderRead,
+    RegionList,
+    RegionRead,
     TeamCreate,
     TeamList,
     TeamRead,
@@ -174,6 +176,17 @@ def _providers(session: Session, codes: list[str]) -> list[Provider]:
             f"Onbekende zorgverlener(s): {', '.join(missing)}", errors=[{"loc": ["providers"]}]
         )
     return sorted(found, key=lambda p: p.code)
+
+
+def list_regions(session: Session) -> RegionList:
+    """Every region, by name."""
+    items = [
+        RegionRead(slug=slug, name=name)
+        for slug, name in session.execute(
+            select(Region.slug, Region.name).order_by(Region.name, Region.slug)
+        )
+    ]
+    return RegionList(items=items, total=len(items))
 
 
 def list_teams(session: Session, *, region: str | None = None) -> TeamList:

@@ -174,6 +174,13 @@ def members_are(keys: set[str]) -> Callable[[Any], None]:
     return check
 
 
+def regions_are(slugs: set[str]) -> Callable[[Any], None]:
+    def check(res: Any) -> None:
+        assert {r["slug"] for r in res.json()["items"]} == slugs
+
+    return check
+
+
 def series(level: str, key: str) -> Call:
     return Call("/api/v1/kpis/poh_patients/series", {"level": level, "id": key, "from": Q, "to": Q})
 
@@ -276,6 +283,11 @@ def matrix() -> dict[tuple[str, str], dict[str, Expect]]:
             Expect(200, Call("/api/v1/providers"), providers_are(set())),
             poh=Expect(200, Call("/api/v1/providers"), providers_are({"POH-A"})),
             teamleider=Expect(200, Call("/api/v1/providers"), providers_are({"POH-A"})),
+        ),
+        ("GET", "/api/v1/regions"): per_role(
+            Expect(200, Call("/api/v1/regions"), regions_are(set())),
+            poh=Expect(200, Call("/api/v1/regions"), regions_are({"noord"})),
+            regio=Expect(200, Call("/api/v1/regions"), regions_are({"noord"})),
         ),
         ("GET", "/api/v1/periods"): per_role(
             Expect(200, Call("/api/v1/periods")),
