@@ -59,12 +59,17 @@ def data_quarters(
     """Quarters with contacts, newest first (``GET /api/v1/periods``), so that a picker's first
     option — its default — is the latest quarter with data, the one the KPI cache is warmed for.
 
-    Falls back to the last eight quarters up to today when there are none or the API fails.
+    A user who may not see the region as a whole (a huisarts, a teamleider: the API answers
+    404) gets the quarters of all data instead. Falls back to the last eight quarters up to
+    today when there are none or the API fails.
     """
-    try:
-        found = client.periods(region=region).quarters
-    except ApiError:
-        found = []
+    found: list[str] = []
+    for asked in dict.fromkeys((region, None)):
+        try:
+            found = list(client.periods(region=asked).quarters)
+            break
+        except ApiError:
+            continue
     if not found:
         return list(reversed(quarters_back(quarter_of(today or dt.date.today()), 8)))
     return list(found)

@@ -282,6 +282,8 @@ def test_data_quarters_come_from_the_periods_endpoint(client: ApiClient, session
     ]
     build_region(session)
     assert data_quarters(client, region=REGION, today=today)[0] == "2025Q3"
+    # a region the user may not see as a whole (404): the quarters of all their data
+    assert data_quarters(client, region="bestaat-niet", today=today)[0] == "2025Q3"
 
 
 def test_benchmark_rows_carry_extra_and_english_labels(client: ApiClient, session) -> None:  # type: ignore[no-untyped-def]
