@@ -88,8 +88,9 @@ class Funnel:
 class Flow:
     source: str
     target: str
-    value: int
+    value: int | None  # None: hidden by the small-number rule for this reader
     unit: str
+    display: str | None = None  # "<10" when hidden
 
 
 @dataclass

@@ -285,7 +285,13 @@ def flows(
     fl = service.get_referral_flows(session, scope=scope, period=quarter, caller=caller)
     names = {n.id: _short(n.label if lang == "nl" else n.label_en or n.label) for n in fl.nodes}
     return [
-        Flow(names.get(x.source, x.source), names.get(x.target, x.target), x.value, x.unit)
+        Flow(
+            names.get(x.source, x.source),
+            names.get(x.target, x.target),
+            x.value,
+            x.unit,
+            x.value_display if x.suppressed else None,
+        )
         for x in fl.links
     ]
 

@@ -52,7 +52,8 @@ def chart_svgs(report: Report) -> dict[str, str]:
         if f.unit == "episodes":
             continue
         via = f.source in intake_targets  # the POH node: the target of the intakes
-        by_dest.setdefault(f.target, [0, 0])[0 if via else 1] += f.value
+        # a flow hidden by the small-number rule is not drawn (the table says "<10")
+        by_dest.setdefault(f.target, [0, 0])[0 if via else 1] += f.value or 0
     svgs["flows"] = ch.flows_chart([(k, v[0], v[1]) for k, v in by_dest.items()], lang)
     if report.kind == "region":
         svgs["distribution"] = ch.distribution_grid(report.distributions, lang)

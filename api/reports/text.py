@@ -106,7 +106,8 @@ T: dict[str, dict[str, str]] = {
         "funnel_none": "Te weinig praktijken met een waarde voor een funnelplot.",
         "flows": "Verwijsstromen",
         "flows_intro": "Huisarts → POH-GGZ telt nieuwe trajecten; de andere stromen tellen "
-        "verwijzingen in het kwartaal.",
+        "verwijzingen in het kwartaal. 'Afgerond of lopend bij POH': de nieuwe trajecten min "
+        "de verwijzingen via de POH.",
         "flow_from": "Van",
         "flow_to": "Naar",
         "flow_count": "Aantal",
@@ -237,7 +238,8 @@ T: dict[str, dict[str, str]] = {
         "funnel_none": "Too few practices with a value for a funnel plot.",
         "flows": "Referral flows",
         "flows_intro": "GP → POH-GGZ counts new episodes; the other flows count referrals in "
-        "the quarter.",
+        "the quarter. 'Completed or ongoing at the POH': the new episodes minus the referrals "
+        "via the POH.",
         "flow_from": "From",
         "flow_to": "To",
         "flow_count": "Count",

@@ -258,7 +258,10 @@ def _funnel_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
 
 
 def _flows_sheet(wb: Workbook, report: Report, lang: Lang) -> None:
-    rows = [[f.source, f.target, f.value, f.unit] for f in report.flows]
+    rows = [
+        [f.source, f.target, f.display if f.value is None else f.value, f.unit]
+        for f in report.flows
+    ]
     header = [t(lang, "flow_from"), t(lang, "flow_to"), t(lang, "flow_count"), "eenheid"]
     _sheet(wb, t(lang, "flows"), header, rows, [22, 22, 10, 14], formats={3: "#,##0"})
 

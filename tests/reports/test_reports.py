@@ -235,3 +235,22 @@ def test_caller_is_passed_through(seeded: Session, api_client: Any) -> None:
 
 def test_pdftoppm_is_installed() -> None:
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed for the page images"
+
+
+def test_a_reader_without_the_practice_as_own_gets_small_flows_hidden(seeded: Session) -> None:
+    """The referral flows of a practice outside the reader's own scope follow the small-number
+    rule: hidden flows read "<10" in the table and the XLSX and are not drawn."""
+    from api.kpi.service import CallerScope
+    from api.reports import service as reports
+    from api.reports.assemble import build_practice_report
+
+    reader = CallerScope()  # every practice visible, none own
+    report = build_practice_report(seeded, agb=AGB, quarter=QUARTER, caller=reader, lang="nl")
+    hidden = [f for f in report.flows if f.value is None]
+    assert hidden and all(f.display == "<10" for f in hidden)
+    assert all(f.value is None or f.value >= 10 for f in report.flows)
+    pdf = reports.practice_report(seeded, agb=AGB, quarter=QUARTER, fmt="pdf", caller=reader)
+    assert pdf.body[:5] == b"%PDF-"
+    xlsx = reports.practice_report(seeded, agb=AGB, quarter=QUARTER, fmt="xlsx", caller=reader)
+    sheet = load_workbook(io.BytesIO(xlsx.body))["Verwijsstromen"]
+    assert "<10" in [cell.value for cell in sheet["C"]]
