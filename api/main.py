@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from api.access import BeheerderOnly, get_caller_scope
-from api.errors import Forbidden, problem_responses
+from api.errors import DomainError, Forbidden, problem_responses
 from api.handlers import install_error_handlers
 from api.limits import install_limits
 from api.routes import (
@@ -59,9 +59,12 @@ def create_app() -> FastAPI:
     app.include_router(providers.router, dependencies=signed_in)
     app.include_router(caseload.router, dependencies=signed_in)
     app.include_router(periods.router, dependencies=signed_in)
-    # 403 for every other role: declared here, where the rule is attached
+    # declared here: 403 for every other role (the rule is attached here) and 400 for a
+    # malformed multipart body (refused by Starlette before any route code runs)
     app.include_router(
-        imports.router, dependencies=beheerder, responses=problem_responses(Forbidden)
+        imports.router,
+        dependencies=beheerder,
+        responses=problem_responses(Forbidden, DomainError),
     )
     app.include_router(kpis.router, dependencies=signed_in)
     app.include_router(benchmarks.router, dependencies=signed_in)
