@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.access import BeheerderOnly, get_caller_scope
-from api.errors import Forbidden, problem_responses
+from api.errors import DomainError, Forbidden, problem_responses
 from api.handlers import install_error_handlers
 from api.kpi import cache, revalidate
 from api.limits import install_limits
@@ -83,9 +83,12 @@ def create_app() -> FastAPI:
     app.include_router(providers.router, dependencies=signed_in)
     app.include_router(caseload.router, dependencies=signed_in)
     app.include_router(periods.router, dependencies=signed_in)
-    # 403 for every other role: declared here, where the rule is attached
+    # declared here: 403 for every other role (the rule is attached here) and 400 for a
+    # malformed multipart body (refused by Starlette before any route code runs)
     app.include_router(
-        imports.router, dependencies=beheerder, responses=problem_responses(Forbidden)
+        imports.router,
+        dependencies=beheerder,
+        responses=problem_responses(Forbidden, DomainError),
     )
     app.include_router(kpis.router, dependencies=signed_in)
     app.include_router(benchmarks.router, dependencies=signed_in)
