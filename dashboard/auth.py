@@ -59,8 +59,10 @@ LOGIN_FORM_MAX_AGE = 2 * 3600  # seconds a login form stays valid
 # figures only with an access rule of its own (then every page, limited to that rule).
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "regio": ("/", "/praktijk", "/poh", "/team", "/wachttijden", "/verwijzingen", "/uren"),
-    "teamleider": ("/team", "/", "/praktijk", "/poh", "/wachttijden", "/verwijzingen", "/uren"),
-    "huisarts": ("/praktijk", "/verwijzingen", "/uren"),
+    # the teamleider and the huisarts may not see their region as a whole, so not the pages that
+    # show a region (Regio-overzicht, Wachttijden, Uren)
+    "teamleider": ("/team", "/praktijk", "/poh", "/verwijzingen"),
+    "huisarts": ("/praktijk", "/verwijzingen"),
     "poh": ("/poh", "/caseload", "/praktijk"),
     "beheerder": (),
 }

@@ -29,6 +29,7 @@ from dashboard.schemas import (
     Practice,
     Provider,
     ReferralFlows,
+    Region,
     Scorecard,
     Team,
     TeamOverview,
@@ -298,6 +299,10 @@ class ApiClient:
             f"{API_PREFIX}/referrals/flows",
             {"level": level, "id": id, "period": period},
         )
+
+    def regions(self) -> list[Region]:
+        """``GET /api/v1/regions`` — the regions the user may see as a whole."""
+        return self._items(Region, f"{API_PREFIX}/regions")
 
     def teams(self) -> list[Team]:
         """``GET /api/v1/teams``."""

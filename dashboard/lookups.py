@@ -9,16 +9,18 @@ from typing import Any
 from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_period, kpi_title, normalise_lang, t
 from dashboard.periods import quarter_of, quarters_back
-from dashboard.schemas import LEVELS, KpiDefinition, Level, Practice
+from dashboard.schemas import LEVELS, KpiDefinition, Level, Practice, Region
 
 Option = dict[str, Any]
 
 
-def region_options(practices: list[Practice]) -> list[Option]:
-    regions: dict[str, str] = {}
-    for p in practices:
-        regions.setdefault(p.region, p.region_name or p.region)
-    return [{"label": name, "value": slug} for slug, name in sorted(regions.items(), key=_by_2)]
+def region_options(regions: Sequence[Region]) -> list[Option]:
+    """The regions the user may see as a whole (``GET /api/v1/regions``), by name: a huisarts
+    or teamleider is not offered the region of their practice, whose figures they may not see."""
+    return [
+        {"label": r.name, "value": r.slug}
+        for r in sorted(regions, key=lambda r: (r.name.lower(), r.slug))
+    ]
 
 
 def practice_options(practices: list[Practice]) -> list[Option]:

@@ -270,10 +270,9 @@ def region_period_pickers(region_id: str, period_id: str) -> tuple[Picker, Picke
 
 def fill_region_period(client: ApiClient, start: Start) -> Filled | None:
     """The region and period pickers of the Wachttijden and Uren pages."""
-    practices = client.practices()
-    if not practices:
+    if not client.practices():
         return None
-    regions = region_options(practices)
+    regions = region_options(client.regions())
     region = start.choose("region", regions)
     quarters = quarter_options(data_quarters(client, region=region), start.lang)
     return Filled(

@@ -343,3 +343,8 @@ class Caseload(_Model):
     episode_over_1_year: int
     bridging: int
     items: list[CaseloadPatient]
+
+
+class Region(_Model):
+    slug: str
+    name: str

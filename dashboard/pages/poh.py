@@ -64,7 +64,7 @@ def scope_options(client: ApiClient, level: str) -> list[dict[str, Any]]:
     if level == "practice":
         return practice_options(client.practices())
     if level == "region":
-        return region_options(client.practices())
+        return region_options(client.regions())
     if level == "team":
         return [{"label": tm.name, "value": tm.slug} for tm in client.teams()]
     return provider_options(client.providers())

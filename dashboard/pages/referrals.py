@@ -59,8 +59,9 @@ def fill(client: ApiClient, start: Start) -> Filled | None:
 
 
 def scope_options(client: ApiClient, level: str) -> list[dict[str, Any]]:
-    practices = client.practices()
-    return practice_options(practices) if level == "practice" else region_options(practices)
+    if level == "practice":
+        return practice_options(client.practices())
+    return region_options(client.regions())
 
 
 def remembered(level: str) -> str:

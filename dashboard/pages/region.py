@@ -63,7 +63,7 @@ def fill(client: ApiClient, start: Start) -> Filled | None:
     kpis = client.kpis()
     if not practices:
         return None
-    regions = region_options(practices)
+    regions = region_options(client.regions())
     region = start.choose("region", regions)
     kpi_choices = kpi_options(kpis, start.lang, benchmarkable_only=True)
     quarters = quarter_options(data_quarters(client, region=region), start.lang)

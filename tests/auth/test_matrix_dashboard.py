@@ -34,8 +34,8 @@ REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS, TEAM, CASELOAD = (
 # role → the pages it may use (the rest: not in the menu, refused)
 PAGE_MATRIX: dict[str, set[str]] = {
     "poh": {POH, CASELOAD, PRACTICE},
-    "huisarts": {PRACTICE, REFERRALS, HOURS},
-    "teamleider": {TEAM, REGION, PRACTICE, POH, WAITING, REFERRALS, HOURS},
+    "huisarts": {PRACTICE, REFERRALS},
+    "teamleider": {TEAM, PRACTICE, POH, REFERRALS},
     "regio": {REGION, PRACTICE, POH, TEAM, WAITING, REFERRALS, HOURS},
     "beheerder": set(),  # no access rule: no figures, no pages
     "anonymous": set(),
@@ -113,20 +113,9 @@ def _values(options: list[dict[str, Any]]) -> set[str]:
     return {o["value"] for o in options if not o.get("disabled")}
 
 
-# Known gaps, not leaks: the region pickers list the regions of the practices the user sees,
-# also where the role may not see that region (the API then answers 404 to the choice, so no
-# figure leaks, but the picker offers a value outside the scope). Closing them needs the
-# dashboard to know which regions the user may see (e.g. from /auth/me); then empty this set
-# and test_known_picker_gaps passes.
-KNOWN_GAPS: set[tuple[str, str, str]] = {
-    ("huisarts", REFERRALS, "region"),
-    ("huisarts", HOURS, "region"),
-    ("teamleider", REGION, "region"),
-    ("teamleider", POH, "region"),
-    ("teamleider", WAITING, "region"),
-    ("teamleider", REFERRALS, "region"),
-    ("teamleider", HOURS, "region"),
-}
+# The region pickers list only the regions the user may see as a whole (GET /api/v1/regions);
+# a region picker offering any other value is a gap and fails the test.
+KNOWN_GAPS: set[tuple[str, str, str]] = set()
 
 
 def _check_pickers(page: Any, role: str, token: str, api_client: Any) -> set[tuple[str, str, str]]:
@@ -210,6 +199,5 @@ def test_role_page_matrix(site, role: str) -> None:  # type: ignore[no-untyped-d
     assert gaps == {g for g in KNOWN_GAPS if g[0] == role}
 
 
-@pytest.mark.xfail(strict=True, reason="region pickers offer regions outside the scope")
-def test_known_picker_gaps() -> None:
+def test_no_picker_offers_a_region_outside_the_scope() -> None:
     assert not KNOWN_GAPS

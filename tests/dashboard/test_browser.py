@@ -300,7 +300,9 @@ def test_header_shows_the_user_and_the_report_download(live_server, driver, scre
         if pdfs and pdfs[0].stat().st_size > 0:
             break
         time.sleep(0.3)
-    assert pdfs, "no PDF downloaded: " + driver.find_element("css selector", ".report-download").text
+    assert pdfs, (
+        "no PDF downloaded: " + driver.find_element("css selector", ".report-download").text
+    )
     assert pdfs[0].read_bytes()[:5] == b"%PDF-"
     _no_error(driver)
 

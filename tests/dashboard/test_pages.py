@@ -525,7 +525,7 @@ def test_caseload_lists_what_the_poh_acts_on() -> None:
     assert [r["pseudonym"][0] for r in rows] == ["b", "a"]  # longest without contact first
     assert rows[0]["last_contact_text"] == "01-07-2025" and rows[0]["bridging"] == "nee"
     assert rows[0]["signals"] == "8 wk geen contact, > 1 jaar" and rows[1]["signals"] == ""
-    assert [c["field"] for c in cols][0] == "pseudonym"
+    assert cols[0]["field"] == "pseudonym"
     stale = _text(caseload.short_list([p for p in data.items if p.no_contact_8_weeks], "nl"))
     assert "bbbbbbbbbbbb" in stale and "01-07-2025" in stale and "14" in stale
     assert _text(caseload.short_list([], "en")) == "Nobody — nothing to do."

@@ -43,6 +43,7 @@ PAIRS: dict[str, type[BaseModel]] = {
     "TeamOverview": api_kpi.TeamOverviewRead,
     "CaseloadPatient": api_caseload.CaseloadPatient,
     "Caseload": api_caseload.CaseloadRead,
+    "Region": api_org.RegionRead,
 }
 
 
