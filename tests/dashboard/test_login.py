@@ -224,7 +224,8 @@ def test_menu_and_pages_follow_the_role(site: Site) -> None:
     res = _login(site.web, "ha-dash")
     assert res.headers["location"] == "/dashboard/praktijk"  # the huisarts's first page
     layout = _layout(site.web)
-    assert '"children":"Praktijk"' in layout and '"children":"Uren"' in layout
+    assert '"children":"Praktijk"' in layout and '"children":"Verwijzingen"' in layout
+    assert '"children":"Uren"' not in layout  # a region page: not the huisarts's
     assert '"children":"Regio-overzicht"' not in layout
     assert '"children":"Wachttijden"' not in layout
     assert "ha-dash" in layout and "huisarts" in layout
@@ -427,28 +428,28 @@ def test_without_oidc_no_button_and_no_routes(site: Site) -> None:
 
 
 def test_oidc_button_in_dutch_and_english(site: Site, oidc: Any) -> None:
-    nl = site.web.get("/dashboard/login?next=/uren")
+    nl = site.web.get("/dashboard/login?next=/verwijzingen")
     assert "Inloggen met de organisatie-account" in nl.text
-    assert 'href="/dashboard/login/oidc?lang=nl&amp;next=/uren"' in nl.text
+    assert 'href="/dashboard/login/oidc?lang=nl&amp;next=/verwijzingen"' in nl.text
     en = site.web.get("/dashboard/login?lang=en")
     assert "Log in with your organisation account" in en.text
     assert "<script" not in nl.text
 
 
 def test_oidc_login_sets_the_same_session_cookie(site: Site, oidc: Any) -> None:
-    res = _to_provider(site.web, "?next=/uren")
+    res = _to_provider(site.web, "?next=/verwijzingen")
     assert res.headers["location"].startswith("https://idp.test/realms/poh/authorize?")
     flow = next(c for c in res.headers.get_list("set-cookie") if c.startswith("pohconnect_oidc="))
     assert "HttpOnly" in flow and "SameSite=Lax" in flow and "Path=/dashboard/login/oidc" in flow
     callback = oidc.authorize(res.headers["location"])[len(ORIGIN) :]
     res = site.web.get(callback, follow_redirects=False)
     assert res.status_code == 200, res.text
-    assert '<meta http-equiv="refresh" content="0;url=/dashboard/uren">' in res.text
+    assert '<meta http-equiv="refresh" content="0;url=/dashboard/verwijzingen">' in res.text
     cookies = res.headers.get_list("set-cookie")
     session = next(c for c in cookies if c.startswith(SESSION_COOKIE))
     assert "HttpOnly" in session and "SameSite=Strict" in session and "Path=/dashboard/" in session
     assert any(c.startswith('pohconnect_oidc=""') or "pohconnect_oidc=;" in c for c in cookies)
-    page = site.web.get("/dashboard/uren")
+    page = site.web.get("/dashboard/verwijzingen")
     assert page.status_code == 200
     assert "ha-dash" in _layout(site.web)
     # a huisarts: the region page is not theirs, as after a password login
@@ -528,12 +529,12 @@ def test_oidc_login_in_chromium(  # type: ignore[no-untyped-def]
         )
         try:
             drv.set_page_load_timeout(60)
-            drv.get(f"{base}/dashboard/login?next=/uren")
+            drv.get(f"{base}/dashboard/login?next=/verwijzingen")
             button = drv.find_element("id", "login-oidc")
             assert button.text == "Inloggen met de organisatie-account"
             button.click()
             WebDriverWait(drv, 60).until(
-                lambda d: d.current_url.startswith(f"{base}/dashboard/uren")
+                lambda d: d.current_url.startswith(f"{base}/dashboard/verwijzingen")
             )
             WebDriverWait(drv, 60).until(
                 lambda d: BROWSER_USER in d.find_element("tag name", "body").text
