@@ -9,6 +9,8 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
+import api.imports.schemas as api_imports
+import api.kpi.quality as api_quality
 import api.kpi.schemas as api_kpi
 import api.org.schemas as api_org
 import api.schemas as api_base
@@ -40,6 +42,15 @@ PAIRS: dict[str, type[BaseModel]] = {
     "TeamCell": api_kpi.TeamCell,
     "TeamMemberRow": api_kpi.TeamMemberRow,
     "TeamOverview": api_kpi.TeamOverviewRead,
+    "ImportReject": api_imports.ImportRejectRead,
+    "ImportSummary": api_imports.ImportSummary,
+    "ImportReport": api_imports.ImportRead,
+    "ImportList": api_imports.ImportList,
+    "OutlierRule": api_quality.OutlierRuleRead,
+    "QualityCell": api_quality.QualityCellRead,
+    "LastImport": api_quality.LastImportRead,
+    "PracticeQuality": api_quality.PracticeQualityRead,
+    "Quality": api_quality.QualityRead,
 }
 
 
