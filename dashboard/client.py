@@ -324,7 +324,8 @@ class ApiClient:
             files={"file": (filename, content)},
             data={"kind": kind} if kind else None,
             headers=self._auth(),
-            timeout=timeout,
+            # an injected client (tests) keeps its own timeout
+            timeout=timeout if self._owns_http else httpx.USE_CLIENT_DEFAULT,
         )
         if res.status_code == 401 and self.token_provider is not None:
             raise SessionExpired(path)
