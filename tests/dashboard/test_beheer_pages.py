@@ -304,4 +304,3 @@ def test_render_with_the_real_api(client: ApiClient, session) -> None:  # type: 
     assert heat_style["height"] == f"{heat.layout.height}px"
     assert len(rows) == 6 and "50%" in _text(rule)
     assert icpc.data and icpc.data[0].meta == "icpc"
-    assert dt.date
