@@ -13,7 +13,7 @@ BEHEER_TEXT: dict[str, dict[str, str]] = {
         "en": "Import export files from the GP information system, read each file's report "
         "with its rejected rows, and the earlier imports.",
     },
-    "import.ctl.status": {"nl": "Eerdere imports", "en": "Earlier imports"},
+    "import.ctl.status": {"nl": "Eerdere imports tonen", "en": "Show earlier imports"},
     "import.status.all": {"nl": "Alle", "en": "All"},
     "import.status.committed": {"nl": "Geslaagd", "en": "Succeeded"},
     "import.status.failed": {"nl": "Mislukt", "en": "Failed"},
@@ -25,6 +25,7 @@ BEHEER_TEXT: dict[str, dict[str, str]] = {
     "import.kind.contacten": {"nl": "Contacten", "en": "Contacts"},
     "import.kind.verwijzingen": {"nl": "Verwijzingen", "en": "Referrals"},
     "import.kind.uren": {"nl": "Uren", "en": "Hours"},
+    "import.kind.onbekend": {"nl": "Onbekend", "en": "Unknown"},
     "import.drop": {
         "nl": "Sleep exportbestanden hierheen of klik om ze te kiezen",
         "en": "Drop export files here or click to choose them",
@@ -94,8 +95,8 @@ BEHEER_TEXT: dict[str, dict[str, str]] = {
     },
     "quality.ctl.window": {"nl": "Periode", "en": "Period"},
     "quality.window": {
-        "nl": "Laatste {n} maanden met gegevens",
-        "en": "Last {n} months with data",
+        "nl": "Laatste {n} maanden",
+        "en": "Last {n} months",
     },
     "quality.heatmap_title": {
         "nl": "Volledigheid per praktijk en maand (getal: aantal contacten)",
@@ -163,7 +164,7 @@ BEHEER_TEXT: dict[str, dict[str, str]] = {
         "en": "Practices without an import",
     },
     "quality.col.practice": {"nl": "Praktijk", "en": "Practice"},
-    "quality.col.empty": {"nl": "Maanden zonder contacten", "en": "Months without contacts"},
+    "quality.col.empty": {"nl": "Lege maanden", "en": "Empty months"},
     "quality.col.outliers": {"nl": "Uitschieters", "en": "Outliers"},
     "quality.col.icpc": {"nl": "ICPC-codering", "en": "ICPC coding"},
     "quality.col.last_import": {"nl": "Laatste import", "en": "Last import"},

@@ -110,9 +110,19 @@ def body(lang: str) -> list[Any]:
     ]
 
 
+def grid_without_template(id: str, lang: str) -> Any:
+    """``components.data_grid`` without its ``overlayNoRowsTemplate``: AG Grid refuses an HTML
+    template string (a SEVERE console error); ``localeText.noRowsToShow`` says the same."""
+    grid = c.data_grid(id, lang)
+    options = dict(grid.dashGridOptions)
+    options.pop("overlayNoRowsTemplate", None)
+    grid.dashGridOptions = options
+    return grid
+
+
 def history_grid(lang: str) -> Any:
-    grid = c.data_grid(ids.IMPORT_HISTORY, lang)
-    grid.getRowId = "String(params.data.id)"  # cellClicked then names the batch's id
+    grid = grid_without_template(ids.IMPORT_HISTORY, lang)
+    grid.getRowId = "params.data.rid"  # cellClicked then names the batch's id (a string)
     return grid
 
 
@@ -138,10 +148,11 @@ def history_rows(items: list[ImportSummary], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "id": item.id,
+            "rid": str(item.id),
             "started": _when(item.started_at, lang),
             "started_iso": item.started_at.isoformat() if item.started_at else "",
             "filename": item.filename,
-            "kind": t(f"import.kind.{item.kind}", lang) if item.kind in KINDS else item.kind,
+            "kind": kind_label(item.kind, lang),
             "status": status_label(item.status, lang),
             "read": item.rows_read,
             "new": item.rows_new,
@@ -181,7 +192,7 @@ def history_columns(lang: str) -> list[dict[str, Any]]:
             "headerName": t("import.col.status", lang),
             "minWidth": 110,
             "flex": 1,
-            "cellClassRules": {"text-danger fw-semibold": "params.data.failed"},
+            "cellClassRules": {"text-danger fw-semibold": {"function": "params.data.failed"}},
         },
         {"field": "read", "headerName": t("import.stat.read", lang), **number},
         {"field": "new", "headerName": t("import.stat.new", lang), **number},
@@ -190,7 +201,7 @@ def history_columns(lang: str) -> list[dict[str, Any]]:
             "field": "rejected",
             "headerName": t("import.stat.rejected", lang),
             **number,
-            "cellClassRules": {"text-danger fw-semibold": "params.value > 0"},
+            "cellClassRules": {"text-danger fw-semibold": {"function": "params.value > 0"}},
         },
     ]
 
@@ -201,6 +212,12 @@ def render(ctx: Context, status: str) -> tuple[Any, ...]:
 
 
 # -- one import report ----------------------------------------------------------------------
+
+
+def kind_label(kind: str, lang: str) -> str:
+    key = f"import.kind.{kind}"
+    text = t(key, lang)
+    return kind if text == key else text
 
 
 def status_label(status: str, lang: str) -> str:
@@ -305,7 +322,7 @@ def report_view(report: ImportReport, lang: str) -> dbc.Card:
         status_label(report.status, lang), color="success" if ok else "danger", className="ms-2"
     )
     facts: list[str] = [
-        t(f"import.kind.{report.kind}", lang) if report.kind in KINDS else report.kind,
+        kind_label(report.kind, lang),
         report.source_format.upper(),
     ]
     if report.period_start and report.period_end:

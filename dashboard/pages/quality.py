@@ -28,6 +28,7 @@ from dashboard.client import ApiClient, ApiError
 from dashboard.i18n import fmt_date, fmt_number, fmt_percent, fmt_period, t
 from dashboard.lookups import region_options
 from dashboard.page import Context, Draw, Filled, Page, Picker, Start
+from dashboard.pages.imports import grid_without_template
 from dashboard.schemas import Benchmark, Quality, QualityCell
 
 ICPC_SLUG = "icpc_coverage_pct"
@@ -72,7 +73,7 @@ def body(lang: str) -> list[Any]:
             [
                 dbc.Col(
                     c.chart_card(t("quality.icpc_title", lang), ids.QUALITY_ICPC, height=320),
-                    lg=5,
+                    lg=4,
                 ),
                 dbc.Col(
                     dbc.Card(
@@ -80,11 +81,11 @@ def body(lang: str) -> list[Any]:
                             dbc.CardHeader(
                                 html.H3(t("quality.table_title", lang), className="h6 mb-0")
                             ),
-                            dbc.CardBody(c.data_grid(ids.QUALITY_GRID, lang)),
+                            dbc.CardBody(grid_without_template(ids.QUALITY_GRID, lang)),
                         ],
                         className="mb-3 shadow-sm",
                     ),
-                    lg=7,
+                    lg=8,
                 ),
             ]
         ),
@@ -253,7 +254,7 @@ def heatmap(quality: Quality, lang: str) -> go.Figure:
     )
     c.style_figure(fig, lang, legend=False)
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},  # room for the mode bar above the months
         height=max(220, ROW_HEIGHT * len(practices) + 80),
         plot_bgcolor="white",
     )
@@ -350,21 +351,20 @@ def grid(
                 "last_file": f"#{last.id} {last.filename}" if last else t("quality.never", lang),
             }
         )
-    number = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 100, "flex": 1}
+    number = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 110, "flex": 1}
     cols = [
         {
             "field": "name",
             "headerName": t("quality.col.practice", lang),
-            "minWidth": 180,
+            "minWidth": 200,
             "flex": 2,
-            "pinned": "left",
             "tooltipField": "agb",
         },
         {
             "field": "empty",
             "headerName": t("quality.col.empty", lang),
             **number,
-            "cellClassRules": {"text-danger fw-semibold": "params.value > 0"},
+            "cellClassRules": {"text-danger fw-semibold": {"function": "params.value > 0"}},
         },
         {"field": "outliers", "headerName": t("quality.col.outliers", lang), **number},
         {
