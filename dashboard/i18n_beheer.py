@@ -138,12 +138,14 @@ BEHEER_TEXT: dict[str, dict[str, str]] = {
     "quality.rule": {
         "nl": "Uitschieter: een maand met minder dan {low}% of meer dan {high}% van het aantal "
         "contacten van de mediaan van de {months} voorgaande maanden van dezelfde praktijk "
-        "(maanden zonder contacten tellen als 0; alleen beoordeeld als minstens {min} van die "
-        "maanden contacten hadden). Aantallen zijn regels uit de export, geen patiënten.",
+        "(maanden zonder contacten tellen als 0, maanden vóór het eerste contact van de "
+        "praktijk tellen niet mee; alleen beoordeeld als minstens {min} van die maanden "
+        "contacten hadden). Aantallen zijn regels uit de export, geen patiënten.",
         "en": "Outlier: a month with fewer than {low}% or more than {high}% of the contacts of "
         "the median of the same practice's previous {months} months (months without contacts "
-        "count as 0; judged only when at least {min} of those months had contacts). Counts are "
-        "rows of the export, not patients.",
+        "count as 0, months before the practice's first contact do not count; judged only "
+        "when at least {min} of those months had contacts). Counts are rows of the export, "
+        "not patients.",
     },
     "quality.contacts": {"nl": "Contacten", "en": "Contacts"},
     "quality.hours_weeks": {"nl": "Urenweken", "en": "Hour weeks"},

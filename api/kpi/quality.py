@@ -7,8 +7,9 @@ counts: the small-number rule (domain.md §6) is about patients and does not app
 
 Outlier rule (stated on the page, :data:`OUTLIER_RULE`): a practice-month whose number of
 contacts is below 50 % or above 200 % of the median of the practice's previous 6 calendar
-months (months without contacts count as 0). The rule only judges a month when at least 3 of
-those 6 months had contacts (a practice that has just started is not an outlier).
+months (months without contacts count as 0, months before the practice's first contact do not
+count). The rule only judges a month when at least 3 of those months had contacts (a practice
+that has just started is not an outlier).
 
 One grouped query per table, all in SQL; months are bucketed with ``EXTRACT`` (SQLite and
 PostgreSQL alike). Never commits.
@@ -140,6 +141,16 @@ def _counts(
     return {(int(p), int(y), int(m)): int(n) for p, y, m, n in session.execute(stmt)}
 
 
+def _first_months(session: Session, practice_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """The month of each practice's first contact (its history starts there)."""
+    stmt = (
+        select(Contact.practice_id, func.min(Contact.date))
+        .where(Contact.practice_id.in_(practice_ids))
+        .group_by(Contact.practice_id)
+    )
+    return {int(p): (d.year, d.month) for p, d in session.execute(stmt) if d is not None}
+
+
 def _last_imports(session: Session, agbs: set[str]) -> dict[str, LastImportRead]:
     """The newest committed import that carried each practice (``ImportBatch.practices``)."""
     found: dict[str, LastImportRead] = {}
@@ -207,6 +218,7 @@ def data_quality(
 
     history_start = dt.date(*_shift(*start, -HISTORY_MONTHS), 1)
     contacts = _counts(session, Contact, Contact.date, ids, history_start)
+    firsts = _first_months(session, ids)
     hours = _counts(session, HoursWeek, HoursWeek.week_start, ids, history_start)
     referrals = _counts(session, Referral, Referral.date, ids, history_start)
     imports = _last_imports(session, {r.agb for r in practices})
@@ -218,8 +230,9 @@ def data_quality(
             key = (row.id, year, month)
             count = contacts.get(key, 0)
             history = [
-                contacts.get((row.id, *_shift(year, month, -k)), 0)
-                for k in range(1, HISTORY_MONTHS + 1)
+                contacts.get((row.id, *earlier), 0)
+                for earlier in (_shift(year, month, -k) for k in range(1, HISTORY_MONTHS + 1))
+                if row.id in firsts and earlier >= firsts[row.id]  # not before its first contact
             ]
             baseline, outlier = judge(count, history)
             cells.append(

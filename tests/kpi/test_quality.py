@@ -160,3 +160,26 @@ def test_route(api_client, session: Session, region: str) -> None:  # type: igno
     assert bad.status_code == 422
     assert "JJJJ-MM" in bad.json()["detail"]
     assert api_client.get("/api/v1/quality", params={"region": "nergens"}).status_code == 404
+
+
+def test_months_before_the_first_contact_do_not_count(session: Session, region: str) -> None:
+    """D starts in March 2025 with 4 contacts a month, then 1 in June. June's history is
+    Mar–May [4, 4, 4] (Dec–Feb are before D's first contact), median 4: 1 < 2 → low. Counted
+    as zeros, [0, 0, 0, 4, 4, 4] would give median 2 and no outlier."""
+    from sqlalchemy import select
+
+    from models import Region
+
+    kw = session.scalar(select(Region).where(Region.slug == region))
+    d = make_practice(session, agb="01000004", name="Praktijk D", region=kw)
+    poh = make_provider(session, code="POH-D", practices=(d,))
+    patient = make_patient(session, practice=d)
+    for month, n in {3: 4, 4: 4, 5: 4, 6: 1}.items():
+        for day in range(1, n + 1):
+            make_contact(session, patient=patient, provider=poh, date=dt.date(2025, month, day))
+    out = quality(session, region=region, first="2025-05", last="2025-06")
+    cells = next(p for p in out.practices if p.agb == "01000004").cells
+    assert [(c.contacts, c.baseline, c.outlier) for c in cells] == [
+        (4, None, None),
+        (1, 4.0, "low"),
+    ]
