@@ -26,6 +26,7 @@ from api.routes import (
     periods,
     practices,
     providers,
+    quality,
     referrals,
     reports,
     scorecard,
@@ -96,6 +97,7 @@ def create_app() -> FastAPI:
     app.include_router(referrals.router, dependencies=signed_in)
     app.include_router(teams.router, dependencies=signed_in)
     app.include_router(reports.router, dependencies=signed_in)
+    app.include_router(quality.router, dependencies=signed_in)
     app.include_router(users.router, dependencies=beheerder)
     app.include_router(audit.router, dependencies=beheerder)
     return app

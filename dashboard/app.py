@@ -20,7 +20,18 @@ from dashboard.auth import Auth, allowed_pages, current_session, current_token
 from dashboard.client import ApiClient, SessionExpired
 from dashboard.i18n import normalise_lang, t
 from dashboard.page import Page
-from dashboard.pages import caseload, hours, poh, practice, referrals, region, team, waiting
+from dashboard.pages import (
+    caseload,
+    hours,
+    imports,
+    poh,
+    practice,
+    quality,
+    referrals,
+    region,
+    team,
+    waiting,
+)
 from dashboard.settings import get_dashboard_settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -28,7 +39,19 @@ log = logging.getLogger(__name__)
 
 # Order of the navbar; each module declares its PAGE (dashboard/page.py holds the skeleton).
 PAGES: tuple[Page, ...] = tuple(
-    module.PAGE for module in (region, practice, poh, caseload, team, waiting, referrals, hours)
+    module.PAGE
+    for module in (
+        region,
+        practice,
+        poh,
+        caseload,
+        team,
+        waiting,
+        referrals,
+        hours,
+        quality,
+        imports,
+    )
 )
 
 

@@ -56,17 +56,28 @@ LOGIN_FORM_MAX_AGE = 2 * 3600  # seconds a login form stays valid
 
 # Which pages (by their Dash path) each role may use. The API limits the data to the user's
 # scope in any case; this decides the menu and what a page load may open. A beheerder sees
-# figures only with an access rule of its own (then every page, limited to that rule).
+# figures only with an access rule of its own (then every page, limited to that rule);
+# without one only the Import page.
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "regio": ("/", "/praktijk", "/poh", "/team", "/wachttijden", "/verwijzingen", "/uren"),
+    "regio": (
+        "/",
+        "/praktijk",
+        "/poh",
+        "/team",
+        "/wachttijden",
+        "/verwijzingen",
+        "/uren",
+        "/datakwaliteit",
+    ),
     # the teamleider and the huisarts may not see their region as a whole, so not the pages that
-    # show a region (Regio-overzicht, Wachttijden, Uren)
+    # show a region (Regio-overzicht, Wachttijden, Uren, Datakwaliteit)
     "teamleider": ("/team", "/praktijk", "/poh", "/verwijzingen"),
     "huisarts": ("/praktijk", "/verwijzingen"),
     "poh": ("/poh", "/caseload", "/praktijk"),
-    "beheerder": (),
+    "beheerder": ("/import", "/datakwaliteit"),
 }
 ALL_PAGES = ROLE_PAGES["regio"]
+IMPORT_ONLY = ("/import",)  # a beheerder without an access rule
 NO_DATA_SCOPE = "geen gegevens"  # what /auth/me says for a user without any access rule
 # open without a session: the stylesheets of the login page and Dash's own library scripts
 # (package files, no data)
@@ -89,9 +100,13 @@ class UserSession:
 
 
 def pages_for(role: str, scope: str) -> tuple[str, ...]:
-    """The dashboard pages (Dash paths) of a role; a beheerder with an access rule gets all."""
+    """The dashboard pages (Dash paths) of a role. A beheerder gets Import, and with an access
+    rule also Datakwaliteit and every other page (limited to that rule)."""
     if role == "beheerder":
-        return ALL_PAGES if scope and scope != NO_DATA_SCOPE else ()
+        if not scope or scope == NO_DATA_SCOPE:
+            return IMPORT_ONLY  # importing needs no access rule; figures do
+        own = ROLE_PAGES["beheerder"]
+        return own + tuple(p for p in ALL_PAGES if p not in own)
     return ROLE_PAGES.get(role, ())
 
 

@@ -22,12 +22,15 @@ from dashboard.schemas import (
     Caseload,
     DataPeriods,
     Health,
+    ImportList,
+    ImportReport,
     KpiDefinition,
     KpiSeries,
     KpiValue,
     Level,
     Practice,
     Provider,
+    Quality,
     ReferralFlows,
     Region,
     Scorecard,
@@ -317,6 +320,49 @@ class ApiClient:
         """``GET /api/v1/teams/{slug}/overview`` — every POH and practice of a team."""
         return self._model(TeamOverview, f"{API_PREFIX}/teams/{slug}/overview", {"period": period})
 
+    # -- imports and data quality (beheerder) ----------------------------------------------
+
+    def import_file(
+        self, filename: str, content: bytes, *, kind: str | None = None, timeout: float = 600.0
+    ) -> ImportReport:
+        """``POST /api/v1/imports`` — upload one export file with the user's own token; the
+        import report. Not retried (an import is not a GET); an import may take minutes, hence
+        its own ``timeout``. A refusal (422 unknown format, 413 too large …) is an
+        :class:`ApiProblem` carrying the API's Dutch detail."""
+        path = f"{API_PREFIX}/imports"
+        res = self._post(
+            path,
+            files={"file": (filename, content)},
+            data={"kind": kind} if kind else None,
+            headers=self._auth(),
+            # an injected client (tests) keeps its own timeout
+            timeout=timeout if self._owns_http else httpx.USE_CLIENT_DEFAULT,
+        )
+        if res.status_code == 401 and self.token_provider is not None:
+            raise SessionExpired(path)
+        if res.is_error:
+            raise _problem(res, path)
+        try:
+            return ImportReport.model_validate(res.json())
+        except (ValueError, ValidationError) as exc:
+            raise ApiProblem(
+                f"Het antwoord van de API op {path} heeft een onverwachte vorm.",
+                status=res.status_code,
+            ) from exc
+
+    def imports(self, *, limit: int = 100, status: str | None = None) -> ImportList:
+        """``GET /api/v1/imports`` — the import batches, newest first."""
+        return self._model(ImportList, f"{API_PREFIX}/imports", {"limit": limit, "status": status})
+
+    def import_report(self, import_id: int) -> ImportReport:
+        """``GET /api/v1/imports/{id}`` — one batch's report with its (masked) rejects."""
+        return self._model(ImportReport, f"{API_PREFIX}/imports/{int(import_id)}")
+
+    def quality(self, *, region: str, first: str | None = None, last: str | None = None) -> Quality:
+        """``GET /api/v1/quality`` — completeness per practice-month, outliers, last import."""
+        params = {"region": region, "from": first, "to": last}
+        return self._model(Quality, f"{API_PREFIX}/quality", params)
+
     def report(
         self,
         level: Literal["practice", "region"],
@@ -458,6 +504,7 @@ _STATUS_NL = {
     401: "Niet aangemeld",
     403: "Geen toegang",
     404: "Niet gevonden",
+    413: "Bestand te groot",
     422: "Ongeldige invoer",
     500: "Interne fout van de server",
     502: "Server onbereikbaar",

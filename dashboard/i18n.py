@@ -12,6 +12,8 @@ import math
 import re
 from typing import Literal
 
+from dashboard.i18n_beheer import BEHEER_TEXT
+
 Lang = Literal["nl", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nl", "en")
 DEFAULT_LANG: Lang = "nl"
@@ -372,6 +374,8 @@ TEXT: dict[str, dict[Lang, str]] = {
         "16 hours from 1 January 2024 (NZa / insurers).",
     },
 }
+# -- Import and Datakwaliteit (beheerder; Datakwaliteit also regio, teamleider) -------------
+TEXT.update(BEHEER_TEXT)
 
 
 def normalise_lang(lang: object) -> Lang:

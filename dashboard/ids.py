@@ -115,3 +115,28 @@ CASELOAD_LONG = "caseload-long"
 CASELOAD_GRID = "caseload-grid"
 CASELOAD_MESSAGE = "caseload-message"
 CASELOAD_INIT = "caseload-init"
+
+# Import (beheerder)
+IMPORT_STATUS_FILTER = "import-status-filter"
+IMPORT_KIND = "import-kind"
+IMPORT_UPLOAD = "import-upload"
+IMPORT_FILES = "import-files"  # store: the files of the running upload
+IMPORT_RESULTS = "import-results"  # store: one result per finished file
+IMPORT_PROGRESS = "import-progress"
+IMPORT_REPORTS = "import-reports"
+IMPORT_HISTORY = "import-history"
+IMPORT_HISTORY_ERROR = "import-history-error"
+IMPORT_DETAIL = "import-detail"
+IMPORT_MESSAGE = "import-message"
+IMPORT_INIT = "import-init"
+
+# Datakwaliteit
+QUALITY_REGION = "quality-region"
+QUALITY_MONTHS = "quality-months"
+QUALITY_CARDS = "quality-cards"
+QUALITY_HEATMAP = "quality-heatmap"
+QUALITY_ICPC = "quality-icpc"
+QUALITY_GRID = "quality-grid"
+QUALITY_RULE = "quality-rule"
+QUALITY_MESSAGE = "quality-message"
+QUALITY_INIT = "quality-init"

@@ -348,3 +348,84 @@ class Caseload(_Model):
 class Region(_Model):
     slug: str
     name: str
+
+
+# -- Import (beheerder) and Datakwaliteit ---------------------------------------------------
+
+
+class ImportReject(_Model):
+    line: int
+    column: str | None = None
+    value: str | None = None  # patient values come masked ("•••") from the API
+    reason: str
+
+
+class ImportSummary(_Model):
+    id: int
+    kind: str
+    source_format: str
+    filename: str
+    status: str
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    rows_read: int = 0
+    rows_new: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    practices: list[str] | None = None
+    unknown_columns: list[str] | None = None
+    message: str | None = None
+
+
+class ImportReport(ImportSummary):
+    rejects: list[ImportReject] = Field(default_factory=list)
+    rejects_total: int = 0
+
+
+class ImportList(_Model):
+    items: list[ImportSummary]
+    total: int
+
+
+class OutlierRule(_Model):
+    history_months: int = 6
+    low_pct: float = 50.0
+    high_pct: float = 200.0
+    min_months_with_data: int = 3
+
+
+class QualityCell(_Model):
+    month: str
+    contacts: int
+    hours_weeks: int
+    referrals: int
+    baseline: float | None = None
+    outlier: Literal["low", "high"] | None = None
+
+
+class LastImport(_Model):
+    id: int
+    kind: str
+    filename: str
+    finished_at: dt.datetime | None = None
+    status: str
+
+
+class PracticeQuality(_Model):
+    agb: str
+    name: str
+    cells: list[QualityCell]
+    months_without_contacts: int = 0
+    outliers: int = 0
+    last_import: LastImport | None = None
+
+
+class Quality(_Model):
+    region: str
+    region_name: str
+    months: list[str]
+    rule: OutlierRule = Field(default_factory=OutlierRule)
+    practices: list[PracticeQuality]

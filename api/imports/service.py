@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFound
 from api.imports.schemas import ImportList, ImportRead, ImportRejectRead, ImportSummary
+from ingest.pseudonym import is_bsn
+from ingest.validate import REDACTED
 from models import ImportBatch, ImportReject
 
 
@@ -45,6 +47,15 @@ def get_import(session: Session, *, import_id: int, reject_limit: int = 1000) ->
     return ImportRead(
         **summary.model_dump(),
         details=batch.details,
-        rejects=[ImportRejectRead.model_validate(r) for r in rejects],
+        rejects=[_masked(ImportRejectRead.model_validate(r)) for r in rejects],
         rejects_total=total or 0,
     )
+
+
+def _masked(reject: ImportRejectRead) -> ImportRejectRead:
+    """A BSN-like value (nine digits passing the 11-proef) is masked in any column: the loader
+    redacts patient columns, this also covers a BSN typed into another field."""
+    value = (reject.value or "").strip()
+    if len(value) == 9 and is_bsn(value):  # not 8 digits: an AGB code may pass the 11-proef
+        return reject.model_copy(update={"value": REDACTED})
+    return reject

@@ -239,12 +239,15 @@ def test_menu_and_pages_follow_the_role(site: Site) -> None:
     assert [p["agb"] for p in practices["items"]] == [site.agbs[1]]
 
 
-def test_beheerder_without_access_rule_has_no_pages(site: Site) -> None:
+def test_beheerder_without_access_rule_has_only_the_import_page(site: Site) -> None:
     res = _login(site.web, "beheer-dash")
-    assert res.status_code == 303
-    page = site.web.get("/dashboard/", follow_redirects=False)
-    assert page.status_code == 403
-    assert "geen dashboardpagina" in page.text and 'action="/dashboard/logout"' in page.text
+    assert res.status_code == 303 and res.headers["location"] == "/dashboard/import"
+    for path in ("/dashboard/", "/dashboard/datakwaliteit"):
+        page = site.web.get(path, follow_redirects=False)
+        assert page.status_code == 302 and page.headers["location"] == "/dashboard/import"
+    assert site.web.get("/dashboard/import", follow_redirects=False).status_code == 200
+    layout = _layout(site.web)
+    assert '"children":"Import"' in layout and '"children":"Datakwaliteit"' not in layout
 
 
 def _token(site: Site) -> str:

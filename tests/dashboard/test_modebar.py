@@ -20,7 +20,7 @@ def _graphs(component: Any) -> list[dcc.Graph]:
     return found
 
 
-TABLE_PAGES = {"/team", "/caseload"}  # grids, no chart
+TABLE_PAGES = {"/team", "/caseload", "/import"}  # grids and tables, no chart
 
 
 def test_no_graph_on_any_page_can_send_its_data_to_the_cloud() -> None:

@@ -9,7 +9,9 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
+import api.imports.schemas as api_imports
 import api.kpi.caseload as api_caseload
+import api.kpi.quality as api_quality
 import api.kpi.schemas as api_kpi
 import api.org.schemas as api_org
 import api.schemas as api_base
@@ -44,6 +46,15 @@ PAIRS: dict[str, type[BaseModel]] = {
     "CaseloadPatient": api_caseload.CaseloadPatient,
     "Caseload": api_caseload.CaseloadRead,
     "Region": api_org.RegionRead,
+    "ImportReject": api_imports.ImportRejectRead,
+    "ImportSummary": api_imports.ImportSummary,
+    "ImportReport": api_imports.ImportRead,
+    "ImportList": api_imports.ImportList,
+    "OutlierRule": api_quality.OutlierRuleRead,
+    "QualityCell": api_quality.QualityCellRead,
+    "LastImport": api_quality.LastImportRead,
+    "PracticeQuality": api_quality.PracticeQualityRead,
+    "Quality": api_quality.QualityRead,
 }
 
 
