@@ -196,9 +196,10 @@ def data_quality(
         .where(Practice.region_id == region_row.id)
         .order_by(Practice.name, Practice.agb)
     ).all()
-    # a region visible shows all its practices; otherwise those visible (a teamleider's team)
+    # only the practices the caller may see by name: all of a regio user's region, a POH's or
+    # teamleider's own (a POH sees other practices only anonymised, so not here)
     whole = caller.can_see("region", slug)
-    practices = [r for r in rows if whole or caller.can_see("practice", r.agb)]
+    practices = [r for r in rows if caller.can_see("practice", r.agb)]
     if not whole and not practices:
         raise not_found("region", slug)
 

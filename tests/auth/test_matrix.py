@@ -174,6 +174,13 @@ def members_are(keys: set[str]) -> Callable[[Any], None]:
     return check
 
 
+def quality_is(agbs: set[str]) -> Callable[[Any], None]:
+    def check(res: Any) -> None:
+        assert {p["agb"] for p in res.json()["practices"]} == agbs
+
+    return check
+
+
 def regions_are(slugs: set[str]) -> Callable[[Any], None]:
     def check(res: Any) -> None:
         assert {r["slug"] for r in res.json()["items"]} == slugs
@@ -283,6 +290,15 @@ def matrix() -> dict[tuple[str, str], dict[str, Expect]]:
             Expect(200, Call("/api/v1/providers"), providers_are(set())),
             poh=Expect(200, Call("/api/v1/providers"), providers_are({"POH-A"})),
             teamleider=Expect(200, Call("/api/v1/providers"), providers_are({"POH-A"})),
+        ),
+        ("GET", "/api/v1/quality"): per_role(
+            Expect(nf, Call("/api/v1/quality", {"region": "noord"})),
+            poh=Expect(200, Call("/api/v1/quality", {"region": "noord"}), quality_is({A, B})),
+            huisarts=Expect(200, Call("/api/v1/quality", {"region": "noord"}), quality_is({A})),
+            teamleider=Expect(
+                200, Call("/api/v1/quality", {"region": "noord"}), quality_is({A, B})
+            ),
+            regio=Expect(200, Call("/api/v1/quality", {"region": "noord"}), quality_is(set(NOORD))),
         ),
         ("GET", "/api/v1/regions"): per_role(
             Expect(200, Call("/api/v1/regions"), regions_are(set())),

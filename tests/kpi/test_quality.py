@@ -117,8 +117,15 @@ def test_default_is_twelve_months_up_to_the_last_contact(session: Session, regio
 def test_scope_of_the_caller(session: Session, region: str) -> None:
     team = CallerScope(visible_all=False, visible=frozenset({("practice", A)}))
     assert [p.agb for p in quality(session, region=region, caller=team).practices] == [A]
-    regio = CallerScope(visible_all=False, visible=frozenset({("region", region)}))
+    # a regio user: the region and (api/auth/scope.py) every practice in it
+    regio = CallerScope(
+        visible_all=False,
+        visible=frozenset({("region", region), ("practice", A), ("practice", B)}),
+    )
     assert len(quality(session, region=region, caller=regio).practices) == 2
+    # a POH sees the region (benchmarks, anonymised) but other practices not by name
+    poh = CallerScope(visible_all=False, visible=frozenset({("region", region), ("practice", A)}))
+    assert [p.agb for p in quality(session, region=region, caller=poh).practices] == [A]
     nobody = CallerScope(visible_all=False)
     with pytest.raises(NotFound, match="Regio kwaliteit bestaat niet"):
         quality(session, region=region, caller=nobody)
