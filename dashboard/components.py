@@ -392,7 +392,10 @@ def verdict_column(lang: str, *, field: str = "verdict") -> dict[str, Any]:
         "field": field,
         "headerName": t("col.verdict", lang),
         "flex": 2,
-        "minWidth": 170,
+        "minWidth": 200,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
         "cellClassRules": {
             f"verdict-{cls}": f"params.data.{field}_cls === '{cls}'" for cls in VERDICT_COLOURS
         },

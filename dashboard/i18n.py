@@ -508,8 +508,8 @@ TEXT.update(
         "basis.not_ranked": {"nl": "niet gerangschikt", "en": "not ranked"},
         "col.rank_best": {"nl": "Rang (1 = beste)", "en": "Rank (1 = best)"},
         "col.percentile_dir": {
-            "nl": "Percentielrang (0% = laagste waarde)",
-            "en": "Percent rank (0% = lowest value)",
+            "nl": "Percentiel (0% = laagste)",
+            "en": "Percentile (0% = lowest)",
         },
         "col.verdict": {"nl": "Oordeel", "en": "Judgement"},
         "funnel.x": {"nl": "Noemer: {what}", "en": "Denominator: {what}"},

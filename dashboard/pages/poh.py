@@ -271,7 +271,10 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
                     className="small text-uppercase text-muted fw-semibold",
                 ),
                 html.Div(shown, className="fs-3 fw-semibold", style={"color": judged.colour}),
-                html.Div(judged.text, className=f"small verdict {judged.class_name}"),
+                # no "geen oordeel" line under a value without a judgement
+                html.Div(judged.text, className=f"small verdict {judged.class_name}")
+                if judged.cls != "neutral"
+                else None,
                 html.Div(sub, className="small text-muted"),
                 c.reference_line(*reference_text(definition, lang), lang),
             ]

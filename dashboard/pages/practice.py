@@ -222,7 +222,7 @@ def item_verdict(item: ScorecardItem, lang: str, definition: Any = None) -> c.Ve
 
 def _position(item: ScorecardItem, lang: str, judged: c.Verdict) -> Any:
     said = html.Div(judged.text, className=f"small verdict {judged.class_name}")
-    if not item.ranked or item.percent_rank is None:
+    if not item.ranked or item.percent_rank is None or item.suppressed:
         return said
     pr = max(0.0, min(1.0, item.percent_rank))
     colour = judged.colour

@@ -381,7 +381,10 @@ def grid(
             "numerator": None if r.suppressed else r.numerator,
             "denominator": r.denominator,
             "rank": ranks.get(r.agb or r.name),
-            "percent_rank": None if r.percent_rank is None else r.percent_rank * 100,
+            # a value hidden by the small-number rule shows no position either
+            "percent_rank": None
+            if r.percent_rank is None or r.suppressed
+            else r.percent_rank * 100,
             "verdict": verdicts[id(r)].text,
             "verdict_cls": verdicts[id(r)].cls,
             "funnel": t(f"funnel.{r.funnel.class998}", lang)
@@ -403,17 +406,18 @@ def grid(
             "cellRenderer": "markdown",
             "linkTarget": "_self",
             "flex": 3,
-            "minWidth": 220,
+            "minWidth": 200,
             "filter": False,
             "comparator": {"function": "(a, b) => a.localeCompare(b, 'nl')"},
         },
-        {"field": "agb", "headerName": t("col.agb", lang), "flex": 1},
+        {"field": "agb", "headerName": t("col.agb", lang), "flex": 1, "minWidth": 95},
         {
             "field": "value",
             "headerName": f"{t('col.value', lang)} ({unit})",
             "type": "rightAligned",
             "valueFormatter": value_fmt,
             "flex": 2,
+            "minWidth": 140,
         },
         {
             "field": "numerator",
@@ -421,6 +425,7 @@ def grid(
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang),
             "flex": 1,
+            "minWidth": 125,
         },
         {
             "field": "denominator",
@@ -428,12 +433,14 @@ def grid(
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang),
             "flex": 1,
+            "minWidth": 125,
         },
         {
             "field": "rank",
             "headerName": t("col.rank_best", lang),
             "type": "rightAligned",
             "flex": 1,
+            "minWidth": 100,
         },
         {
             "field": "percent_rank",
@@ -441,8 +448,9 @@ def grid(
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang, suffix="%"),
             "flex": 1,
+            "minWidth": 130,
         },
-        {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1},
+        {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1, "minWidth": 110},
         c.verdict_column(lang),
     ]
     # leave out columns that say nothing for this KPI (medians have no numerator, counts no

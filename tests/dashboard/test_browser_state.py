@@ -66,6 +66,19 @@ def _shown_value(driver: Any, dropdown_id: str) -> str:
     )
 
 
+def _language(driver: Any, label: str) -> None:
+    """Switch the UI's language once the app shell has rendered its switch."""
+    _wait(
+        driver,
+        "return document.evaluate(\"//*[@id='"
+        + ids.LANG_SWITCH
+        + "']//label[normalize-space()='"
+        + label
+        + "']\", document, null, 9, null).singleNodeValue;",
+    )
+    _switch_language(driver, label)
+
+
 def _severe(driver: Any) -> list[str]:
     """The SEVERE console messages since the last call (reading the log empties it)."""
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -128,12 +141,16 @@ def test_a_picker_writes_the_url_a_copy_opens_the_same_and_back_works(  # type: 
     # the link in a new browser (another profile, logged in itself) shows the same
     second_browser.get(link)
     _header(second_browser, "Huisartsen Zuiderhout")
-    _wait(
+    again = _wait(
         second_browser,
-        "const e = document.getElementById(arguments[0]);return e && e.innerText === arguments[1];",
+        "const e = document.getElementById(arguments[0]);"
+        "return e && e.innerText.includes('K2 2025') && e.querySelectorAll('tbody tr').length > 10"
+        " ? e.innerText : null;",
         ids.PRACTICE_SCORECARD,
-        shown,
     )
+    _settle(second_browser)
+    again = second_browser.find_element("id", ids.PRACTICE_SCORECARD).text
+    assert again == shown
     assert _shown_value(second_browser, ids.PRACTICE_PERIOD) == "K2 2025"
     assert _query(second_browser) == {"agb": second, "period": "2025Q2"}
     # F5 shows the same
@@ -271,7 +288,7 @@ def test_dutch_everywhere_and_english_in_the_english_ui(live_server, driver) -> 
     )
     assert "Page not found" not in text
     # English
-    _switch_language(driver, "EN")
+    _language(driver, "EN")
     _wait(driver, "return document.body.innerText.includes('Page not found')")
     driver.get(f"{live_server.url}/dashboard/wachttijden?period=2025Q1")
     _figure(driver, ids.WAIT_MEDIAN)
@@ -293,8 +310,8 @@ def test_dutch_everywhere_and_english_in_the_english_ui(live_server, driver) -> 
         "const e = document.querySelector('.link-unknown'); return e ? e.innerText : null;",
     )
     assert "Unknown practice in the link: there is no practice with AGB 99999999" in text
-    _switch_language(driver, "NL")
-    _wait(driver, "return document.body.innerText.includes('Onbekende praktijk')")
+    _language(driver, "NL")
+    _wait(driver, "return document.body.innerText.includes('Scorekaart')")
 
 
 def _grid_verdict(driver: Any, grid_id: str, agb: str) -> tuple[str, str]:
@@ -364,7 +381,7 @@ def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-
             for path, graph_id, name in pages:
                 driver.get(f"{live_server.url}/dashboard/{path}")
                 if lang == "en" and path == pages[0][0]:
-                    _switch_language(driver, "EN")
+                    _language(driver, "EN")
                     _wait(driver, "return document.body.innerText.includes('Region overview')")
                 if graph_id:
                     _figure(driver, graph_id)
@@ -376,7 +393,19 @@ def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-
         driver.get(f"{live_server.url}/dashboard/praktijk?agb={live_server.agbs[1]}")
         _figure(driver, ids.PRACTICE_CONTACTS)
         _settle(driver)
+        driver.execute_script(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+            ids.PRACTICE_CONTACTS,
+        )
         driver.save_screenshot(str(artifacts_dir / "praktijk-390-en.png"))
+        driver.get(f"{live_server.url}/dashboard/uren?period=2025Q2")
+        _figure(driver, ids.HOURS_CHART)
+        _settle(driver)
+        driver.execute_script(
+            "document.getElementById(arguments[0]).scrollIntoView({block: 'center'});",
+            ids.HOURS_CHART,
+        )
+        driver.save_screenshot(str(artifacts_dir / "uren-390-en.png"))
     finally:
         driver.set_window_size(1440, 1000)
-        _switch_language(driver, "NL")
+        _language(driver, "NL")
