@@ -192,7 +192,8 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
         x=x,
         y=totals,
         mode="text",
-        text=[fmt_number(v, 0, lang) for v in totals],
+        # no "0" over quarters without contacts (fewer labels side by side on a phone)
+        text=[fmt_number(v, 0, lang) if v else "" for v in totals],
         textposition="top center",
         textfont={"size": 12, "color": "#212529"},
         name=t("chart.total", lang),
