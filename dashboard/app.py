@@ -112,6 +112,14 @@ def create_dash(
             layout=_for_role(page),
         )
         page.register_callbacks(app, client)
+    # Dash Pages shows the page of a module named "…not_found_404" for an unknown path
+    dash.register_page(
+        "dashboard.not_found_404",
+        path="/404",
+        name=t("notfound.title", "nl"),
+        title=f"{t('notfound.title', 'nl')} · POH-Connect",
+        layout=lambda lang=None, **_query: not_found(prefix, lang),
+    )
 
     default_lang = settings.default_language
     app.layout = lambda: _shell(prefix, default_lang, client.base_url, api_docs_url)
@@ -131,6 +139,19 @@ def _for_role(page: Page) -> Any:
         return page.layout(lang, **query)
 
     return layout
+
+
+def not_found(prefix: str, lang: str | None) -> html.Div:
+    """The dashboard's 404 page, in the chosen language."""
+    lang = normalise_lang(lang)
+    return html.Div(
+        [
+            html.H2(t("notfound.title", lang), className="h3 mb-2 fw-semibold"),
+            html.P(t("notfound.text", lang), className="text-muted"),
+            html.A(t("notfound.home", lang), href=prefix, className="btn btn-primary btn-sm"),
+        ],
+        className="py-4 not-found",
+    )
 
 
 def _visible_pages() -> tuple[Page, ...]:

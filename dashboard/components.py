@@ -7,7 +7,8 @@ them fetches data.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.i18n import (
+    fmt_norm,
     js_locale,
     kpi_unit,
     norm_bounds,
@@ -22,7 +24,8 @@ from dashboard.i18n import (
     reference_text,
     t,
 )
-from dashboard.schemas import KpiDefinition, Polarity
+from dashboard.locales import grid_locale, plotly_locale
+from dashboard.schemas import Benchmark, BenchmarkPracticeRow, KpiDefinition, Polarity
 
 # Palette: calm blues for data, teal/coral for good/bad, grey for neutral.
 PRIMARY = "#1f4e79"
@@ -146,13 +149,25 @@ GRAPH_CONFIG: dict[str, Any] = {
 }
 
 
-def chart_card(title: str, graph_id: str, *, height: int = 380, note_id: str | None = None):
+def graph_config(lang: str | None = None) -> dict[str, Any]:
+    """:data:`GRAPH_CONFIG` with the mode bar's texts in ``lang`` (Dutch by default)."""
+    return {**GRAPH_CONFIG, **plotly_locale(lang or "nl")}
+
+
+def chart_card(
+    title: str,
+    graph_id: str,
+    *,
+    height: int = 380,
+    note_id: str | None = None,
+    lang: str | None = None,
+):
     body: list[Any] = [
         dcc.Loading(
             dcc.Graph(
                 id=graph_id,
                 figure=blank_figure(),
-                config=dict(GRAPH_CONFIG),
+                config=graph_config(lang),
                 style={"height": f"{height}px"},
             ),
             type="circle",
@@ -254,10 +269,11 @@ def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure
         template="plotly_white",
         separators=plotly_separators(lang),
         font={"family": FONT, "size": 13, "color": "#212529"},
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        # the legend sits in the top margin under the mode bar's row (never beneath it)
+        margin={"l": 60, "r": 20, "t": 64 if legend else 34, "b": 50},
         colorway=SERIES_COLOURS,
         showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT}},
         bargap=0.25,
     )
@@ -266,18 +282,124 @@ def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure
     return fig
 
 
-def position_colour(percent_rank: float | None, polarity: Polarity | str) -> str:
-    """Colour for a practice's position: good/bad in the top/bottom quarter by polarity."""
-    if percent_rank is None:
-        return MIDDLE
+VerdictClass = Literal["good", "bad", "middle", "neutral"]
+VERDICT_COLOURS: dict[str, str] = {"good": GOOD, "bad": BAD, "middle": MIDDLE, "neutral": NEUTRAL}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one KPI value: its class (colour) and wording, the same on every page."""
+
+    cls: VerdictClass
+    label: str  # "gunstig"
+    basis: str  # "boven de norm 14"
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOURS[self.cls]
+
+    @property
+    def class_name(self) -> str:
+        return f"verdict-{self.cls}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} ({self.basis})" if self.basis else self.label
+
+
+def verdict(
+    value: float | None,
+    polarity: Polarity | str,
+    lang: str,
+    *,
+    definition: Any = None,
+    percent_rank: float | None = None,
+    ranked: bool = True,
+    funnel_class: str | None = None,
+) -> Verdict:
+    """THE one judgement of a KPI value, used by every page: good, bad, middle or neutral, and
+    why. In this order: the KPI's numeric norm from the catalogue (``definition``), else the
+    funnel plot's 99.8% class, else the value's percent rank in the region (top or bottom
+    quarter by the KPI's polarity). Without a value, or a direction, no judgement."""
+
+    def made(cls: VerdictClass, basis: str) -> Verdict:
+        return Verdict(cls, t(f"verdict.{cls}", lang), basis)
+
+    if value is None:
+        return made("neutral", "")
+    norm = norm_bounds(definition)
+    if norm is not None:
+        low, high = norm
+        shown = fmt_norm(definition, lang) or ""
+        # a norm is a ceiling ("≤ 14 dagen", "≤ 8–9 per dag"), for a higher-is-better KPI a
+        # floor ("100% van de normuren")
+        if polarity == "higher_better":
+            if value < low:
+                return made("bad", t("basis.norm_below", lang, norm=shown))
+            return made("good", t("basis.norm_met", lang, norm=shown))
+        if value > high:
+            return made("bad", t("basis.norm_above", lang, norm=shown))
+        return made("good", t("basis.norm_within", lang, norm=shown))
     if polarity == "neutral":
-        return NEUTRAL
+        return made("neutral", t(f"polarity.{polarity}", lang))
+    if funnel_class in ("above", "below"):
+        good = (funnel_class == "above") == (polarity == "higher_better")
+        return made("good" if good else "bad", t(f"basis.funnel_{funnel_class}", lang))
+    if funnel_class == "within":
+        return made("middle", t("basis.funnel_within", lang))
+    if percent_rank is None or not ranked:
+        return made("neutral", t("basis.not_ranked", lang))
+    basis = t(
+        "basis.percentile",
+        lang,
+        pct=round(percent_rank * 100),
+        direction=t(f"polarity.{polarity}", lang),
+    )
     score = percent_rank if polarity == "higher_better" else 1 - percent_rank
     if score >= 0.75:
-        return GOOD
+        return made("good", basis)
     if score <= 0.25:
-        return BAD
-    return MIDDLE
+        return made("bad", basis)
+    return made("middle", basis)
+
+
+def row_verdict(row: BenchmarkPracticeRow, bench: Benchmark, definition: Any, lang: str) -> Verdict:
+    """A practice's verdict on this KPI (the one rule of components.verdict)."""
+    return verdict(
+        None if row.suppressed else row.value,
+        getattr(definition, "polarity", None) or bench.polarity,
+        lang,
+        definition=definition,
+        percent_rank=row.percent_rank,
+        ranked=row.ranked,
+        funnel_class=row.funnel.class998 if row.funnel else None,
+    )
+
+
+def best_ranks(values: dict[str, float | None], polarity: Polarity | str) -> dict[str, int]:
+    """Rank of each ranked value with 1 = best (ties share the better rank); none for a KPI
+    without a preferred direction."""
+    if polarity == "neutral":
+        return {}
+    shown = {k: v for k, v in values.items() if v is not None}
+    better = (lambda a, b: a > b) if polarity == "higher_better" else (lambda a, b: a < b)
+    return {k: 1 + sum(1 for w in shown.values() if better(w, v)) for k, v in shown.items()}
+
+
+def verdict_column(lang: str, *, field: str = "verdict") -> dict[str, Any]:
+    """The AG Grid column with a row's verdict: its wording, coloured by its class."""
+    return {
+        "field": field,
+        "headerName": t("col.verdict", lang),
+        "flex": 2,
+        "minWidth": 200,
+        "wrapText": True,
+        "autoHeight": True,
+        "cellStyle": {"lineHeight": "1.35", "paddingTop": "6px", "paddingBottom": "6px"},
+        "cellClassRules": {
+            f"verdict-{cls}": f"params.data.{field}_cls === '{cls}'" for cls in VERDICT_COLOURS
+        },
+    }
 
 
 def number_formatter(decimals: int, lang: str, *, suffix: str = "") -> dict[str, str]:
@@ -298,16 +420,25 @@ def data_grid(id: str, lang: str) -> dag.AgGrid:
         id=id,
         rowData=[],
         columnDefs=[],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "minWidth": 90,
+            # long headers wrap instead of being cut off
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         columnSize="responsiveSizeToFit",
+        # no overlay *template*: AG Grid would evaluate that HTML string (dash-ag-grid blocks
+        # it with a console error); the empty text comes from the locale
         dashGridOptions={
             "animateRows": False,
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": 25,
             "paginationPageSizeSelector": False,
-            "overlayNoRowsTemplate": t("empty.period", lang),
-            "localeText": {"noRowsToShow": t("empty.period", lang)},
+            "localeText": grid_locale(lang),
         },
         style={"width": "100%"},
     )

@@ -525,3 +525,141 @@ def api_label(item: object, lang: object = DEFAULT_LANG) -> str:
     if normalise_lang(lang) == "en":
         return getattr(item, "label_en", None) or label
     return label
+
+
+# -- links, 404, grid and chart toolbar locale, value verdicts, ranks (issue 10, wip-dash) ----
+TEXT.update(
+    {
+        "link.agb": {
+            "nl": "Onbekende praktijk in de link: er is geen praktijk met AGB {value} die u mag "
+            "zien. Kies hierboven een praktijk.",
+            "en": "Unknown practice in the link: there is no practice with AGB {value} that you "
+            "may see. Choose a practice above.",
+        },
+        "link.practice": {
+            "nl": "Onbekende praktijk in de link: er is geen praktijk met AGB {value} die u mag "
+            "zien. Kies hierboven een praktijk.",
+            "en": "Unknown practice in the link: there is no practice with AGB {value} that you "
+            "may see. Choose a practice above.",
+        },
+        "link.provider": {
+            "nl": "Onbekende POH in de link: er is geen POH met code {value} die u mag zien. "
+            "Kies hierboven een POH.",
+            "en": "Unknown POH in the link: there is no POH with code {value} that you may see. "
+            "Choose a POH above.",
+        },
+        "link.region": {
+            "nl": "Onbekende regio in de link: „{value}” bestaat niet of is voor u niet "
+            "zichtbaar. Kies hierboven een regio.",
+            "en": "Unknown region in the link: “{value}” does not exist or is not visible to "
+            "you. Choose a region above.",
+        },
+        "link.team": {
+            "nl": "Onbekend team in de link: „{value}” bestaat niet of is voor u niet "
+            "zichtbaar. Kies hierboven een team.",
+            "en": "Unknown team in the link: “{value}” does not exist or is not visible to you. "
+            "Choose a team above.",
+        },
+        "link.kpi": {
+            "nl": "Onbekende indicator in de link: „{value}”. Kies hierboven een indicator.",
+            "en": "Unknown indicator in the link: “{value}”. Choose an indicator above.",
+        },
+        "link.period": {
+            "nl": "Geen gegevens voor de periode in de link ({value}): die ligt buiten de "
+            "ingelezen gegevens of is geen geldige periode. Kies hierboven een periode.",
+            "en": "No data for the period in the link ({value}): it lies outside the imported "
+            "data or is not a valid period. Choose a period above.",
+        },
+        "link.level": {
+            "nl": "Onbekend of niet beschikbaar niveau in de link: „{value}”. Kies hierboven "
+            "een niveau.",
+            "en": "Unknown or unavailable level in the link: “{value}”. Choose a level above.",
+        },
+        "link.other": {
+            "nl": "Onbekende waarde in de link: {key} = „{value}”. Kies hierboven een andere.",
+            "en": "Unknown value in the link: {key} = “{value}”. Choose another above.",
+        },
+        "notfound.title": {"nl": "Pagina niet gevonden", "en": "Page not found"},
+        "notfound.text": {
+            "nl": "Deze pagina bestaat niet (404). Controleer de link of kies een pagina in "
+            "het menu.",
+            "en": "This page does not exist (404). Check the link or choose a page in the menu.",
+        },
+        "notfound.home": {"nl": "Naar het regio-overzicht", "en": "To the region overview"},
+        # the verdict on a value: one class and wording on every page (components.verdict)
+        "verdict.good": {"nl": "gunstig", "en": "favourable"},
+        "verdict.bad": {"nl": "ongunstig", "en": "unfavourable"},
+        "verdict.middle": {"nl": "middengroep", "en": "middle group"},
+        "verdict.neutral": {"nl": "geen oordeel", "en": "no judgement"},
+        "basis.norm_within": {"nl": "binnen de norm {norm}", "en": "within the {norm} norm"},
+        "basis.norm_above": {"nl": "boven de norm {norm}", "en": "above the {norm} norm"},
+        "basis.norm_met": {"nl": "haalt de norm {norm}", "en": "meets the {norm} norm"},
+        "basis.norm_below": {"nl": "onder de norm {norm}", "en": "below the {norm} norm"},
+        "basis.funnel_above": {
+            "nl": "boven de 99,8%-grens (trechter)",
+            "en": "above the 99.8% limit (funnel)",
+        },
+        "basis.funnel_below": {
+            "nl": "onder de 99,8%-grens (trechter)",
+            "en": "below the 99.8% limit (funnel)",
+        },
+        "basis.funnel_within": {
+            "nl": "binnen de 99,8%-grenzen (trechter)",
+            "en": "within the 99.8% limits (funnel)",
+        },
+        "basis.percentile": {
+            "nl": "percentiel {pct} in de regio, {direction}",
+            "en": "percentile {pct} in the region, {direction}",
+        },
+        "basis.not_ranked": {"nl": "niet gerangschikt", "en": "not ranked"},
+        "col.rank_best": {"nl": "Rang (1 = beste)", "en": "Rank (1 = best)"},
+        "col.percentile_dir": {
+            "nl": "Percentiel (0% = laagste)",
+            "en": "Percentile (0% = lowest)",
+        },
+        "col.verdict": {"nl": "Oordeel", "en": "Judgement"},
+        "funnel.x": {"nl": "Noemer: {what}", "en": "Denominator: {what}"},
+        "denominator.worked_days": {
+            "nl": "gewerkte dagen van 8 uur",
+            "en": "worked 8-hour days",
+        },
+        "denominator.listed": {"nl": "ingeschreven patiënten", "en": "listed patients"},
+        "denominator.listed_years": {
+            "nl": "patiëntjaren (ingeschrevenen × jaar)",
+            "en": "patient years (listed × years)",
+        },
+        "denominator.waits": {"nl": "intakes met wachttijd", "en": "intakes with a wait"},
+        "denominator.new_episodes": {"nl": "nieuwe trajecten", "en": "new episodes"},
+        "denominator.poh_contacts": {"nl": "POH-contacten", "en": "POH contacts"},
+        "denominator.other": {
+            "nl": "aantal waarop de waarde rust",
+            "en": "number the value rests on",
+        },
+    }
+)
+
+# The denominator of each funnel KPI (the API's catalogue does not name it yet).
+FUNNEL_DENOMINATOR: dict[str, str] = {
+    "ftf_per_workday": "worked_days",
+    "poh_reach_per_1000": "listed",
+    "poh_contacts_per_1000_year": "listed_years",
+    "referrals_ggz_per_1000_year": "listed_years",
+    "wait_within_14d_pct": "waits",
+    "poh_referral_share": "new_episodes",
+    "icpc_coverage_pct": "poh_contacts",
+}
+
+
+def link_message(key: str, value: str, lang: object = DEFAULT_LANG) -> str:
+    """What a page says about a value in its link that is not an option (``key``: the query
+    parameter, or the level of a POH/Verwijzingen selection)."""
+    shown = value if len(value) <= 60 else value[:57] + "…"
+    if f"link.{key}" in TEXT:
+        return t(f"link.{key}", lang, value=shown)
+    return t("link.other", lang, key=key, value=shown)
+
+
+def funnel_axis_title(slug: str, lang: object = DEFAULT_LANG) -> str:
+    """The funnel plot's x-axis: "Noemer: gewerkte dagen van 8 uur"."""
+    what = t(f"denominator.{FUNNEL_DENOMINATOR.get(slug, 'other')}", lang)
+    return t("funnel.x", lang, what=what)

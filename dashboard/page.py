@@ -17,8 +17,9 @@ and wires the callbacks every page has:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dash import Dash, Input, Output, Patch, State, dcc, html
@@ -26,7 +27,7 @@ from dash import Dash, Input, Output, Patch, State, dcc, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import normalise_lang, t
+from dashboard.i18n import link_message, normalise_lang, t
 from dashboard.lookups import (
     Option,
     data_quarters,
@@ -58,6 +59,9 @@ class Start:
     init: dict[str, Any]
     selection: dict[str, Any]
     lang: str
+    # (query parameter, value) of every value in the URL that is not an option: said in the
+    # page's link message, and that picker is left empty (never another practice instead)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
 
     def choose(
         self,
@@ -69,10 +73,22 @@ class Start:
     ) -> Any:
         """The starting value of the picker preset by ``query``: the URL's value or the user's
         earlier choice (stored under ``remembered``, default ``query``) if it is an option, else
-        ``default``, else the first option."""
+        ``default``, else the first option. A value that comes from the URL and is not an
+        option gives None (and is noted in :attr:`unknown`)."""
         remembered = remembered or query
         fallback = self.selection.get(remembered) or default
-        return pick(wanted(self.init, self.selection, query, remembered), options, fallback)
+        value = wanted(self.init, self.selection, query, remembered)
+        if from_link(value, self.init.get(query), options):
+            self.unknown.append((query, str(value)))
+            return None
+        return pick(value, options, fallback)
+
+
+def from_link(value: Any, linked: Any, options: list[Option]) -> bool:
+    """Whether ``value`` is the URL's (``linked``) and not one of the (enabled) options."""
+    if not value or value != linked:
+        return False
+    return value not in [o["value"] for o in options if not o.get("disabled")]
 
 
 @dataclass(frozen=True)
@@ -159,10 +175,30 @@ class Page:
                 c.page_header(t(self.title, lang), t(self.lead, lang)),
                 c.controls_card(controls),
                 c.message_area(self.message),
+                c.message_area(self.link_message),
+                c.message_area(self.link_message_scope),
                 *self.body(lang),
                 dcc.Store(id=self.init, data={"lang": lang, **preset}),
+                # the pickers' values in the URL's query (refresh=False: the page is not
+                # rebuilt); back/forward changes its search, which refills the pickers
+                dcc.Location(id=self.location, refresh=False),
             ]
         )
+
+    @property
+    def location(self) -> str:
+        """Id of the page's own ``dcc.Location`` (the URL's query string)."""
+        return f"{self.init}-url"
+
+    @property
+    def link_message(self) -> str:
+        """Id of the area that says a value in the link is unknown (filled by *fill*)."""
+        return f"{self.message}-link"
+
+    @property
+    def link_message_scope(self) -> str:
+        """The same for the scope picker (filled by *scope*)."""
+        return f"{self.message}-link-scope"
 
     def register_callbacks(self, app: Dash, client: ApiClient) -> None:
         self._register_fill(app, client)
@@ -170,6 +206,7 @@ class Page:
             self._register_scope(app, client, self.scope)
         self._register_draw(app, client)
         self._register_remember(app)
+        self._register_url(app)
         if self.callbacks is not None:
             self.callbacks(app, client)
 
@@ -183,6 +220,7 @@ class Page:
         @app.callback(
             *outputs,
             Output(self.message, "children"),
+            Output(self.link_message, "children"),
             Input(self.init, "data"),
             State(ids.SELECTION_STORE, "data"),
         )
@@ -190,35 +228,44 @@ class Page:
             init, selection = init or {}, selection or {}
             lang = normalise_lang(init.get("lang"))
             nothing = [x for _p in filled for x in ([], None)]
+            start = Start(init, selection, lang)
             try:
-                result = self.fill(client, Start(init, selection, lang))
+                result = self.fill(client, start)
             except ApiError as exc:
-                return (*nothing, c.error_alert(str(exc), lang))
+                return (*nothing, c.error_alert(str(exc), lang), None)
             if result is None:
-                return (*nothing, c.no_practices_alert(lang))
+                return (*nothing, c.no_practices_alert(lang), None)
             values = [x for p in filled for x in result.pickers[p.query]]
-            return (*values, result.message)
+            return (*values, result.message, unknown_alert(start.unknown, lang))
 
     def _register_scope(self, app: Dash, client: ApiClient, scope: Scope) -> None:
         @app.callback(
             Output(self._picker(scope.query).id, "options"),
             Output(self._picker(scope.query).id, "value"),
+            Output(self.link_message_scope, "children"),
             Input(self._picker(scope.follows).id, "value"),
             State(self.init, "data"),
             State(ids.SELECTION_STORE, "data"),
         )
         def _fill_scope(level: str | None, init: dict[str, Any] | None, selection: Any):
             if not level:
-                return [], None
+                return [], None, None
             try:
                 options = scope.options(client, level)
             except ApiError:
-                return [], None
-            selection = selection or {}
+                return [], None, None
+            init, selection = init or {}, selection or {}
             remembered = scope.remembered(level)
             default = selection.get(remembered) if scope.fall_back_to_remembered else None
-            chosen = wanted(init or {}, selection, scope.query, remembered)
-            return options, pick(chosen, options, default)
+            chosen = wanted(init, selection, scope.query, remembered)
+            # the URL's id is checked at the URL's level (a level the user picks afterwards
+            # starts from the remembered or first option)
+            if init.get(scope.follows) in (None, level) and from_link(
+                chosen, init.get(scope.query), options
+            ):
+                lang = normalise_lang(init.get("lang"))
+                return options, None, unknown_alert([(level, str(chosen))], lang)
+            return options, pick(chosen, options, default), None
 
     def _register_draw(self, app: Dash, client: ApiClient) -> None:
         draw = self.draw
@@ -257,6 +304,93 @@ class Page:
             for key, value in self.remember(chosen).items():
                 patch[key] = value
             return patch
+
+    def _register_url(self, app: Dash) -> None:
+        """Every picker writes the URL's query (a new history entry when a value in the URL
+        changes, in place when values are only added: the page's first fill), and back/forward
+        (the page's ``dcc.Location`` gets the URL's search) refills the pickers from the URL.
+        Both in the browser: no request to the server."""
+        keys = json.dumps([p.query for p in self.pickers])
+        skip = json.dumps(
+            [f"{self._picker(self.scope.follows).id}.value"] if self.scope is not None else []
+        )
+        app.clientside_callback(
+            _WRITE_URL.replace("KEYS", keys).replace("SKIP", skip),
+            # both, so that the Location does not push its earlier href back
+            Output(self.location, "search"),
+            Output(self.location, "href"),
+            Output(self.link_message, "children", allow_duplicate=True),
+            Output(self.link_message_scope, "children", allow_duplicate=True),
+            *[Input(p.id, "value") for p in self.pickers],
+            prevent_initial_call=True,
+        )
+        app.clientside_callback(
+            _READ_URL.replace("KEYS", keys),
+            Output(self.init, "data", allow_duplicate=True),
+            Input(self.location, "search"),
+            State(self.init, "data"),
+            *[State(p.id, "value") for p in self.pickers],
+            prevent_initial_call=True,
+        )
+
+
+def unknown_alert(unknown: list[tuple[str, str]], lang: str) -> Any:
+    """The message for values in the link that are not options (None when there are none)."""
+    if not unknown:
+        return None
+    return html.Div(
+        [html.Div(link_message(key, value, lang)) for key, value in unknown],
+        className="alert alert-warning mb-3 link-unknown",
+        role="alert",
+    )
+
+
+# The pickers' values → the URL (KEYS: the query parameters in picker order; SKIP: the level
+# picker, whose change is written once the selection that follows it has its value).
+_WRITE_URL = """
+function() {
+    const keys = KEYS, skip = SKIP, nu = window.dash_clientside.no_update;
+    const values = Array.from(arguments).slice(0, keys.length);
+    const ctx = window.dash_clientside.callback_context || {};
+    const triggered = (ctx.triggered || []).map(t => t.prop_id);
+    if (triggered.length && triggered.every(id => skip.includes(id))) { return [nu, nu, nu, nu]; }
+    const given = v => v !== null && v !== undefined && v !== '';
+    const params = new URLSearchParams(window.location.search);
+    let changed = false;
+    keys.forEach((key, i) => {
+        if (!given(values[i])) { return; }
+        const old = params.get(key);
+        if (old !== null && old !== String(values[i])) { changed = true; }
+        params.set(key, String(values[i]));
+    });
+    const query = params.toString();
+    const search = query ? '?' + query : '';
+    const clear = values.every(given) ? [null, null] : [nu, nu];
+    if (search === window.location.search) { return [nu, nu, ...clear]; }
+    const url = window.location.pathname + search + window.location.hash;
+    if (changed) { window.history.pushState({}, '', url); }
+    else { window.history.replaceState(window.history.state, '', url); }
+    return [search, window.location.href, ...clear];
+}
+"""
+
+# The URL → the pickers, on back/forward: a new init store when the URL names other values than
+# the pickers show (nothing while the page is still filling its pickers).
+_READ_URL = """
+function(search) {
+    const keys = KEYS, nu = window.dash_clientside.no_update;
+    const init = arguments[1] || {};
+    const values = Array.from(arguments).slice(2, 2 + keys.length);
+    if (values.every(v => v === null || v === undefined)) { return nu; }
+    const params = new URLSearchParams(search || '');
+    const same = keys.every((key, i) => params.get(key) === null || values[i] === null
+        || values[i] === undefined || params.get(key) === String(values[i]));
+    if (same) { return nu; }
+    const data = {lang: init.lang};
+    keys.forEach(key => { data[key] = params.get(key); });
+    return data;
+}
+"""
 
 
 def region_period_pickers(region_id: str, period_id: str) -> tuple[Picker, Picker]:

@@ -14,15 +14,15 @@ from dashboard import components as c
 from dashboard import ids
 from dashboard.i18n import fmt_date, fmt_period, t
 from dashboard.page import Context, Draw, Page, fill_region_period, region_period_pickers
-from dashboard.schemas import Benchmark
+from dashboard.schemas import Benchmark, KpiDefinition
 
 CONTRACT, NORM, PCT = "hours_contract_per_week", "hours_norm_per_week", "hours_vs_norm_pct"
 
 
 def body(lang: str) -> list[Any]:
     return [
-        c.chart_card(t("hours.chart_title", lang), ids.HOURS_CHART, height=420),
-        c.chart_card(t("hours.pct_title", lang), ids.HOURS_PCT, height=380),
+        c.chart_card(t("hours.chart_title", lang), ids.HOURS_CHART, height=420, lang=lang),
+        c.chart_card(t("hours.pct_title", lang), ids.HOURS_PCT, height=380, lang=lang),
         dbc.Card(
             dbc.CardBody(c.data_grid(ids.HOURS_GRID, lang)),
             className="mb-3 shadow-sm",
@@ -42,7 +42,14 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
         className="small text-muted mb-2",
     )
     rows, cols = grid(contract, norm, pct, lang)
-    return hours_figure(contract, norm, lang), pct_figure(pct, lang), rows, cols, caption
+    definition = next((k for k in client.kpis() if k.slug == PCT), None)
+    return (
+        hours_figure(contract, norm, lang),
+        pct_figure(pct, lang, definition),
+        rows,
+        cols,
+        caption,
+    )
 
 
 PAGE = Page(
@@ -102,16 +109,9 @@ def hours_figure(contract: Benchmark, norm: Benchmark, lang: str) -> go.Figure:
     return fig
 
 
-def _pct_colour(value: float | None) -> str:
-    """At or above the norm: good; within 80% of it: amber; below: red."""
-    if value is None:
-        return c.MIDDLE
-    if value >= 100:
-        return c.GOOD
-    return c.NORM if value >= 80 else c.BAD
-
-
-def pct_figure(pct: Benchmark, lang: str) -> go.Figure:
+def pct_figure(pct: Benchmark, lang: str, definition: KpiDefinition | None = None) -> go.Figure:
+    """Contract as % of the norm, each bar coloured by its verdict (components.verdict, the
+    same on every page)."""
     rows = sorted((r for r in pct.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -119,8 +119,9 @@ def pct_figure(pct: Benchmark, lang: str) -> go.Figure:
         go.Bar(
             x=[r.name for r in rows],
             y=[r.value for r in rows],
-            marker_color=[_pct_colour(r.value) for r in rows],
-            hovertemplate="%{x}<br>%{y:,.1f}%<extra></extra>",
+            marker_color=[c.row_verdict(r, pct, definition, lang).colour for r in rows],
+            customdata=[c.row_verdict(r, pct, definition, lang).text for r in rows],
+            hovertemplate="%{x}<br>%{y:,.1f}%<br>%{customdata}<extra></extra>",
             showlegend=False,
         )
     )

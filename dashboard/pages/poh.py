@@ -53,8 +53,10 @@ def body(lang: str) -> list[Any]:
         dcc.Loading(html.Div(id=ids.POH_CARDS), type="circle", color=c.PRIMARY),
         dbc.Row(
             [
-                dbc.Col(c.chart_card(ftf_title(lang), ids.POH_FTF), lg=6),
-                dbc.Col(c.chart_card(t("poh.caseload_title", lang), ids.POH_CASELOAD), lg=6),
+                dbc.Col(c.chart_card(ftf_title(lang), ids.POH_FTF, lang=lang), lg=6),
+                dbc.Col(
+                    c.chart_card(t("poh.caseload_title", lang), ids.POH_CASELOAD, lang=lang), lg=6
+                ),
             ]
         ),
     ]
@@ -241,15 +243,21 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
         lang=lang,
         display=value.value_display,
     )
-    colour = c.PRIMARY
+    bench = value.benchmark
+    judged = c.verdict(
+        value.value,
+        definition.polarity,
+        lang,
+        definition=definition,
+        percent_rank=bench.percent_rank if bench else None,
+        ranked=bench.ranked if bench else False,
+        funnel_class=bench.funnel.class998 if bench and bench.funnel else None,
+    )
     sub: list[Any] = [kpi_unit(definition, lang)]
-    norm = norm_bounds(definition)
-    if definition.slug == FTF and value.value is not None and norm is not None:
-        colour = c.BAD if value.value > norm[1] else c.GOOD
+    if norm_bounds(definition) is not None:
         sub.append(f" · {t('chart.norm', lang)} {fmt_norm(definition, lang)}")
     if definition.slug == "wait_days_intake" and value.extra.get("p90") is not None:
         sub.append(f" · P90 {fmt_value(value.extra['p90'], decimals=0, lang=lang)}")
-    bench = value.benchmark
     if bench and bench.median is not None:
         median = fmt_value(
             bench.median, unit=definition.unit, decimals=definition.decimals, lang=lang
@@ -262,7 +270,11 @@ def kpi_card(value: KpiValue, definition: KpiDefinition, lang: str) -> html.Div:
                     kpi_title(definition, lang),
                     className="small text-uppercase text-muted fw-semibold",
                 ),
-                html.Div(shown, className="fs-3 fw-semibold", style={"color": colour}),
+                html.Div(shown, className="fs-3 fw-semibold", style={"color": judged.colour}),
+                # no "geen oordeel" line under a value without a judgement
+                html.Div(judged.text, className=f"small verdict {judged.class_name}")
+                if judged.cls != "neutral"
+                else None,
                 html.Div(sub, className="small text-muted"),
                 c.reference_line(*reference_text(definition, lang), lang),
             ]

@@ -55,6 +55,7 @@ def body(lang: str) -> list[Any]:
             t("practice.contacts_title", lang),
             ids.PRACTICE_CONTACTS,
             note_id=ids.PRACTICE_CONTACTS_NOTE,
+            lang=lang,
         ),
         c.content_card(t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD),
     ]
@@ -92,8 +93,9 @@ def render(ctx: Context, agb: str, period: str) -> tuple[Any, ...]:
         figure = c.error_figure(lang)
         note = c.error_alert(str(exc), lang)
     try:
-        units = {k.slug: kpi_unit(k, lang) for k in client.kpis()}
-        card = scorecard_table(client.scorecard(agb, period=period), lang, units)
+        catalogue = {k.slug: k for k in client.kpis()}
+        units = {slug: kpi_unit(k, lang) for slug, k in catalogue.items()}
+        card = scorecard_table(client.scorecard(agb, period=period), lang, units, catalogue)
     except ApiError as exc:
         card = c.error_alert(str(exc), lang)
     return header, figure, note, card
@@ -190,7 +192,8 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
         x=x,
         y=totals,
         mode="text",
-        text=[fmt_number(v, 0, lang) for v in totals],
+        # no "0" over quarters without contacts (fewer labels side by side on a phone)
+        text=[fmt_number(v, 0, lang) if v else "" for v in totals],
         textposition="top center",
         textfont={"size": 12, "color": "#212529"},
         name=t("chart.total", lang),
@@ -205,12 +208,26 @@ def contacts_figure(series: KpiSeries, lang: str) -> go.Figure:
     return fig
 
 
-def _position(item: ScorecardItem, lang: str) -> Any:
-    if not item.ranked or item.percent_rank is None:
-        return html.Span(t("stat.not_ranked", lang), className="small text-muted")
+def item_verdict(item: ScorecardItem, lang: str, definition: Any = None) -> c.Verdict:
+    """The scorecard item's verdict (the one rule of components.verdict)."""
+    return c.verdict(
+        None if item.suppressed else item.value,
+        item.polarity,
+        lang,
+        definition=definition,
+        percent_rank=item.percent_rank,
+        ranked=item.ranked,
+        funnel_class=item.funnel.class998 if item.funnel else None,
+    )
+
+
+def _position(item: ScorecardItem, lang: str, judged: c.Verdict) -> Any:
+    said = html.Div(judged.text, className=f"small verdict {judged.class_name}")
+    if not item.ranked or item.percent_rank is None or item.suppressed:
+        return said
     pr = max(0.0, min(1.0, item.percent_rank))
-    colour = c.position_colour(pr, item.polarity)
-    return html.Div(
+    colour = judged.colour
+    bar = html.Div(
         [
             html.Div(
                 [
@@ -226,11 +243,20 @@ def _position(item: ScorecardItem, lang: str) -> Any:
             html.Span(fmt_share(pr, 0, lang), className="small ms-2", style={"color": colour}),
         ],
         className="d-flex align-items-center",
+        title=t("col.percentile_dir", lang),
     )
+    return html.Div([bar, said])
 
 
-def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = None) -> Any:
-    units = units or {}
+def scorecard_table(
+    card: Scorecard,
+    lang: str,
+    units: dict[str, str] | None = None,
+    catalogue: dict[str, Any] | None = None,
+) -> Any:
+    """Every KPI of the practice; ``catalogue`` (the KPI definitions) gives the norms that the
+    verdict of a value weighs."""
+    units, catalogue = units or {}, catalogue or {}
     if not card.items:
         return c.empty_state(lang)
     head = html.Thead(
@@ -240,7 +266,7 @@ def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = N
                 html.Th(t("col.value", lang), className="text-end"),
                 html.Th(t("col.region_median", lang), className="text-end"),
                 html.Th(t("stat.band", lang), className="text-end"),
-                html.Th(t("col.position", lang), style={"minWidth": "160px"}),
+                html.Th(t("col.position", lang), style={"minWidth": "200px"}),
                 html.Th(t("col.reference", lang)),
             ]
         )
@@ -263,7 +289,8 @@ def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = N
             if item.region_p25 is not None
             else "–"
         )
-        colour = c.position_colour(item.percent_rank if item.ranked else None, item.polarity)
+        judged = item_verdict(item, lang, catalogue.get(item.slug))
+        colour = judged.colour
         rows.append(
             html.Tr(
                 [
@@ -279,7 +306,7 @@ def scorecard_table(card: Scorecard, lang: str, units: dict[str, str] | None = N
                     html.Td(value, className="text-end fw-semibold fs-6"),
                     html.Td(median, className="text-end text-nowrap"),
                     html.Td(band, className="text-end text-muted small text-nowrap"),
-                    html.Td(_position(item, lang)),
+                    html.Td(_position(item, lang, judged)),
                     html.Td(reference_text(item, lang)[0] or "", className="small text-muted"),
                 ],
                 **{"data-slug": item.slug},

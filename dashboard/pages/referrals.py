@@ -40,7 +40,7 @@ NODE_COLOURS = {
 
 def body(lang: str) -> list[Any]:
     return [
-        c.chart_card(t("ref.sankey_title", lang), ids.REF_SANKEY, height=460),
+        c.chart_card(t("ref.sankey_title", lang), ids.REF_SANKEY, height=460, lang=lang),
         c.content_card(t("ref.table_title", lang), ids.REF_TABLE),
     ]
 

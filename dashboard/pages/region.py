@@ -15,7 +15,16 @@ from dash import Output, dcc, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient
-from dashboard.i18n import fmt_date, fmt_number, fmt_period, fmt_value, kpi_title, kpi_unit, t
+from dashboard.i18n import (
+    fmt_date,
+    fmt_number,
+    fmt_period,
+    fmt_value,
+    funnel_axis_title,
+    kpi_title,
+    kpi_unit,
+    t,
+)
 from dashboard.lookups import data_quarters, kpi_options, quarter_options, region_options
 from dashboard.page import Context, Draw, Filled, Page, Picker, Start
 from dashboard.reports import ReportButtons
@@ -41,9 +50,9 @@ def body(lang: str) -> list[Any]:
     return [
         REPORT.layout(lang),
         dcc.Loading(html.Div(id=ids.REGION_INFO), type="circle", color=c.PRIMARY),
-        c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420),
+        c.chart_card(t("region.bar_title", lang), ids.REGION_BAR, height=420, lang=lang),
         html.Div(
-            c.chart_card(t("region.funnel_title", lang), ids.REGION_FUNNEL, height=420),
+            c.chart_card(t("region.funnel_title", lang), ids.REGION_FUNNEL, height=420, lang=lang),
             id=ids.REGION_FUNNEL_CARD,
         ),
         dbc.Card(
@@ -85,10 +94,10 @@ def render(ctx: Context, region: str, kpi: str, period: str) -> tuple[Any, ...]:
     unit = kpi_unit(definition, lang) if definition else bench.unit
     bar = bar_figure(bench, lang, decimals, unit, definition)
     if bench.funnel_kind:
-        funnel, style = funnel_figure(bench, lang, decimals, unit), {}
+        funnel, style = funnel_figure(bench, lang, decimals, unit, definition), {}
     else:
         funnel, style = c.empty_figure(lang, t("region.no_funnel", lang)), HIDDEN
-    rows, cols = grid(bench, lang, decimals, unit, ctx.prefix)
+    rows, cols = grid(bench, lang, decimals, unit, ctx.prefix, definition)
     return info, bar, funnel, style, rows, cols
 
 
@@ -194,9 +203,8 @@ def bar_figure(
     if not rows:
         return c.empty_figure(lang)
     names = [r.name for r in rows]
-    colours = [
-        c.position_colour(r.percent_rank if r.ranked else None, bench.polarity) for r in rows
-    ]
+    verdicts = [c.row_verdict(r, bench, definition, lang) for r in rows]
+    colours = [v.colour for v in verdicts]
     fig = go.Figure(
         go.Bar(
             x=names,
@@ -215,10 +223,14 @@ def bar_figure(
                         display=r.value_display,
                     ),
                     r.agb or "",
+                    v.text,
                 ]
-                for r in rows
+                for r, v in zip(rows, verdicts, strict=True)
             ],
-            hovertemplate="<b>%{x}</b> (%{customdata[1]})<br>%{customdata[0]}<extra></extra>",
+            hovertemplate=(
+                "<b>%{x}</b> (%{customdata[1]})<br>%{customdata[0]}<br>%{customdata[2]}"
+                "<extra></extra>"
+            ),
             name=bench.title_nl,
             showlegend=False,
         )
@@ -260,7 +272,13 @@ def bar_figure(
     return fig
 
 
-def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.Figure:
+def funnel_figure(
+    bench: Benchmark,
+    lang: str,
+    decimals: int,
+    unit: str,
+    definition: KpiDefinition | None = None,
+) -> go.Figure:
     rows = sorted(
         (r for r in bench.practices if _shown(r) and r.denominator),
         key=lambda r: r.denominator or 0,
@@ -294,15 +312,9 @@ def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.F
             name=t("chart.region_value", lang),
             line={"color": c.PRIMARY, "width": 2},
         )
-    good_high = bench.polarity == "higher_better"
 
     def colour(r: BenchmarkPracticeRow) -> str:
-        cls = r.funnel.class998 if r.funnel else None
-        if cls == "above":
-            return c.GOOD if good_high else (c.BAD if bench.polarity == "lower_better" else c.NORM)
-        if cls == "below":
-            return c.BAD if good_high else (c.GOOD if bench.polarity == "lower_better" else c.NORM)
-        return c.NEUTRAL
+        return c.row_verdict(r, bench, definition, lang).colour
 
     fig.add_scatter(
         x=[r.denominator for r in rows],
@@ -335,14 +347,25 @@ def funnel_figure(bench: Benchmark, lang: str, decimals: int, unit: str) -> go.F
         showlegend=False,
     )
     c.style_figure(fig, lang)
-    fig.update_xaxes(title_text=t("col.denominator", lang), showgrid=True, gridcolor="#eef1f4")
+    fig.update_xaxes(
+        title_text=funnel_axis_title(bench.slug, lang), showgrid=True, gridcolor="#eef1f4"
+    )
     fig.update_yaxes(title_text=unit)
     return fig
 
 
 def grid(
-    bench: Benchmark, lang: str, decimals: int, unit: str, prefix: str = "/dashboard/"
+    bench: Benchmark,
+    lang: str,
+    decimals: int,
+    unit: str,
+    prefix: str = "/dashboard/",
+    definition: KpiDefinition | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict]]:
+    ranks = c.best_ranks(
+        {r.agb or r.name: r.value for r in bench.practices if r.ranked}, bench.polarity
+    )
+    verdicts = {id(r): c.row_verdict(r, bench, definition, lang) for r in bench.practices}
     rows = [
         {
             "name": r.name,
@@ -357,8 +380,13 @@ def grid(
             "value_display": r.value_display,
             "numerator": None if r.suppressed else r.numerator,
             "denominator": r.denominator,
-            "rank": r.rank,
-            "percent_rank": None if r.percent_rank is None else r.percent_rank * 100,
+            "rank": ranks.get(r.agb or r.name),
+            # a value hidden by the small-number rule shows no position either
+            "percent_rank": None
+            if r.percent_rank is None or r.suppressed
+            else r.percent_rank * 100,
+            "verdict": verdicts[id(r)].text,
+            "verdict_cls": verdicts[id(r)].cls,
             "funnel": t(f"funnel.{r.funnel.class998}", lang)
             if r.funnel and r.funnel.class998
             else "–",
@@ -378,17 +406,18 @@ def grid(
             "cellRenderer": "markdown",
             "linkTarget": "_self",
             "flex": 3,
-            "minWidth": 220,
+            "minWidth": 200,
             "filter": False,
             "comparator": {"function": "(a, b) => a.localeCompare(b, 'nl')"},
         },
-        {"field": "agb", "headerName": t("col.agb", lang), "flex": 1},
+        {"field": "agb", "headerName": t("col.agb", lang), "flex": 1, "minWidth": 95},
         {
             "field": "value",
             "headerName": f"{t('col.value', lang)} ({unit})",
             "type": "rightAligned",
             "valueFormatter": value_fmt,
             "flex": 2,
+            "minWidth": 140,
         },
         {
             "field": "numerator",
@@ -396,6 +425,7 @@ def grid(
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang),
             "flex": 1,
+            "minWidth": 125,
         },
         {
             "field": "denominator",
@@ -403,16 +433,25 @@ def grid(
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang),
             "flex": 1,
+            "minWidth": 125,
         },
-        {"field": "rank", "headerName": t("col.rank", lang), "type": "rightAligned", "flex": 1},
+        {
+            "field": "rank",
+            "headerName": t("col.rank_best", lang),
+            "type": "rightAligned",
+            "flex": 1,
+            "minWidth": 100,
+        },
         {
             "field": "percent_rank",
-            "headerName": t("col.percent_rank", lang),
+            "headerName": t("col.percentile_dir", lang),
             "type": "rightAligned",
             "valueFormatter": c.number_formatter(0, lang, suffix="%"),
             "flex": 1,
+            "minWidth": 130,
         },
-        {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1},
+        {"field": "funnel", "headerName": t("col.funnel", lang), "flex": 1, "minWidth": 110},
+        c.verdict_column(lang),
     ]
     # leave out columns that say nothing for this KPI (medians have no numerator, counts no
     # funnel)
@@ -420,6 +459,7 @@ def grid(
         "numerator": all(r["numerator"] is None for r in rows),
         "denominator": all(r["denominator"] is None for r in rows),
         "funnel": bench.funnel_kind is None,
+        "rank": not ranks,
     }
     cols = [col for col in cols if not empty.get(col["field"], False)]
     return rows, cols

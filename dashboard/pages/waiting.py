@@ -26,11 +26,16 @@ def body(lang: str) -> list[Any]:
         dbc.Row(
             [
                 dbc.Col(
-                    c.chart_card(t("wait.median_title", lang), ids.WAIT_MEDIAN, height=420),
+                    c.chart_card(
+                        t("wait.median_title", lang), ids.WAIT_MEDIAN, height=420, lang=lang
+                    ),
                     lg=6,
                 ),
                 dbc.Col(
-                    c.chart_card(t("wait.share_title", lang), ids.WAIT_SHARE, height=420), lg=6
+                    c.chart_card(
+                        t("wait.share_title", lang), ids.WAIT_SHARE, height=420, lang=lang
+                    ),
+                    lg=6,
                 ),
             ]
         ),
@@ -48,7 +53,6 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
     share = client.benchmark(SHARE, region=region, period=period)
     regional = client.kpi(MEDIAN, level="region", id=region, period=period)
     share_region = share.region_value
-    norm = norm_bounds(catalogue.get(MEDIAN))
     cards = dbc.Card(
         dbc.CardBody(
             [
@@ -64,7 +68,12 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
                             t("wait.region_median", lang),
                             fmt_value(regional.value, decimals=0, lang=lang),
                             sub=_unit(catalogue.get(MEDIAN), lang),
-                            colour=c.BAD if _over_norm(regional.value, norm) else None,
+                            colour=c.verdict(
+                                regional.value,
+                                median.polarity,
+                                lang,
+                                definition=catalogue.get(MEDIAN),
+                            ).colour,
                         ),
                         c.stat(
                             t("wait.region_p90", lang),
@@ -86,13 +95,13 @@ def render(ctx: Context, region: str, period: str) -> tuple[Any, ...]:
         ),
         className="mb-3 shadow-sm",
     )
-    rows, cols = grid(median, share, lang)
+    rows, cols = grid(median, share, lang, catalogue)
     # horizontal bars: one readable row per practice
     style = {"height": f"{max(420, 24 * len(median.practices) + 110)}px"}
     return (
         cards,
         median_figure(median, lang, catalogue.get(MEDIAN)),
-        share_figure(share, lang),
+        share_figure(share, lang, catalogue.get(SHARE)),
         style,
         style,
         rows,
@@ -142,16 +151,12 @@ def _unit(definition: KpiDefinition | None, lang: str) -> str | None:
     return definition.unit_nl if lang == "nl" else definition.unit
 
 
-def _over_norm(value: float | None, norm: tuple[float, float] | None) -> bool:
-    """Longer than the norm's upper end (the catalogue's ``norm_high``)."""
-    return norm is not None and (value or 0) > norm[1]
-
-
 def median_figure(
     bench: Benchmark, lang: str, definition: KpiDefinition | None = None
 ) -> go.Figure:
-    """Median wait per practice: red above the norm of ``definition`` (the catalogue's entry
-    of the waiting-time KPI), green within it, with the norm drawn as a line."""
+    """Median wait per practice, coloured by each value's verdict (components.verdict: above
+    the norm of ``definition``, the catalogue's entry, is unfavourable), with the norm drawn as
+    a line."""
     rows = sorted((r for r in bench.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -161,11 +166,9 @@ def median_figure(
             y=[r.name for r in rows],
             x=[r.value for r in rows],
             orientation="h",
-            marker_color=[
-                c.MIDDLE if norm is None else (c.BAD if _over_norm(r.value, norm) else c.GOOD)
-                for r in rows
-            ],
-            hovertemplate="<b>%{y}</b><br>%{x:.0f}<extra></extra>",
+            marker_color=[c.row_verdict(r, bench, definition, lang).colour for r in rows],
+            customdata=[c.row_verdict(r, bench, definition, lang).text for r in rows],
+            hovertemplate="<b>%{y}</b><br>%{x:.0f}<br>%{customdata}<extra></extra>",
             showlegend=False,
         )
     )
@@ -185,7 +188,7 @@ def median_figure(
     return fig
 
 
-def share_figure(bench: Benchmark, lang: str) -> go.Figure:
+def share_figure(bench: Benchmark, lang: str, definition: KpiDefinition | None = None) -> go.Figure:
     rows = sorted((r for r in bench.practices if r.value is not None), key=lambda r: r.value or 0)
     if not rows:
         return c.empty_figure(lang)
@@ -194,13 +197,9 @@ def share_figure(bench: Benchmark, lang: str) -> go.Figure:
             y=[r.name for r in rows],
             x=[r.value for r in rows],
             orientation="h",
-            marker_color=[
-                c.MIDDLE
-                if bench.region_value is None
-                else (c.GOOD if (r.value or 0) >= bench.region_value else c.BAD)
-                for r in rows
-            ],
-            hovertemplate="<b>%{y}</b><br>%{x:.0f}%<extra></extra>",
+            marker_color=[c.row_verdict(r, bench, definition, lang).colour for r in rows],
+            customdata=[c.row_verdict(r, bench, definition, lang).text for r in rows],
+            hovertemplate="<b>%{y}</b><br>%{x:.0f}%<br>%{customdata}<extra></extra>",
             showlegend=False,
         )
     )
@@ -220,10 +219,19 @@ def share_figure(bench: Benchmark, lang: str) -> go.Figure:
     return fig
 
 
-def grid(median: Benchmark, share: Benchmark, lang: str) -> tuple[list[dict], list[dict]]:
+def grid(
+    median: Benchmark,
+    share: Benchmark,
+    lang: str,
+    catalogue: dict[str, KpiDefinition] | None = None,
+) -> tuple[list[dict], list[dict]]:
     """One row per practice; its P90 comes from the benchmark row's ``extra`` (one request for
     the whole region, whatever its size)."""
+    catalogue = catalogue or {}
     shares = {r.agb: r for r in share.practices}
+    verdicts = {
+        r.agb: c.row_verdict(r, median, catalogue.get(MEDIAN), lang) for r in median.practices
+    }
     rows = [
         {
             "name": r.name,
@@ -232,6 +240,8 @@ def grid(median: Benchmark, share: Benchmark, lang: str) -> tuple[list[dict], li
             "p90": r.extra.get("p90"),
             "intakes": r.denominator,
             "share": shares[r.agb].value if r.agb in shares else None,
+            "verdict": verdicts[r.agb].text,
+            "verdict_cls": verdicts[r.agb].cls,
         }
         for r in sorted(median.practices, key=lambda r: (r.value is None, -(r.value or 0)))
     ]
@@ -266,5 +276,6 @@ def grid(median: Benchmark, share: Benchmark, lang: str) -> tuple[list[dict], li
             "valueFormatter": c.number_formatter(0, lang, suffix="%"),
             "flex": 2,
         },
+        c.verdict_column(lang),
     ]
     return rows, cols

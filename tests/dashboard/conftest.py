@@ -210,8 +210,22 @@ def driver(live_server: LiveServer, browser: Any) -> Any:
     return browser
 
 
-@pytest.fixture(scope="session")
-def browser(browsers: Browsers) -> Iterator[object]:
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1440,1000",
+)
+
+
+@contextmanager
+def chromium(browsers: Browsers) -> Iterator[Any]:
+    """A new headless Chromium with its own profile (no cookies, no storage)."""
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must never download
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -219,19 +233,10 @@ def browser(browsers: Browsers) -> Iterator[object]:
     profile = tempfile.mkdtemp(prefix="pohconnect-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = browsers.chromium
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1440,1000",
-        f"--user-data-dir={profile}",
-    ):
+    for arg in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(arg)
+    # the console log (level SEVERE = errors) is read by the tests
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     drv = webdriver.Chrome(service=Service(executable_path=browsers.chromedriver), options=options)
     drv.set_page_load_timeout(60)
     try:
@@ -239,6 +244,34 @@ def browser(browsers: Browsers) -> Iterator[object]:
     finally:
         drv.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser(browsers: Browsers) -> Iterator[object]:
+    with chromium(browsers) as drv:
+        yield drv
+
+
+@pytest.fixture
+def second_browser(browsers: Browsers, live_server: LiveServer) -> Iterator[Any]:
+    """Another Chromium, logged in on its own: opening a copied link as someone else would."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with chromium(browsers) as drv:
+        login(drv, live_server.url, BROWSER_USER, BROWSER_PASSWORD)
+        WebDriverWait(drv, 60).until(lambda d: "/login" not in d.current_url)
+        yield drv
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Screenshots of the dashboard kept for review and CI: ``$POHCONNECT_TEST_ARTIFACTS/
+    dashboard`` (default tests/artifacts/dashboard, ignored by git)."""
+    root = os.environ.get("POHCONNECT_TEST_ARTIFACTS")
+    base = Path(root) if root else Path(__file__).resolve().parents[1] / "artifacts"
+    directory = base / "dashboard"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 @pytest.fixture(scope="session")

@@ -154,7 +154,7 @@ def test_a_picker_starts_from_the_url_then_the_earlier_choice_then_the_default()
 )
 def test_the_layout_keeps_the_urls_query_for_the_pickers(page, query, init) -> None:  # type: ignore[no-untyped-def]
     layout = page.layout(lang="en", **query)
-    store = layout.children[-1]
+    store = next(x for x in layout.children if getattr(x, "id", None) == page.init)
     assert store.id == page.init and store.data == {"lang": "en", **init}
     assert layout.children[2].id == page.message
     dropdowns = [col.children[1] for col in layout.children[1].children.children.children]

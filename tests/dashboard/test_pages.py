@@ -150,13 +150,35 @@ def test_region_grid_links_and_formatting() -> None:
     assert value_col["headerName"] == "Waarde (contacten)"
 
 
-def test_position_colour_follows_polarity() -> None:
-    assert c.position_colour(0.9, "higher_better") == c.GOOD
-    assert c.position_colour(0.9, "lower_better") == c.BAD
-    assert c.position_colour(0.1, "lower_better") == c.GOOD
-    assert c.position_colour(0.5, "higher_better") == c.MIDDLE
-    assert c.position_colour(0.9, "neutral") == c.NEUTRAL
-    assert c.position_colour(None, "higher_better") == c.MIDDLE
+def test_verdict_follows_polarity_norm_funnel_and_percentile() -> None:
+    def colour(pr: float | None, polarity: str, **kw: Any) -> str:
+        return c.verdict(1.0, polarity, "nl", percent_rank=pr, **kw).colour
+
+    assert colour(0.9, "higher_better") == c.GOOD
+    assert colour(0.9, "lower_better") == c.BAD
+    assert colour(0.1, "lower_better") == c.GOOD
+    assert colour(0.5, "higher_better") == c.MIDDLE
+    assert colour(0.9, "neutral") == c.NEUTRAL
+    assert colour(None, "higher_better") == c.NEUTRAL
+    # the funnel class goes before the percentile, the norm before both
+    assert colour(0.9, "higher_better", funnel_class="below") == c.BAD
+    assert colour(0.1, "lower_better", funnel_class="within") == c.MIDDLE
+    wait = KpiDefinition(
+        slug="wait_days_intake", title_nl="w", title_en="w", norm_low=14, norm_high=14
+    )
+    judged = c.verdict(21.0, "lower_better", "nl", definition=wait, percent_rank=0.0)
+    assert (judged.cls, judged.text) == ("bad", "ongunstig (boven de norm 14)")
+    judged = c.verdict(7.0, "lower_better", "en", definition=wait)
+    assert (judged.cls, judged.text) == ("good", "favourable (within the 14 norm)")
+    pct = c.verdict(0.4, "higher_better", "nl", percent_rank=0.4)
+    assert pct.text == "middengroep (percentiel 40 in de regio, hoger is beter)"
+
+
+def test_ranks_are_stated_with_one_as_best() -> None:
+    values = {"a": 3.0, "b": 9.0, "c": 5.0, "d": 9.0}
+    assert c.best_ranks(values, "higher_better") == {"a": 4, "b": 1, "c": 3, "d": 1}
+    assert c.best_ranks(values, "lower_better") == {"a": 1, "b": 3, "c": 2, "d": 3}
+    assert c.best_ranks(values, "neutral") == {}
 
 
 def test_scorecard_table_shows_values_and_suppression() -> None:
@@ -245,9 +267,17 @@ def test_waiting_and_hours_colours() -> None:
     fig = waiting.median_figure(_bench([7, 21]), "nl", WAIT)
     bars = next(tr for tr in fig.data if tr.type == "bar")
     assert list(bars.marker.color) == [c.GOOD, c.BAD]  # above the 14-day norm is red
-    fig = hours.pct_figure(_bench([120, 90, 50]), "nl")
+    pct = KpiDefinition(
+        slug="hours_vs_norm_pct",
+        title_nl="p",
+        title_en="p",
+        polarity="higher_better",
+        norm_low=100,
+        norm_high=100,
+    )
+    fig = hours.pct_figure(_bench([120, 90, 50]), "nl", pct)
     bars = next(tr for tr in fig.data if tr.type == "bar")
-    assert list(bars.marker.color) == [c.BAD, c.NORM, c.GOOD]
+    assert list(bars.marker.color) == [c.BAD, c.BAD, c.GOOD]  # below 100% of the norm
 
 
 def test_every_kpi_renders_on_the_region_page_from_the_real_api(api_client, session) -> None:  # type: ignore[no-untyped-def]
