@@ -42,9 +42,12 @@ M = TypeVar("M", bound=BaseModel)
 
 API_PREFIX = "/api/v1"
 # Every call is a GET, so a transient server error (e.g. SQLite's "database is locked" while
-# another request writes the KPI cache) is retried a few times before the user sees it.
+# another request writes the KPI cache) is retried a few times before the user sees it. The API
+# refuses work beyond its bounded queue at once with 503 + Retry-After: 1 (api/limits.py), and a
+# page fires several callbacks together: the retries span about 3 s so that a short burst is
+# ridden out instead of shown.
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-RETRY_DELAYS = (0.2, 0.6)
+RETRY_DELAYS = (0.2, 0.5, 1.0, 1.5)
 
 
 class ApiError(Exception):
