@@ -15,23 +15,26 @@ applies it, and ``api/kpi`` imports no FastAPI) and re-exported here.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session, selectinload
 
 from api.audit import Actor
-from api.auth.login import is_revoked
 from api.auth.scope import Grant, build_grant
 from api.auth.settings import get_auth_settings
 from api.auth.tokens import Claims, TokenInvalid, decode_token
 from api.deps import SessionDep
 from api.errors import DomainError, Forbidden
+from api.kpi.cache import data_version
 from api.kpi.scope import CallerScope, not_found
-from models import User
+from models import RevokedToken, User, UserScope
 
 __all__ = [
     "OIDC_PATHS",
@@ -122,30 +125,142 @@ def get_principal(
         claims = decode_token(token)
     except TokenInvalid as exc:
         raise Unauthorized("Het toegangstoken is ongeldig of verlopen; log opnieuw in.") from exc
-    if is_revoked(session, claims.jti):
-        raise Unauthorized("Dit toegangstoken is ingetrokken (uitgelogd); log opnieuw in.")
-    user = session.scalar(
-        select(User).options(selectinload(User.scopes)).where(User.id == claims.user_id)
+    known = _recent(token, claims)
+    if known is None:
+        known = _read_user(session, claims)
+        _remember(token, known)
+    username, role, grant, caseload_grant = known
+    principal = Principal(
+        user_id=claims.user_id,
+        username=username,
+        role=role,
+        claims=claims,
+        grant=grant,
+        ip=client_address(request),
+        caseload_grant=caseload_grant,
     )
-    if user is None or not user.is_active:
+    request.state.principal = principal
+    return principal
+
+
+Known = tuple[str, str, Grant, bool]  # username, role, grant, caseload_grant
+
+
+def _read_user(session: Session, claims: Claims) -> Known:
+    """The token's user, read now: 401 when revoked, unknown, disabled or issued before the
+    last password change; else what they may see."""
+    state = session.execute(
+        select(
+            User.username,
+            User.role,
+            User.is_active,
+            User.tokens_not_before,
+            User.caseload_grant,
+            User.provider_id,
+            select(RevokedToken.jti).where(RevokedToken.jti == claims.jti).scalar_subquery(),
+        ).where(User.id == claims.user_id)
+    ).one_or_none()
+    if state is not None and state[6] is not None:
+        raise Unauthorized("Dit toegangstoken is ingetrokken (uitgelogd); log opnieuw in.")
+    if state is None or not state.is_active:
         raise Unauthorized("Dit account bestaat niet of is uitgeschakeld.")
-    not_before = user.tokens_not_before
+    not_before = state.tokens_not_before
     if not_before is not None:
         if not_before.tzinfo is None:
             not_before = not_before.replace(tzinfo=claims.issued_at.tzinfo)
         if claims.issued_at.timestamp() < int(not_before.timestamp()):
             raise Unauthorized("Het wachtwoord is sindsdien gewijzigd; log opnieuw in.")
-    principal = Principal(
-        user_id=user.id,
-        username=user.username,
-        role=user.role,
-        claims=claims,
-        grant=build_grant(session, user),
-        ip=client_address(request),
-        caseload_grant=bool(user.caseload_grant),
+    grant = _grant(session, claims.user_id, state.role, state.provider_id)
+    return state.username, state.role, grant, bool(state.caseload_grant)
+
+
+# What this process last read about a token's user, for at most auth_recheck_seconds: a busy
+# worker answers most requests without reading the user, their grants and the revocation list
+# again. Any change to users, grants or revocations flushed in this process forgets it all
+# (the listener below); changes made by another process are seen within the recheck time.
+_RECENT: OrderedDict[str, tuple[float, Known]] = OrderedDict()
+_RECENT_MAX = 4096
+_recent_lock = threading.Lock()
+
+
+def _recent(token: str, claims: Claims) -> Known | None:
+    with _recent_lock:
+        found = _RECENT.get(token)
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def _remember(token: str, known: Known) -> None:
+    ttl = get_auth_settings().auth_recheck_seconds
+    if ttl <= 0:
+        return
+    with _recent_lock:
+        _RECENT[token] = (time.monotonic() + ttl, known)
+        _RECENT.move_to_end(token)
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+
+
+def forget_callers() -> None:
+    """Read every caller afresh on their next request."""
+    with _recent_lock:
+        _RECENT.clear()
+
+
+_AUTH_TABLES = (User, UserScope, RevokedToken)
+
+
+@event.listens_for(Session, "after_flush")
+def _auth_changed(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, _AUTH_TABLES):
+            forget_callers()
+            return
+
+
+# What a user may see, per process: build_grant reads the user's grants and the teams,
+# practices and regions behind them (5-10 queries); it is a function of the user's role,
+# zorgverlener and grant rows and of the data (teams and practices change only by an import
+# or a team change, both of which change the KPI data version). Keyed by all of those, an
+# entry is never stale; two small queries per request read the key.
+_GRANTS: OrderedDict[tuple[Any, ...], Grant] = OrderedDict()
+_GRANTS_MAX = 2048
+_grants_lock = threading.Lock()
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.scalar(select(User).options(selectinload(User.scopes)).where(User.id == user_id))
+    assert user is not None  # read in this transaction just before
+    return user
+
+
+def _grant(session: Session, user_id: int, role: str, provider_id: int | None) -> Grant:
+    rows = session.execute(
+        select(UserScope.level, UserScope.key).where(UserScope.user_id == user_id)
+    ).all()
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.url.database in (None, "", ":memory:"):
+        return build_grant(session, _user(session, user_id))  # one connection: tests, jobs
+    key = (
+        str(bind.url),
+        user_id,
+        role,
+        provider_id,
+        frozenset((level, value) for level, value in rows),
+        data_version(session),
     )
-    request.state.principal = principal
-    return principal
+    with _grants_lock:
+        grant = _GRANTS.get(key)
+        if grant is not None:
+            _GRANTS.move_to_end(key)
+            return grant
+    grant = build_grant(session, _user(session, user_id))
+    with _grants_lock:
+        _GRANTS[key] = grant
+        while len(_GRANTS) > _GRANTS_MAX:
+            _GRANTS.popitem(last=False)
+    return grant
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

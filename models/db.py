@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -261,9 +262,19 @@ def get_engine(url: str | None = None) -> Engine:
 def session_factory(engine: Engine | None = None, *, write: bool = False) -> sessionmaker[Session]:
     """Sessions on ``engine``; ``write=True`` for a session that writes (see the module doc)."""
     bind = engine or get_engine()
-    if write:
-        bind = bind.execution_options(**{WRITE_OPTION: True})
-    return sessionmaker(bind=bind, expire_on_commit=False)
+    makers = _makers.get(bind)
+    if makers is None:  # one pair per engine: a sessionmaker is a class, costly to make
+        writer = bind.execution_options(**{WRITE_OPTION: True})
+        makers = _makers[bind] = (
+            sessionmaker(bind=bind, expire_on_commit=False),
+            sessionmaker(bind=writer, expire_on_commit=False),
+        )
+    return makers[1] if write else makers[0]
+
+
+_makers: weakref.WeakKeyDictionary[Engine, tuple[sessionmaker[Session], sessionmaker[Session]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @contextmanager

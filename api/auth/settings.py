@@ -35,6 +35,11 @@ class AuthSettings(BaseSettings):
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_lockout_minutes: int = 15
+    # How long a worker process may answer from what it last read about a token's user
+    # (account state, revocation, grants) before reading it again (POHCONNECT_AUTH_RECHECK_SECONDS):
+    # a logout, disabled account or changed grant made through *another* process takes effect
+    # within this time; through this process at once. 0: read on every request.
+    auth_recheck_seconds: float = 1.0
     # Argon2id cost (OWASP: m=19 MiB, t=2 at least; argon2-cffi's default is m=64 MiB, t=3).
     password_time_cost: int = 3
     password_memory_kib: int = 65536

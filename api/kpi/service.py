@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import Invalid, NotFound
-from api.kpi import cache, present, regional
+from api.kpi import answers, cache, present, regional
 from api.kpi import warm as warming
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import Engine
@@ -98,16 +98,14 @@ def list_kpis() -> KpiList:
     return KpiList(items=items, total=len(items))
 
 
-def get_values(
+def _values(
     session: Session,
     *,
     slug: str,
     scope: ScopeRef,
     period: Period | str,
-    caller: CallerScope | None = None,
+    caller: CallerScope,
 ) -> KpiValueRead:
-    """One KPI for one scope and period, with the benchmark position for a practice."""
-    caller = caller or CallerScope()
     definition = _definition(slug)
     asked = _period(period)
     scope = canonical(session, scope)
@@ -141,6 +139,24 @@ def get_values(
     if _masked(scope, caller) and not by_region:  # a practice's: applied above, over the region
         present.suppress(definition, out)
     return out
+
+
+def get_values(
+    session: Session,
+    *,
+    slug: str,
+    scope: ScopeRef,
+    period: Period | str,
+    caller: CallerScope | None = None,
+) -> KpiValueRead:
+    """One KPI for one scope and period, with the benchmark position for a practice."""
+    caller = caller or CallerScope()
+    return answers.remembered(
+        session,
+        ("value", slug, scope, period),
+        caller,
+        lambda: _values(session, slug=slug, scope=scope, period=period, caller=caller),
+    )
 
 
 def get_many_values(
@@ -181,6 +197,26 @@ def get_series(
 ) -> KpiSeriesRead:
     """A KPI per month or quarter between two bounds (bounds may be period shorthands)."""
     caller = caller or CallerScope()
+    return answers.remembered(
+        session,
+        ("series", slug, scope, start, end, grain),
+        caller,
+        lambda: _series(
+            session, slug=slug, scope=scope, start=start, end=end, grain=grain, caller=caller
+        ),
+    )
+
+
+def _series(
+    session: Session,
+    *,
+    slug: str,
+    scope: ScopeRef,
+    start: dt.date | str,
+    end: dt.date | str,
+    grain: str,
+    caller: CallerScope,
+) -> KpiSeriesRead:
     definition = _definition(slug)
     try:
         first = parse_bound(start, end=False) if isinstance(start, str) else start
@@ -223,6 +259,17 @@ def get_benchmark(
 ) -> BenchmarkRead:
     """The KPI over every practice of a region: distribution, ranks and funnel classes."""
     caller = caller or CallerScope()
+    return answers.remembered(
+        session,
+        ("benchmark", slug, region, period),
+        caller,
+        lambda: _benchmark(session, slug=slug, region=region, period=period, caller=caller),
+    )
+
+
+def _benchmark(
+    session: Session, *, slug: str, region: str, period: Period | str, caller: CallerScope
+) -> BenchmarkRead:
     definition = _definition(slug)
     if not definition.benchmarkable or "practice" not in definition.levels:
         raise Invalid(f"KPI '{slug}' heeft geen regionale benchmark")
@@ -243,6 +290,17 @@ def get_scorecard(
 ) -> ScorecardRead:
     """Every KPI for one practice against its region."""
     caller = caller or CallerScope()
+    return answers.remembered(
+        session,
+        ("scorecard", agb, period),
+        caller,
+        lambda: _scorecard(session, agb=agb, period=period, caller=caller),
+    )
+
+
+def _scorecard(
+    session: Session, *, agb: str, period: Period | str, caller: CallerScope
+) -> ScorecardRead:
     asked = _period(period)
     caller.check_visible("practice", agb)
     # one data version for the scorecard and the benchmarks its items are shown from: the
