@@ -1,0 +1,155 @@
+"""A worker remembers each caller's KPI answer per data version (api/kpi/answers.py), and what
+it read about a token's user for at most ``auth_recheck_seconds`` (api/access.py).
+
+These run on a database file of their own with sessions on the engine, as the server does
+(the suite's savepoint sessions bypass both memories: their data changes under one version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+import migrations
+from api.auth.settings import get_auth_settings
+from api.kpi import answers, cache, service
+from api.kpi.scope import CallerScope
+from models import User
+from models.db import make_engine
+from tests.factories import make_contact, make_patient, make_practice, make_provider, make_region
+
+D = dt.date
+SMALL, LARGE = "05000000", "05000001"  # 4 and 12 patients with a POH contact in 2025Q3
+REGIO = CallerScope(
+    visible_all=False,
+    visible=frozenset({("region", "west"), ("practice", SMALL), ("practice", LARGE)}),
+)
+OWN_SMALL = CallerScope(
+    visible_all=False,
+    visible=frozenset({("region", "west"), ("practice", SMALL), ("practice", LARGE)}),
+    own_practices=frozenset({SMALL}),
+)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    url = f"sqlite:///{tmp_path / 'answers.sqlite3'}"
+    migrations.upgrade(url)
+    eng = make_engine(url)
+    with Session(eng) as s:
+        west = make_region(s, slug="west", name="West")
+        for agb, n in {SMALL: 4, LARGE: 12}.items():
+            practice = make_practice(s, agb=agb, name=f"Praktijk {agb}", region=west)
+            poh = make_provider(s, code=f"POH-{agb}", practices=(practice,))
+            for j in range(n):
+                patient = make_patient(s, practice=practice)
+                make_contact(s, patient=patient, provider=poh, date=D(2025, 7, 1 + j))
+        s.commit()
+    answers.forget()
+    yield eng
+    answers.forget()
+    eng.dispose()
+
+
+def _patients(engine: Engine, caller: CallerScope) -> tuple[object, object]:
+    with Session(engine) as s:
+        card = service.get_scorecard(s, agb=SMALL, period="2025Q3", caller=caller)
+        item = next(i for i in card.items if i.slug == "poh_patients")
+        return card, item.value
+
+
+def test_an_answer_is_presented_once_per_caller_scope_and_data_version(engine: Engine) -> None:
+    first, masked = _patients(engine, REGIO)
+    again, _ = _patients(engine, REGIO)
+    assert again is first  # remembered: the same answer object
+    assert masked is None  # 4 patients outside the caller's own scope: "<10"
+    own, shown = _patients(engine, OWN_SMALL)
+    assert own is not first and shown == 4  # another scope, another answer
+    with Session(engine) as s:
+        before = cache.data_version(s)
+        cache.bump(s)  # what a team change does
+        s.commit()
+    with Session(engine) as s:
+        assert cache.data_version(s) != before
+    fresh, masked_again = _patients(engine, REGIO)
+    assert fresh is not first and masked_again is None  # a new data version: presented afresh
+
+
+def test_an_answer_served_from_an_older_result_is_not_remembered(engine: Engine) -> None:
+    calls: list[int] = []
+
+    class Old:
+        data_version = "ouder"
+
+    with Session(engine) as s:
+        for _ in range(2):
+            answers.remembered(s, ("proef",), REGIO, lambda: calls.append(1) or Old())
+    assert len(calls) == 2
+
+
+def _client(engine: Engine, monkeypatch: pytest.MonkeyPatch, recheck: float):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from api.deps import get_session
+    from api.main import create_app
+    from tests.auth.conftest import PASSWORD, add_user
+
+    monkeypatch.setenv("POHCONNECT_AUTH_RECHECK_SECONDS", str(recheck))
+    get_auth_settings.cache_clear()
+    with Session(engine) as s:
+        add_user(s, "regio-west", "regio", ("region", "west"))
+    app = create_app()
+
+    def _session() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as s:
+            yield s
+            s.commit()
+
+    app.dependency_overrides[get_session] = _session
+    client = TestClient(app)
+    res = client.post("/api/v1/auth/token", data={"username": "regio-west", "password": PASSWORD})
+    assert res.status_code == 200, res.text
+    client.headers["Authorization"] = f"Bearer {res.json()['access_token']}"
+    return client
+
+
+def test_a_user_changed_by_another_process_is_seen_within_the_recheck_time(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(engine, monkeypatch, recheck=0.5)
+    try:
+        with client:
+            assert client.get("/api/v1/practices").status_code == 200
+            # another process disables the account (no flush in this one)
+            with engine.begin() as conn:
+                conn.execute(
+                    update(User).where(User.username == "regio-west").values(is_active=False)
+                )
+            assert client.get("/api/v1/practices").status_code == 200  # within the recheck time
+            time.sleep(0.6)
+            res = client.get("/api/v1/practices")
+            assert res.status_code == 401
+            assert "uitgeschakeld" in res.json()["detail"]
+    finally:
+        get_auth_settings.cache_clear()
+
+
+def test_a_logout_in_this_process_takes_effect_at_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(engine, monkeypatch, recheck=60)
+    try:
+        with client:
+            assert client.get("/api/v1/practices").status_code == 200
+            assert client.post("/api/v1/auth/logout").status_code in (200, 204)
+            res = client.get("/api/v1/practices")
+            assert res.status_code == 401
+            assert "ingetrokken" in res.json()["detail"]
+    finally:
+        get_auth_settings.cache_clear()
