@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
-from api.kpi import service
+from api.kpi import cache, service
 from api.kpi.periods import quarter
 from models import ImportBatch, Practice, Region
 from models.db import get_engine
@@ -93,12 +93,15 @@ def warm_after_import(
         quarters, regions = touched(session, import_ids)
         session.rollback()  # each quarter in its own read transaction (a fresh snapshot)
         total = 0
-        for label in quarters:
-            total += service.warm_cache(session, period=label, regions=regions, views=False)
+        if not quarters:
+            return quarters, total
+        with cache.warming(session):  # the servers' revalidation waits for this
+            for label in quarters:
+                total += service.warm_cache(session, period=label, regions=regions, views=False)
+                session.commit()
+            # values and series of all the quarters at once (grouped over the quarters)
+            total += service.warm_views(session, quarters=quarters, regions=regions)
             session.commit()
-        # values and series of all the quarters at once (grouped over the quarters)
-        total += service.warm_views(session, quarters=quarters, regions=regions)
-        session.commit()
         logger.info("KPI cache warmed for %s: %d entries", ", ".join(quarters), total)
         return quarters, total
 

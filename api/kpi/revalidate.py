@@ -8,7 +8,9 @@ is queued at most once per process (``_pending``) in a bounded pool of its own t
 its own session on the engine and asks the public service function for the key's request
 again; ``cache.cached`` then computes it under the flight marker (another worker process
 already computing it: this job stops, the other stores it) and stores it, replacing the older
-entry. Kinds without a rebuilder here are computed by the caller, as before.
+entry. Kinds without a rebuilder here are computed by the caller, as before. While an import's
+warm-up is under way (its marker, ``cache.warming``), a job waits for it (at most
+``POHCONNECT_KPI_WARM_UP_WAIT_S``, 120 s): the warm-up computes the same results grouped.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 WORKERS = max(1, int(os.environ.get("POHCONNECT_KPI_REVALIDATE_WORKERS", "1")))
 MAX_PENDING = 1024
+# how long a job waits for an import's warm-up (cache.warming) before computing itself
+WARM_UP_WAIT_S = float(os.environ.get("POHCONNECT_KPI_WARM_UP_WAIT_S", "120"))
+WARM_UP_POLL_S = 0.5
 
 
 def _period(bounds: list[dt.date]) -> Period:
@@ -90,6 +96,8 @@ class Revalidator:
         self.threads: list[threading.Thread] = []
         self.done = 0
         self.failed = 0
+        self.waited = 0  # polls spent waiting for an import's warm-up
+        self.stopping = False
 
     def schedule(self, key: str, kind: str, params: dict[str, Any], bind: Engine) -> bool:
         rebuild = REBUILD.get(kind)
@@ -120,6 +128,7 @@ class Revalidator:
         bind: Engine,
     ) -> None:
         try:
+            self._wait_for_warm_up(bind)
             with Session(bind=bind, expire_on_commit=False) as session:
                 rebuild(session, params)
                 session.rollback()  # it only read; entries are stored on their own
@@ -131,12 +140,27 @@ class Revalidator:
             with self.guard:
                 self.pending.discard(key)
 
+    def _wait_for_warm_up(self, bind: Engine) -> None:
+        """While an import's warm-up is under way (it computes these results grouped, far
+        cheaper than key by key), wait for it — at most ``WARM_UP_WAIT_S`` — and then find
+        the result current. Readers are served the older result meanwhile, as always."""
+        deadline = time.monotonic() + WARM_UP_WAIT_S
+        while time.monotonic() < deadline and not self.stopping:
+            try:
+                if not cache.warming_elsewhere(bind):
+                    return
+            except Exception:  # the marker cannot be read: revalidate now
+                return
+            self.waited += 1
+            time.sleep(WARM_UP_POLL_S)
+
     def idle(self) -> bool:
         with self.guard:
             return not self.pending
 
     def shutdown(self) -> None:
         """Drop the queued keys and stop the threads after their current job."""
+        self.stopping = True
         while True:
             try:
                 job = self.jobs.get_nowait()

@@ -271,3 +271,44 @@ def test_the_api_marks_read_requests_as_readers() -> None:
         assert client.get("/api/v1/flag").json() is True
         assert client.post("/api/v1/flag").json() is False
     assert cache.READER.get() is False
+
+
+def test_revalidation_waits_for_an_imports_warm_up_and_then_finds_it_done(
+    engine: Engine, revalidator: revalidate.Revalidator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an import's warm-up runs (its marker), a stale key is not computed beside it: the
+    job waits, the reader gets the older result, and after the warm-up the job finds the
+    result current without computing it again."""
+    from models.db import session_scope
+
+    monkeypatch.setattr(revalidate, "WARM_UP_POLL_S", 0.02)
+    _seed(engine)
+    v0 = _version(engine)
+    assert _read(engine, A).value == 1
+    _import(engine, A, _day(2))
+    v1 = _version(engine)
+    computed: list[str] = []
+    original = KpiEngine.compute
+
+    def compute(engine_self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(threading.current_thread().name)
+        return original(engine_self, *args, **kwargs)
+
+    monkeypatch.setattr(KpiEngine, "compute", compute)
+    with session_scope(engine) as warm_session:
+        with cache.warming(warm_session):
+            assert cache.warming_elsewhere(engine)
+            out = _read(engine, A)
+            assert (out.value, out.data_version) == (1, v0)  # the older result, at once
+            _until(lambda: revalidator.waited >= 3, "the job did not wait for the warm-up")
+            assert computed == []  # nothing computed beside the warm-up
+            # the warm-up computes the current result (as warm_after_import does)
+            assert _read(engine, A, reader=False).value == 2
+            computed.clear()
+        assert not cache.warming_elsewhere(engine)
+    _until(revalidator.idle, "the job did not finish after the warm-up")
+    assert computed == [] and revalidator.done == 1  # found current: not computed again
+    out = _read(engine, A)
+    assert (out.value, out.data_version) == (2, v1)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(KpiCacheFlight)) == 0
