@@ -339,61 +339,23 @@ def _side(session: Session) -> Iterator[Connection]:
                 raw.execute(f"PRAGMA busy_timeout={int(timeout)}")
 
 
-WARMING_PREFIX = "warm-up:"
-# a warm-up marker older than this belongs to an import that died: ignored
-WARMING_STALE_S = float(os.environ.get("POHCONNECT_KPI_WARMING_STALE_S", "900"))
-
-
-@contextmanager
-def warming(session: Session) -> Iterator[None]:
-    """Mark a warm-up (after an import) as under way while the block runs: a row in
-    ``kpi_cache_flights`` under a key of its own, so that the servers' background revalidation
-    (api/kpi/revalidate.py) waits for the warm-up instead of computing the same results a
-    second time, key by key, beside it. Best-effort: a marker that cannot be written only
-    costs that sharing."""
-    key = f"{WARMING_PREFIX}{uuid.uuid4().hex}"
-    try:
-        with _side(session) as conn:
-            conn.execute(
-                _insert(conn, KpiCacheFlight).values(
-                    key=key, data_version="", owner=f"warm-up {os.getpid()}", started_at=_now()
-                )
-            )
-    except Exception:
-        logger.warning("KPI cache: could not mark the warm-up", exc_info=True)
-        key = ""
-    try:
-        yield
-    finally:
-        if key:
-            try:
-                with _side(session) as conn:
-                    conn.execute(delete(KpiCacheFlight).where(KpiCacheFlight.key == key))
-            except Exception:  # left behind: ignored after WARMING_STALE_S
-                logger.warning("KPI cache: could not unmark the warm-up", exc_info=True)
-
-
-def warming_elsewhere(bind: Engine) -> bool:
-    """Whether an import's warm-up is under way (a fresh marker of :func:`warming`)."""
-    since = _now() - dt.timedelta(seconds=WARMING_STALE_S)
-    with bind.connect() as conn:
-        found = conn.execute(
-            select(KpiCacheFlight.key)
-            .where(KpiCacheFlight.key.like(WARMING_PREFIX + "%"))
-            .where(KpiCacheFlight.started_at > since)
-            .limit(1)
-        ).first()
-        conn.rollback()
-    return found is not None
-
-
 def _insert(conn: Connection | Session, table: Any) -> Any:
     dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
+# session.info: entries read ahead for this transaction, (transaction, {key: (version, payload)})
+# (regional.prefetch_scorecard)
+PREFETCHED = "kpi_cache_prefetched"
+
+
 def get(session: Session, *, key: str) -> tuple[str, str] | None:
     """The latest entry of a key as (data_version, payload), read in the request's snapshot."""
+    prefetched = session.info.get(PREFETCHED)
+    if prefetched is not None and prefetched[0] is session.get_transaction():
+        hit = prefetched[1].pop(key, None)  # once: a later read of the key asks the database
+        if hit is not None:
+            return hit
     row = session.execute(
         select(KpiCacheEntry.data_version, KpiCacheEntry.payload).where(KpiCacheEntry.key == key)
     ).first()

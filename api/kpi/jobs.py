@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
-from api.kpi import cache, service
+from api.kpi import service
 from api.kpi.periods import quarter
-from models import ImportBatch, Practice, Region
+from models import ImportBatch, KpiCacheFlight, Practice, Region
 from models.db import get_engine
 from models.enums import ImportStatus
 
@@ -95,7 +98,7 @@ def warm_after_import(
         total = 0
         if not quarters:
             return quarters, total
-        with cache.warming(session):  # the servers' revalidation waits for this
+        with warming(session):  # the servers' revalidation waits for this
             for label in quarters:
                 total += service.warm_cache(session, period=label, regions=regions, views=False)
                 session.commit()
@@ -134,3 +137,70 @@ def warm_latest_quarter_quietly(*, bind: Engine | Connection | None = None) -> N
         warm_latest_quarter(bind=bind)
     except Exception:  # pragma: no cover - logged, never raised into the server
         logger.exception("Warming the KPI cache after an import failed")
+
+
+# -- the warm-up's marker ------------------------------------------------------------------
+
+WARMING_PREFIX = "warm-up:"
+# a warm-up marker older than this belongs to an import that died: ignored
+WARMING_STALE_S = float(os.environ.get("POHCONNECT_KPI_WARMING_STALE_S", "900"))
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)  # as kpi_cache_flights stores it
+
+
+@contextmanager
+def _committed(session: Session) -> Iterator[Connection | Session]:
+    """A short transaction of its own, committed at once (on one connection: a savepoint)."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        with bind.begin() as conn:
+            yield conn
+    else:
+        with session.begin_nested():
+            yield session
+
+
+@contextmanager
+def warming(session: Session) -> Iterator[None]:
+    """Mark a warm-up (after an import) as under way while the block runs: a row in
+    ``kpi_cache_flights`` under a key of its own, so that the servers' background revalidation
+    (api/kpi/revalidate.py) waits for the warm-up instead of computing the same results a
+    second time, key by key, beside it. Best-effort: a marker that cannot be written only
+    costs that sharing."""
+    key = f"{WARMING_PREFIX}{uuid.uuid4().hex}"
+    owner = f"warm-up {os.getpid()}"
+    try:
+        with _committed(session) as conn:
+            conn.execute(
+                insert(KpiCacheFlight).values(
+                    key=key, data_version="", owner=owner, started_at=_utcnow()
+                )
+            )
+    except Exception:
+        logger.warning("KPI cache: could not mark the warm-up", exc_info=True)
+        key = ""
+    try:
+        yield
+    finally:
+        if key:
+            try:
+                with _committed(session) as conn:
+                    conn.execute(delete(KpiCacheFlight).where(KpiCacheFlight.key == key))
+            except Exception:  # left behind: ignored after WARMING_STALE_S
+                logger.warning("KPI cache: could not unmark the warm-up", exc_info=True)
+
+
+def warming_elsewhere(bind: Engine) -> bool:
+    """Whether an import's warm-up is under way (a fresh marker of :func:`warming`)."""
+    since = _utcnow() - dt.timedelta(seconds=WARMING_STALE_S)
+    with bind.connect() as conn:
+        found = conn.execute(
+            select(KpiCacheFlight.key)
+            .where(KpiCacheFlight.key.like(WARMING_PREFIX + "%"))
+            .where(KpiCacheFlight.started_at > since)
+            .limit(1)
+        ).first()
+        conn.rollback()
+    return found is not None

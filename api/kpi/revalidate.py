@@ -9,7 +9,7 @@ its own session on the engine and asks the public service function for the key's
 again; ``cache.cached`` then computes it under the flight marker (another worker process
 already computing it: this job stops, the other stores it) and stores it, replacing the older
 entry. Kinds without a rebuilder here are computed by the caller, as before. While an import's
-warm-up is under way (its marker, ``cache.warming``), a job waits for it (at most
+warm-up is under way (its marker, ``jobs.warming``), a job waits for it (at most
 ``POHCONNECT_KPI_WARM_UP_WAIT_S``, 120 s): the warm-up computes the same results grouped.
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from api.kpi import cache, regional, service
+from api.kpi import cache, jobs, regional, service
 from api.kpi.definitions import REGISTRY
 from api.kpi.engine import Engine as KpiEngine
 from api.kpi.periods import Period, parse_period
@@ -147,7 +147,7 @@ class Revalidator:
         deadline = time.monotonic() + WARM_UP_WAIT_S
         while time.monotonic() < deadline and not self.stopping:
             try:
-                if not cache.warming_elsewhere(bind):
+                if not jobs.warming_elsewhere(bind):
                     return
             except Exception:  # the marker cannot be read: revalidate now
                 return

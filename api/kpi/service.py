@@ -309,6 +309,7 @@ def _scorecard(
     card = regional.scorecard(session, Engine(session), agb=agb, period=asked, version=version)
     region = region_by_slug(session, card.region)
     own = _own(caller)
+    regional.prefetch_scorecard(session, region, asked)
     card.items = [
         regional.caller_scorecard_item(session, item, agb, region, asked, own, version)
         for item in card.items

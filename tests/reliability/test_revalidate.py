@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from api.kpi import cache, revalidate, service
+from api.kpi import cache, jobs, revalidate, service
 from api.kpi.engine import Engine as KpiEngine
 from api.main import KpiReaders
 from models import ImportBatch, KpiCacheEntry, KpiCacheFlight, Practice, Provider
@@ -296,8 +296,8 @@ def test_revalidation_waits_for_an_imports_warm_up_and_then_finds_it_done(
 
     monkeypatch.setattr(KpiEngine, "compute", compute)
     with session_scope(engine) as warm_session:
-        with cache.warming(warm_session):
-            assert cache.warming_elsewhere(engine)
+        with jobs.warming(warm_session):
+            assert jobs.warming_elsewhere(engine)
             out = _read(engine, A)
             assert (out.value, out.data_version) == (1, v0)  # the older result, at once
             _until(lambda: revalidator.waited >= 3, "the job did not wait for the warm-up")
@@ -305,7 +305,7 @@ def test_revalidation_waits_for_an_imports_warm_up_and_then_finds_it_done(
             # the warm-up computes the current result (as warm_after_import does)
             assert _read(engine, A, reader=False).value == 2
             computed.clear()
-        assert not cache.warming_elsewhere(engine)
+        assert not jobs.warming_elsewhere(engine)
     _until(revalidator.idle, "the job did not finish after the warm-up")
     assert computed == [] and revalidator.done == 1  # found current: not computed again
     out = _read(engine, A)
