@@ -203,7 +203,7 @@ def _cell(driver: Any, grid_id: str, col: str, row: int = 0) -> str:
     """The text AG Grid shows in a cell of the displayed row ``row``."""
     return _wait(
         driver,
-        "const c = document.querySelector('#' + arguments[0] + ' .ag-center-cols-container "
+        "const c = document.querySelector('#' + arguments[0] + ' "
         "[row-index=\"' + arguments[2] + '\"] [col-id=\"' + arguments[1] + '\"]');"
         "return c && c.innerText.trim() ? c.innerText.trim() : null;",
         grid_id,
@@ -348,10 +348,10 @@ def test_team_grid_downloads_as_csv_and_xlsx(  # type: ignore[no-untyped-def]
     with _downloading_chromium(browsers) as (driver, directory):
         _logged_in(driver, live_server, TEAMLEIDER_USER, PASSWORD)
         driver.get(f"{live_server.url}/dashboard/team?team={TEAM}&period=2025Q3")
-        name = _cell(driver, ids.TEAM_GRID, "name")
+        name = _cell(driver, ids.TEAM_GRID, "link")
         cols = driver.execute_script(
             "return Array.from(document.querySelectorAll('#' + arguments[0] + "
-            "' .ag-center-cols-container [row-index=\"0\"] [col-id]'))"
+            "' [row-index=\"0\"] [col-id]'))"
             ".map(c => [c.getAttribute('col-id'), c.innerText.trim()]);",
             ids.TEAM_GRID,
         )
