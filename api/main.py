@@ -20,6 +20,7 @@ from api.routes import (
     auth,
     benchmarks,
     caseload,
+    exports,
     health,
     imports,
     kpis,
@@ -97,6 +98,7 @@ def create_app() -> FastAPI:
     app.include_router(referrals.router, dependencies=signed_in)
     app.include_router(teams.router, dependencies=signed_in)
     app.include_router(reports.router, dependencies=signed_in)
+    app.include_router(exports.router, dependencies=signed_in)
     app.include_router(quality.router, dependencies=signed_in)
     app.include_router(users.router, dependencies=beheerder)
     app.include_router(audit.router, dependencies=beheerder)

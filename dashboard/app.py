@@ -15,7 +15,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
-from dashboard import ids
+from dashboard import downloads, ids
 from dashboard.auth import Auth, allowed_pages, current_session, current_token
 from dashboard.client import ApiClient, SessionExpired
 from dashboard.i18n import normalise_lang, t
@@ -124,6 +124,7 @@ def create_dash(
     default_lang = settings.default_language
     app.layout = lambda: _shell(prefix, default_lang, client.base_url, api_docs_url)
     _register_shell_callbacks(app, prefix, client.base_url, api_docs_url)
+    downloads.register(app, client)  # the CSV/XLSX and PNG/SVG buttons of every page
     return app
 
 

@@ -388,6 +388,27 @@ class ApiClient:
             filename=filename or f"kwartaalrapportage-{key}-{quarter}.{fmt}",
         )
 
+    def export(
+        self, path: str, params: Mapping[str, Any], *, fmt: Literal["csv", "xlsx"]
+    ) -> Report:
+        """One of the API's own exports (``format=csv|xlsx`` of a GET route, e.g.
+        ``/benchmarks/{slug}``, ``/practices/{agb}/scorecard``, ``/providers/{code}/caseload``);
+        the API writes the export's audit event."""
+        res = self._fetch(f"{API_PREFIX}{path}", {**params, "format": fmt})
+        return _file(res, f"export.{fmt}")
+
+    def export_table(self, table: Mapping[str, Any], *, fmt: Literal["csv", "xlsx"]) -> Report:
+        """``POST /api/v1/exports``: a table as the dashboard shows it, as a file made by the
+        API (Dutch CSV dialect, XLSX with real numbers; one audit event). Not retried: every
+        call is an export of its own in the audit log."""
+        path = f"{API_PREFIX}/exports"
+        res = self._post(path, params={"format": fmt}, json=dict(table), headers=self._auth())
+        if res.status_code == 401 and self.token_provider is not None:
+            raise SessionExpired(path)
+        if res.is_error:
+            raise _problem(res, path)
+        return _file(res, f"{table.get('filename') or 'tabel'}.{fmt}")
+
     # -- the session: login, who, logout (the dashboard server's own routes use these) -----
 
     def login(self, username: str, password: str, *, client_address: str | None = None) -> Login:
@@ -475,6 +496,18 @@ class ApiClient:
                 f"De API is niet bereikbaar op {self.base_url}. Draait de server "
                 f"(pohconnect serve) en klopt POHCONNECT_API_URL? ({type(exc).__name__})"
             ) from exc
+
+
+def _file(res: httpx.Response, fallback: str) -> Report:
+    disposition = res.headers.get("content-disposition", "")
+    filename = (
+        disposition.split("filename=", 1)[-1].strip('"') if "filename=" in disposition else ""
+    )
+    return Report(
+        content=res.content,
+        media_type=res.headers.get("content-type", "application/octet-stream"),
+        filename=filename or fallback,
+    )
 
 
 def _problem(res: httpx.Response, path: str) -> ApiProblem:

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.i18n import (
     fmt_norm,
     js_locale,
@@ -88,7 +89,8 @@ def control(label: str, component: Any, *, width: int = 4) -> dbc.Col:
     return dbc.Col(
         [dbc.Label(label, className="small text-uppercase text-muted fw-semibold mb-1"), component],
         md=width,
-        className="mb-2",
+        # a chart's download names what was chosen (assets/40-downloads.js reads it)
+        className="mb-2 page-control",
     )
 
 
@@ -105,7 +107,9 @@ def dropdown(id: str, lang: str, *, searchable: bool = True) -> dcc.Dropdown:
 
 
 def controls_card(cols: Sequence[dbc.Col]) -> dbc.Card:
-    return dbc.Card(dbc.CardBody(dbc.Row(list(cols), className="g-3")), className="mb-3 shadow-sm")
+    return dbc.Card(
+        dbc.CardBody(dbc.Row(list(cols), className="g-3")), className="mb-3 shadow-sm page-controls"
+    )
 
 
 def message_area(id: str) -> html.Div:
@@ -154,6 +158,56 @@ def graph_config(lang: str | None = None) -> dict[str, Any]:
     return {**GRAPH_CONFIG, **plotly_locale(lang or "nl")}
 
 
+def chart_download_buttons(graph_id: str, title: str, lang: str | None) -> html.Div:
+    """PNG and SVG buttons of a chart. The image is made in the browser (plotly.js, on a copy
+    of the figure with the chart's title and a source line added; assets/40-downloads.js):
+    nothing leaves the user's computer, no server-side rendering."""
+    lang = lang or "nl"
+    buttons = [
+        dbc.Button(
+            t(f"download.{fmt}", lang),
+            id={"type": ids.CHART_DOWNLOAD, "graph": graph_id, "format": fmt},
+            title=t(f"download.{fmt}_title", lang),
+            color="secondary",
+            outline=True,
+            size="sm",
+            class_name="py-0 px-2",
+            n_clicks=0,
+        )
+        for fmt in ("png", "svg")
+    ]
+    meta = {
+        "title": title,
+        "lang": lang,
+        "source": t("download.source", lang),
+        "downloaded": t("download.downloaded", lang),
+    }
+    return html.Div(
+        [
+            html.Span(t("download.chart", lang), className="visually-hidden"),
+            dbc.ButtonGroup(buttons, size="sm"),
+            dcc.Store(id={"type": ids.CHART_DOWNLOAD_META, "graph": graph_id}, data=meta),
+            dcc.Store(id={"type": ids.CHART_DOWNLOAD_DONE, "graph": graph_id}),
+        ],
+        className="chart-download d-flex align-items-center gap-2",
+        role="group",
+        **{"aria-label": t("download.chart", lang)},
+    )
+
+
+def card_header(title: str, tools: Any = None) -> dbc.CardHeader:
+    """A card's header: its title, and on the right its download buttons (if any)."""
+    heading = html.H3(title, className="h6 mb-0 fw-semibold")
+    if tools is None:
+        return dbc.CardHeader(heading)
+    return dbc.CardHeader(
+        html.Div(
+            [heading, tools],
+            className="d-flex justify-content-between align-items-center flex-wrap gap-2",
+        )
+    )
+
+
 def chart_card(
     title: str,
     graph_id: str,
@@ -177,17 +231,27 @@ def chart_card(
     if note_id:
         body.append(html.Div(id=note_id, className="small text-muted mt-2"))
     return dbc.Card(
-        [dbc.CardHeader(html.H3(title, className="h6 mb-0 fw-semibold")), dbc.CardBody(body)],
+        [card_header(title, chart_download_buttons(graph_id, title, lang)), dbc.CardBody(body)],
         className="mb-3 shadow-sm",
     )
 
 
-def content_card(title: str, child_id: str, *, loading: bool = True) -> dbc.Card:
+def content_card(
+    title: str,
+    child_id: str,
+    *,
+    loading: bool = True,
+    download: bool = False,
+    lang: str | None = None,
+) -> dbc.Card:
+    """A card around a component a callback fills; ``download``: with the CSV/XLSX buttons of
+    the table it shows (the API's export of it: dashboard/downloads.py)."""
     inner: Any = html.Div(id=child_id)
     if loading:
         inner = dcc.Loading(inner, type="circle", color=PRIMARY)
+    tools = table_download_buttons(child_id, lang or "nl") if download else None
     return dbc.Card(
-        [dbc.CardHeader(html.H3(title, className="h6 mb-0 fw-semibold")), dbc.CardBody(inner)],
+        [card_header(title, tools), dbc.CardBody(inner)],
         className="mb-3 shadow-sm",
     )
 
@@ -414,7 +478,39 @@ def number_formatter(decimals: int, lang: str, *, suffix: str = "") -> dict[str,
     }
 
 
-def data_grid(id: str, lang: str) -> dag.AgGrid:
+def table_download_buttons(table_id: str, lang: str) -> html.Div:
+    """CSV and XLSX buttons of a table. A click sends the table as shown (its displayed
+    columns and rows, after filter and sort) to the dashboard's server, which has the API make
+    the file (the table's own API export where one exists) and hands it over with
+    ``dcc.Download`` (dashboard/downloads.py)."""
+    buttons = [
+        dbc.Button(
+            t(f"download.{fmt}", lang),
+            id={"type": ids.TABLE_DOWNLOAD, "table": table_id, "format": fmt},
+            title=t(f"download.{fmt}_title", lang),
+            color="secondary",
+            outline=True,
+            size="sm",
+            class_name="py-0 px-2",
+            n_clicks=0,
+        )
+        for fmt in ("csv", "xlsx")
+    ]
+    return html.Div(
+        [
+            html.Span(t("download.table", lang), className="small text-muted"),
+            dbc.ButtonGroup(buttons, size="sm"),
+            dcc.Store(id={"type": ids.TABLE_DOWNLOAD_REQUEST, "table": table_id}),
+            dcc.Download(id={"type": ids.TABLE_DOWNLOAD_FILE, "table": table_id}),
+            html.Div(id={"type": ids.TABLE_DOWNLOAD_MESSAGE, "table": table_id}),
+        ],
+        className="table-download d-flex align-items-center gap-2 flex-wrap",
+        role="group",
+        **{"aria-label": t("download.table", lang)},
+    )
+
+
+def grid(id: str, lang: str) -> dag.AgGrid:
     """An AG Grid that a callback fills with columnDefs and rowData (25 rows a page)."""
     return dag.AgGrid(
         id=id,
@@ -442,3 +538,22 @@ def data_grid(id: str, lang: str) -> dag.AgGrid:
         },
         style={"width": "100%"},
     )
+
+
+def with_downloads(table: dag.AgGrid, lang: str) -> html.Div:
+    """A grid with its CSV/XLSX download buttons above it (right-aligned)."""
+    return html.Div(
+        [
+            html.Div(
+                table_download_buttons(table.id, lang), className="d-flex justify-content-end mb-2"
+            ),
+            table,
+        ],
+        className="data-grid",
+    )
+
+
+def data_grid(id: str, lang: str) -> html.Div:
+    """An AG Grid (:func:`grid`) with its CSV/XLSX download buttons: every table of the
+    dashboard can be downloaded with the figures it shows."""
+    return with_downloads(grid(id, lang), lang)

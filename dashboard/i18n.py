@@ -120,6 +120,35 @@ TEXT: dict[str, dict[Lang, str]] = {
         "nl": "De rapportage wordt gemaakt …",
         "en": "The report is being rendered …",
     },
+    # downloads of every table (CSV/XLSX from the API) and chart (PNG/SVG, in the browser)
+    "download.table": {"nl": "Download tabel", "en": "Download table"},
+    "download.chart": {"nl": "Download grafiek", "en": "Download chart"},
+    "download.csv": {"nl": "CSV", "en": "CSV"},
+    "download.xlsx": {"nl": "Excel (XLSX)", "en": "Excel (XLSX)"},
+    "download.png": {"nl": "PNG", "en": "PNG"},
+    "download.svg": {"nl": "SVG", "en": "SVG"},
+    "download.csv_title": {
+        "nl": "Tabel downloaden als CSV (puntkomma, decimale komma)",
+        "en": "Download the table as CSV (semicolon, decimal comma: Dutch Excel)",
+    },
+    "download.xlsx_title": {
+        "nl": "Tabel downloaden als Excel-bestand",
+        "en": "Download the table as an Excel file",
+    },
+    "download.png_title": {
+        "nl": "Grafiek downloaden als PNG, met titel en bron",
+        "en": "Download the chart as PNG, with title and source",
+    },
+    "download.svg_title": {
+        "nl": "Grafiek downloaden als SVG, met titel en bron",
+        "en": "Download the chart as SVG, with title and source",
+    },
+    "download.source": {"nl": "Bron", "en": "Source"},
+    "download.downloaded": {"nl": "gedownload", "en": "downloaded"},
+    "download.empty": {
+        "nl": "Er is nog geen tabel om te downloaden: kies eerst wat u wilt zien.",
+        "en": "There is no table to download yet: choose what to show first.",
+    },
     "footer.source": {
         "nl": "Alle cijfers komen uit de POH-Connect API ({url}).",
         "en": "All figures come from the POH-Connect API ({url}).",

@@ -140,3 +140,13 @@ QUALITY_GRID = "quality-grid"
 QUALITY_RULE = "quality-rule"
 QUALITY_MESSAGE = "quality-message"
 QUALITY_INIT = "quality-init"
+
+# Downloads (dashboard/downloads.py): the ``type`` of pattern-matching ids, one component per
+# chart ({"type": CHART_DOWNLOAD, "graph": <graph id>, "format": "png"}) or table
+CHART_DOWNLOAD = "chart-download"
+CHART_DOWNLOAD_META = "chart-download-meta"
+CHART_DOWNLOAD_DONE = "chart-download-done"
+TABLE_DOWNLOAD = "table-download"
+TABLE_DOWNLOAD_REQUEST = "table-download-request"
+TABLE_DOWNLOAD_FILE = "table-download-file"
+TABLE_DOWNLOAD_MESSAGE = "table-download-message"

@@ -166,3 +166,22 @@ def to_xlsx(
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+CASELOAD_COLUMNS: tuple[Column, ...] = (
+    ("pseudoniem", lambda p: p.pseudonym),
+    ("praktijk_agb", lambda p: p.practice_agb),
+    ("laatste_contact", lambda p: p.last_contact.isoformat()),
+    ("start_traject", lambda p: p.episode_start.isoformat()),
+    ("contacten_traject", lambda p: p.episode_contacts),
+    ("wachttijd_intake_dagen", lambda p: p.wait_days_intake),
+    ("overbruggingszorg", lambda p: p.bridging),
+    ("verwijzing_ggz", lambda p: p.ggz_referral_date.isoformat() if p.ggz_referral_date else None),
+    ("geen_contact_8_weken", lambda p: p.no_contact_8_weeks),
+    ("traject_langer_dan_1_jaar", lambda p: p.episode_over_1_year),
+)
+
+
+def caseload_rows(cl: Any) -> tuple[list[str], list[list[Any]]]:
+    """A POH's caseload (``api.kpi.caseload.CaseloadRead``), one row per pseudonym."""
+    return _table(CASELOAD_COLUMNS, cl.items)

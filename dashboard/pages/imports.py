@@ -95,7 +95,7 @@ def body(lang: str) -> list[Any]:
                 [
                     html.Div(t("import.history_hint", lang), className="small text-muted mb-2"),
                     html.Div(id=ids.IMPORT_HISTORY_ERROR),
-                    dcc.Loading(history_grid(lang), color=c.PRIMARY),
+                    dcc.Loading(c.with_downloads(history_grid(lang), lang), color=c.PRIMARY),
                 ]
             ),
         ],
@@ -113,7 +113,7 @@ def body(lang: str) -> list[Any]:
 def grid_without_template(id: str, lang: str) -> Any:
     """``components.data_grid`` without its ``overlayNoRowsTemplate``: AG Grid refuses an HTML
     template string (a SEVERE console error); ``localeText.noRowsToShow`` says the same."""
-    grid = c.data_grid(id, lang)
+    grid = c.grid(id, lang)
     options = dict(grid.dashGridOptions)
     options.pop("overlayNoRowsTemplate", None)
     grid.dashGridOptions = options

@@ -57,7 +57,9 @@ def body(lang: str) -> list[Any]:
             note_id=ids.PRACTICE_CONTACTS_NOTE,
             lang=lang,
         ),
-        c.content_card(t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD),
+        c.content_card(
+            t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD, download=True, lang=lang
+        ),
     ]
 
 

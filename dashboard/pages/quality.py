@@ -81,7 +81,11 @@ def body(lang: str) -> list[Any]:
                             dbc.CardHeader(
                                 html.H3(t("quality.table_title", lang), className="h6 mb-0")
                             ),
-                            dbc.CardBody(grid_without_template(ids.QUALITY_GRID, lang)),
+                            dbc.CardBody(
+                                c.with_downloads(
+                                    grid_without_template(ids.QUALITY_GRID, lang), lang
+                                )
+                            ),
                         ],
                         className="mb-3 shadow-sm",
                     ),

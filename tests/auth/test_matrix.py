@@ -196,6 +196,12 @@ def flows(level: str, key: str) -> Call:
     return Call("/api/v1/referrals/flows", {"level": level, "id": key, "period": Q})
 
 
+def export_call(level: str, key: str) -> Call:
+    table = {"title": "Tabel", "filename": "tabel-2025Q3", "columns": ["Waarde"], "rows": [[1.5]]}
+    scope = [{"level": level, "key": key}]
+    return Call("/api/v1/exports", {"format": "csv"}, json={**table, "scope": scope})
+
+
 def report(kind: str, key: str) -> Call:
     return Call(f"/api/v1/reports/{kind}/{key}", {"quarter": Q, "format": "xlsx"})
 
@@ -408,6 +414,15 @@ def matrix() -> dict[tuple[str, str], dict[str, Expect]]:
         ("GET", "/api/v1/providers/{code}/caseload"): per_role(
             Expect(403, Call("/api/v1/providers/POH-A/caseload", {"period": Q})),
             poh=Expect(200, Call("/api/v1/providers/POH-A/caseload", {"period": Q})),
+        ),
+        # the generic table export (aggregated tables): every role within its own scope; a
+        # scope outside it is as if it did not exist
+        ("POST", "/api/v1/exports"): per_role(
+            Expect(nf, export_call("region", "noord")),
+            poh=Expect(200, export_call("region", "noord")),
+            regio=Expect(200, export_call("region", "noord")),
+            huisarts=Expect(200, export_call("practice", A)),
+            teamleider=Expect(200, export_call("team", "team-a")),
         ),
         # the beheerder's
         ("POST", "/api/v1/imports"): only_beheerder(
