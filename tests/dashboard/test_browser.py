@@ -85,7 +85,12 @@ def _shots_at_widths(driver: Any, directory: Path, name: str) -> None:
 
 def test_practice_page_shows_poh_contacts_per_quarter(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
     agb = live_server.agbs[1]
-    driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3")
+    url = f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3"
+    # start without the choices (and language) other tests left in this browser's storage: a
+    # selection written in English would win over the link's period (a language switch)
+    driver.get(url)
+    driver.execute_script("window.sessionStorage.clear(); window.localStorage.clear();")
+    driver.get(url)
     data = _figure(
         driver, ids.PRACTICE_CONTACTS, "data.some(t => t.meta === 'totals' && t.y.length === 8)"
     )
