@@ -11,6 +11,10 @@ the page itself, the time from the navigation's start (``performance.timeOrigin`
 animation frame in which a Plotly graph on the page holds a trace with data points. It prints
 the median, the 90th percentile and the maximum. Target (issue 10): the Praktijk page's first
 chart within 1 s.
+
+``--against URL`` compares with a second server (e.g. the previous commit on a copy of the same
+database, with the same users): a browser per server, the runs interleaved (A, B, A, B …), so
+that both see the same machine load — on a shared machine the only fair comparison.
 """
 
 from __future__ import annotations
@@ -82,42 +86,62 @@ def first_chart_ms(driver, url: str, timeout_ms: int) -> float:  # type: ignore[
     return float(driver.execute_async_script(WAIT_FOR_CHART, timeout_ms))
 
 
+def summary(times: list[float]) -> str:
+    ok = sorted(t for t in times if t >= 0)
+    if not ok:
+        return "no chart with data"
+    p90 = ok[min(len(ok) - 1, round(0.9 * (len(ok) - 1)))]
+    return (
+        f"median {statistics.median(ok):.0f} ms, p90 {p90:.0f} ms, "
+        f"max {ok[-1]:.0f} ms ({len(ok)} runs)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--against", help="a second server to compare with, runs interleaved")
     parser.add_argument("--user", required=True)
     parser.add_argument("--password", default=os.environ.get("POHCONNECT_BENCH_PASSWORD"))
     parser.add_argument("--page", default="praktijk", help="path below /dashboard/")
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per run")
     args = parser.parse_args()
-    if urlsplit(args.url).hostname not in {"127.0.0.1", "localhost"}:
+    bases = [args.url.rstrip("/")] + ([args.against.rstrip("/")] if args.against else [])
+    if any(urlsplit(b).hostname not in {"127.0.0.1", "localhost"} for b in bases):
         raise SystemExit("Alleen 127.0.0.1 of localhost.")
     if not args.password:
         raise SystemExit("Geef --password of POHCONNECT_BENCH_PASSWORD.")
-    base = args.url.rstrip("/")
-    page_url = f"{base}/dashboard/{args.page.lstrip('/')}"
-    driver = browser()
+    timeout_ms = int(args.timeout * 1000)
+    pages = [f"{b}/dashboard/{args.page.lstrip('/')}" for b in bases]
+    drivers = []
+    times: list[list[float]] = [[] for _ in bases]
+    warm: list[float] = []
+    loads = [os.getloadavg()[0]]
     try:
-        login(driver, base, args.user, args.password)
-        warm = first_chart_ms(driver, page_url, int(args.timeout * 1000))
-        times = [
-            first_chart_ms(driver, page_url, int(args.timeout * 1000)) for _ in range(args.runs)
-        ]
+        for base, page in zip(bases, pages, strict=True):
+            driver = browser()
+            drivers.append(driver)
+            login(driver, base, args.user, args.password)
+            warm.append(first_chart_ms(driver, page, timeout_ms))
+        for _ in range(args.runs):
+            for i, (driver, page) in enumerate(zip(drivers, pages, strict=True)):
+                times[i].append(first_chart_ms(driver, page, timeout_ms))
+        loads.append(os.getloadavg()[0])
     finally:
-        driver.quit()
-    failed = [t for t in times if t < 0]
-    ok = sorted(t for t in times if t >= 0)
-    print(f"page {page_url}, load average {os.getloadavg()[0]:.2f}")
-    print(f"warm-up run: {warm:.0f} ms" if warm >= 0 else "warm-up run: no chart with data")
-    if ok:
-        p90 = ok[min(len(ok) - 1, round(0.9 * (len(ok) - 1)))]
-        print(
-            f"first chart with data: median {statistics.median(ok):.0f} ms, p90 {p90:.0f} ms, "
-            f"max {ok[-1]:.0f} ms ({len(ok)} runs)"
-        )
+        for driver in drivers:
+            driver.quit()
+    print(f"load average (1 min) {loads[0]:.2f} at the start, {loads[-1]:.2f} at the end")
+    failed = 0
+    for page, w, ts in zip(pages, warm, times, strict=True):
+        print(f"page {page}")
+        print(f"  warm-up run: {w:.0f} ms" if w >= 0 else "  warm-up run: no chart with data")
+        print(f"  first chart with data: {summary(ts)}")
+        bad = [t for t in ts if t < 0]
+        if bad:
+            print(f"  {len(bad)} run(s) without a chart with data within {args.timeout:.0f} s")
+        failed += len(bad)
     if failed:
-        print(f"{len(failed)} run(s) without a chart with data within {args.timeout:.0f} s")
         sys.exit(1)
 
 

@@ -568,6 +568,7 @@ def _html_page(prefix: str, title: str, body: str, lang: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
 <title>{e(title)} · POH-Connect</title>
+<link rel="icon" type="image/x-icon" href="{e(prefix)}assets/favicon.ico">
 <link rel="stylesheet" href="{e(prefix)}assets/00-bootstrap.min.css">
 <link rel="stylesheet" href="{e(prefix)}assets/10-pohconnect.css">
 </head><body class="bg-light">{body}</body></html>"""

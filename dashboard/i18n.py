@@ -242,6 +242,68 @@ TEXT: dict[str, dict[Lang, str]] = {
     "practice.scorecard_title": {"nl": "Scorekaart", "en": "Scorecard"},
     "practice.listed": {"nl": "Ingeschreven patiënten", "en": "Listed patients"},
     "practice.peildatum": {"nl": "peildatum", "en": "as of"},
+    "practice.hours_title": {
+        "nl": "POH-GGZ-uren per week tegen de financieringsnorm",
+        "en": "POH-GGZ hours per week against the funding norm",
+    },
+    "practice.hours_contract": {"nl": "Contract", "en": "Contracted"},
+    "practice.hours_worked": {"nl": "Gewerkt", "en": "Worked"},
+    "practice.hours_norm": {"nl": "Norm", "en": "Norm"},
+    "practice.hours_vs_norm": {"nl": "Contract t.o.v. norm", "en": "Contract vs norm"},
+    "practice.hours_direct": {"nl": "Direct / indirect", "en": "Direct / indirect"},
+    "practice.hours_per_week": {"nl": "uur per week", "en": "hours per week"},
+    "practice.hours_of_contract": {
+        "nl": "{pct} van de contracturen",
+        "en": "{pct} of contracted hours",
+    },
+    "practice.hours_norm_rule": {
+        "nl": "{hours} uur per week per {normpraktijk} ingeschrevenen",
+        "en": "{hours} hours per week per {normpraktijk} listed patients",
+    },
+    "practice.hours_direct_sub": {
+        "nl": "direct {direct} · indirect {indirect}",
+        "en": "direct {direct} · indirect {indirect}",
+    },
+    "practice.profile_title": {
+        "nl": "Profiel: elke indicator tegen de verdeling in de regio",
+        "en": "Profile: every indicator against the regional distribution",
+    },
+    "practice.profile_band_outer": {"nl": "Regio P10–P90", "en": "Region P10–P90"},
+    "practice.profile_band_inner": {"nl": "Regio P25–P75", "en": "Region P25–P75"},
+    "practice.profile_median": {"nl": "Regiomediaan", "en": "Regional median"},
+    "practice.profile_practice": {"nl": "Deze praktijk", "en": "This practice"},
+    "practice.profile_worse": {"nl": "← ongunstiger", "en": "← less favourable"},
+    "practice.profile_better": {"nl": "gunstiger →", "en": "more favourable →"},
+    "practice.profile_higher": {
+        "nl": "geen richting, rechts = hoger",
+        "en": "no direction, right = higher",
+    },
+    "practice.profile_note": {
+        "nl": "Per indicator: de spreiding over de praktijken van de regio (P10–P90 licht, "
+        "P25–P75 donker), de regiomediaan als streep en deze praktijk als stip, gekleurd naar "
+        "het oordeel. Rechts is gunstiger; bij een indicator zonder richting (↔) is rechts hoger. "
+        "Elke rij heeft een eigen schaal rond de mediaan. Alleen de verdeling, geen andere "
+        "praktijken. Zonder verdeling (minder dan 5 praktijken met een waarde) geen rij: "
+        "{missing}.",
+        "en": "Per indicator: the spread over the region's practices (P10–P90 light, P25–P75 "
+        "dark), the regional median as a bar and this practice as a dot coloured by its "
+        "verdict. Right is more favourable; for an indicator without a direction (↔) right "
+        "is higher. Each row has its own scale around the median. Only the distribution, no other "
+        "practices. Without a distribution (fewer than 5 practices with a value) no row: "
+        "{missing}.",
+    },
+    "practice.profile_note_all": {
+        "nl": "Per indicator: de spreiding over de praktijken van de regio (P10–P90 licht, "
+        "P25–P75 donker), de regiomediaan als streep en deze praktijk als stip, gekleurd naar "
+        "het oordeel. Rechts is gunstiger; bij een indicator zonder richting (↔) is rechts hoger. "
+        "Elke rij heeft een eigen schaal rond de mediaan. Alleen de verdeling, geen andere "
+        "praktijken.",
+        "en": "Per indicator: the spread over the region's practices (P10–P90 light, P25–P75 "
+        "dark), the regional median as a bar and this practice as a dot coloured by its "
+        "verdict. Right is more favourable; for an indicator without a direction (↔) right "
+        "is higher. Each row has its own scale around the median. Only the distribution, no other "
+        "practices.",
+    },
     # POH page
     "poh.title": {"nl": "POH-GGZ", "en": "POH-GGZ"},
     "poh.lead": {

@@ -213,7 +213,10 @@ class ScorecardItem(_Model):
     title_nl: str
     title_en: str
     unit: str = ""
+    unit_nl: str | None = None
     polarity: Polarity = "neutral"
+    norm_low: float | None = None  # the KPI's norm (as in the catalogue): verdicts need no
+    norm_high: float | None = None  # second call for the catalogue
     decimals: int = 0
     value: float | None = None
     value_display: str | None = None
@@ -223,9 +226,11 @@ class ScorecardItem(_Model):
     suppressed: bool = False
     region_value: float | None = None
     region_n: int = 0
+    region_p10: float | None = None
     region_p25: float | None = None
     region_median: float | None = None
     region_p75: float | None = None
+    region_p90: float | None = None
     percent_rank: float | None = None
     ranked: bool = False
     funnel: Funnel | None = None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
 from dash.exceptions import DependencyException
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.main import create_app
@@ -15,6 +16,7 @@ from api.security import allow_dashboard_scripts
 from dashboard.client import ApiClient
 
 DASHBOARD_PREFIX = "/dashboard/"
+FAVICON = Path(__file__).resolve().parents[1] / "dashboard" / "assets" / "favicon.ico"
 
 
 def _not_found(_exc: Exception) -> tuple[str, int, dict[str, str]]:
@@ -72,6 +74,11 @@ def create_server_app(
     @app.get(DASHBOARD_PREFIX.rstrip("/"), include_in_schema=False)
     def _dashboard_no_slash() -> RedirectResponse:
         return RedirectResponse(DASHBOARD_PREFIX)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def _favicon() -> FileResponse:
+        # the dashboard's own icon (a browser asks for /favicon.ico on pages without one)
+        return FileResponse(FAVICON, media_type="image/x-icon")
 
     app.mount(
         DASHBOARD_PREFIX.rstrip("/"),

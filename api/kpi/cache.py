@@ -279,7 +279,7 @@ def invalidate(session: Session) -> None:
 
 # Bump when the engine's definitions or response shapes change, so that entries computed by an
 # older release are never served by a newer one.
-ENGINE_VERSION = "2026-12-02.1"  # flows: afgerond-poh node, link shares
+ENGINE_VERSION = "2026-12-07.1"  # scorecard items: norm, unit_nl, P10/P90; hours_worked_per_week
 
 # How long a request without an older entry waits for another worker's computation of the
 # same key before computing itself, how often it looks, and when a marker counts as abandoned.

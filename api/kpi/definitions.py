@@ -322,6 +322,23 @@ _DEFINITIONS: tuple[KpiDefinition, ...] = (
         decimals=1,
     ),
     KpiDefinition(
+        slug="hours_worked_per_week",
+        title_nl="Gewerkte uren per week",
+        title_en="Hours worked per week",
+        description=(
+            "uren_gewerkt (of uren_contract waar gewerkt ontbreekt) opgeteld over de ISO-weken "
+            "van de periode ÷ aantal weken."
+        ),
+        why_it_matters="Worden de contracturen ook gewerkt? Naast de contracturen en de norm.",
+        unit="hours/week",
+        unit_nl="uur per week",
+        polarity="neutral",
+        aggregation="stock",
+        numerator="hours_worked",
+        denominator="weeks",
+        decimals=1,
+    ),
+    KpiDefinition(
         slug="hours_norm_per_week",
         title_nl="Normuren per week",
         title_en="Funding norm hours per week",

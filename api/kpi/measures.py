@@ -231,6 +231,11 @@ MEASURES: Mapping[str, Measure] = MappingProxyType(
             (*HOURS, "hours_weeks.hours_contract"),
             _hours(lambda totals, _period: totals.contract),
         ),
+        "hours_worked": Measure(
+            "hours worked (gewerkt, else contract)",
+            (*HOURS, "hours_weeks.hours_worked", "hours_weeks.hours_contract"),
+            _hours(lambda totals, _period: totals.worked),
+        ),
         "weeks": Measure(
             "ISO weeks of the period", (), _per_period(lambda period: float(period.weeks))
         ),

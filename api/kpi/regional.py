@@ -299,7 +299,10 @@ def _scorecard_item(definition: KpiDefinition, bm: BenchmarkRead, agb: str) -> S
         title_nl=definition.title_nl,
         title_en=definition.title_en,
         unit=definition.unit,
+        unit_nl=definition.unit_nl,
         polarity=definition.polarity,
+        norm_low=definition.norm_low,
+        norm_high=definition.norm_high,
         decimals=definition.decimals,
         **_figures_of(row),
         region_value=bm.region_value,
@@ -314,6 +317,7 @@ def _scorecard_item(definition: KpiDefinition, bm: BenchmarkRead, agb: str) -> S
         if spread:
             item.region_n, item.region_p25 = spread.n, spread.p25
             item.region_median, item.region_p75 = spread.median, spread.p75
+            item.region_p10, item.region_p90 = spread.p10, spread.p90
     return item
 
 

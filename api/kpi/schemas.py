@@ -230,7 +230,12 @@ class ScorecardItem(BaseModel):
     title_nl: str
     title_en: str
     unit: str
+    unit_nl: str | None = Field(None, description="The unit in Dutch")
     polarity: Polarity
+    norm_low: float | None = Field(
+        None, description="Lower end of the KPI's numeric norm band (as in the catalogue)"
+    )
+    norm_high: float | None = Field(None, description="Upper end of the numeric norm band")
     decimals: int = 0
     value: float | None
     value_display: str | None = None
@@ -240,9 +245,11 @@ class ScorecardItem(BaseModel):
     suppressed: bool = False
     region_value: float | None = None
     region_n: int = 0
+    region_p10: float | None = Field(None, description="Regional distribution: 10th percentile")
     region_p25: float | None = None
     region_median: float | None = None
     region_p75: float | None = None
+    region_p90: float | None = Field(None, description="Regional distribution: 90th percentile")
     percent_rank: float | None = None
     ranked: bool = False
     funnel: FunnelRead | None = None

@@ -1,7 +1,14 @@
 """Praktijk: one practice against its region (huisarts, teamleider, regio).
 
-The POH-GGZ contacts per quarter (``poh_contacts`` series, split by contactvorm) and the
-scorecard of every KPI with the regional median and the practice's percent rank.
+The POH-GGZ contacts per quarter (``poh_contacts`` series, split by contactvorm), the POH hours
+against the funding norm, a profile ("spine chart") of every KPI against the region's
+distribution, and the scorecard of every KPI with the regional median and the practice's percent
+rank.
+
+Speed (issue 10): the pickers' values start three independent callbacks that the browser sends
+together — the contacts chart (one call: the series), the header (the practices) and everything
+from the scorecard (one call: hours, profile and table; each item carries its KPI's unit and
+norm, so the catalogue is not fetched). The first chart waits for one request, not four.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Output, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
@@ -24,6 +31,7 @@ from dashboard.i18n import (
     fmt_value,
     kpi_title,
     kpi_unit,
+    normalise_lang,
     reference_text,
     t,
 )
@@ -34,6 +42,13 @@ from dashboard.reports import ReportButtons
 from dashboard.schemas import KpiSeries, Practice, Scorecard, ScorecardItem
 
 SERIES_QUARTERS = 8
+# the hours panel: slugs of the scorecard's items
+CONTRACT, WORKED, NORM = "hours_contract_per_week", "hours_worked_per_week", "hours_norm_per_week"
+VS_NORM, DIRECT = "hours_vs_norm_pct", "direct_time_pct"
+PROFILE_ROW_PX = 42
+PROFILE_EXTRA_PX = 140  # the direction line and the legend
+TITLE_CHARS = 34  # a row's title wraps after this many characters (a phone's width)
+EXTRA_LINE = 0.4  # the room (in rows) of each further line of a title
 
 REPORT = ReportButtons(
     level="practice",
@@ -57,10 +72,47 @@ def body(lang: str) -> list[Any]:
             note_id=ids.PRACTICE_CONTACTS_NOTE,
             lang=lang,
         ),
+        hours_card(lang),
+        c.chart_card(
+            t("practice.profile_title", lang),
+            ids.PRACTICE_PROFILE,
+            height=260,
+            note_id=ids.PRACTICE_PROFILE_NOTE,
+            lang=lang,
+        ),
         c.content_card(
             t("practice.scorecard_title", lang), ids.PRACTICE_SCORECARD, download=True, lang=lang
         ),
     ]
+
+
+def hours_card(lang: str) -> dbc.Card:
+    """The hours panel: a stat row and a small chart (both filled from the scorecard)."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.H3(t("practice.hours_title", lang), className="h6 mb-0 fw-semibold")
+            ),
+            dbc.CardBody(
+                dcc.Loading(
+                    html.Div(
+                        [
+                            html.Div(id=ids.PRACTICE_HOURS),
+                            dcc.Graph(
+                                id=ids.PRACTICE_HOURS_CHART,
+                                figure=c.blank_figure(),
+                                config=c.graph_config(lang),
+                                style={"height": "190px"},
+                            ),
+                        ]
+                    ),
+                    type="circle",
+                    color=c.PRIMARY,
+                )
+            ),
+        ],
+        className="mb-3 shadow-sm",
+    )
 
 
 def fill(client: ApiClient, start: Start) -> Filled | None:
@@ -75,15 +127,9 @@ def fill(client: ApiClient, start: Start) -> Filled | None:
 
 
 def render(ctx: Context, agb: str, period: str) -> tuple[Any, ...]:
-    """Header, contacts and scorecard each from their own request: one failing leaves the
-    others on the page."""
+    """The contacts chart: one request (the series), so that it is the first chart on the
+    page; header and scorecard come from their own callbacks (:func:`register`)."""
     client, lang = ctx.client, ctx.lang
-    header: Any = None
-    try:
-        practice = next((p for p in client.practices() if p.agb == agb), None)
-        header = practice_header(practice, lang)
-    except ApiError as exc:
-        header = c.error_alert(str(exc), lang)
     note: Any = None
     try:
         start = shift_quarter(period, -(SERIES_QUARTERS - 1)) if is_quarter(period) else period
@@ -94,13 +140,68 @@ def render(ctx: Context, agb: str, period: str) -> tuple[Any, ...]:
     except ApiError as exc:
         figure = c.error_figure(lang)
         note = c.error_alert(str(exc), lang)
+    return figure, note
+
+
+def render_header(client: ApiClient, agb: str, lang: str) -> Any:
     try:
-        catalogue = {k.slug: k for k in client.kpis()}
-        units = {slug: kpi_unit(k, lang) for slug, k in catalogue.items()}
-        card = scorecard_table(client.scorecard(agb, period=period), lang, units, catalogue)
+        practice = next((p for p in client.practices() if p.agb == agb), None)
     except ApiError as exc:
-        card = c.error_alert(str(exc), lang)
-    return header, figure, note, card
+        return c.error_alert(str(exc), lang)
+    return practice_header(practice, lang)
+
+
+def render_scorecard(client: ApiClient, agb: str, period: str, lang: str) -> tuple[Any, ...]:
+    """Hours panel, profile and scorecard table from one request (the scorecard): one failing
+    request leaves the contacts chart and the header on the page."""
+    try:
+        card = client.scorecard(agb, period=period)
+    except ApiError as exc:
+        alert = c.error_alert(str(exc), lang)
+        return alert, c.error_figure(lang), c.error_figure(lang), {"height": "260px"}, None, alert
+    return (
+        hours_stats(card, lang),
+        hours_figure(card, lang),
+        profile_figure(card, lang),
+        profile_style(card, lang),
+        profile_note(card, lang),
+        scorecard_table(card, lang),
+    )
+
+
+def register(app: Dash, client: ApiClient) -> None:
+    """The report buttons, and the header and scorecard callbacks beside the skeleton's draw
+    (the contacts chart): Dash sends the three requests at once."""
+    REPORT.register(app, client)
+    pickers = (Input(ids.PRACTICE_AGB, "value"), Input(ids.PRACTICE_PERIOD, "value"))
+
+    @app.callback(
+        Output(ids.PRACTICE_HEADER, "children"),
+        Input(ids.PRACTICE_AGB, "value"),
+        State(ids.PRACTICE_INIT, "data"),
+    )
+    def _header(agb: str | None, init: dict[str, Any] | None) -> Any:
+        if not agb:
+            return None
+        return render_header(client, agb, normalise_lang((init or {}).get("lang")))
+
+    @app.callback(
+        Output(ids.PRACTICE_HOURS, "children"),
+        Output(ids.PRACTICE_HOURS_CHART, "figure"),
+        Output(ids.PRACTICE_PROFILE, "figure"),
+        Output(ids.PRACTICE_PROFILE, "style"),
+        Output(ids.PRACTICE_PROFILE_NOTE, "children"),
+        Output(ids.PRACTICE_SCORECARD, "children"),
+        *pickers,
+        State(ids.PRACTICE_INIT, "data"),
+    )
+    def _scorecard(agb: str | None, period: str | None, init: dict[str, Any] | None):
+        lang = normalise_lang((init or {}).get("lang"))
+        if not agb or not period:
+            empty = c.empty_state(lang, t("empty.choose", lang))
+            figure = c.choose_figure(lang)
+            return None, figure, figure, {"height": "260px"}, None, empty
+        return render_scorecard(client, agb, period, lang)
 
 
 PAGE = Page(
@@ -115,23 +216,16 @@ PAGE = Page(
     ),
     message=ids.PRACTICE_MESSAGE,
     init=ids.PRACTICE_INIT,
-    callbacks=REPORT.register,
+    callbacks=register,
     body=body,
     fill=fill,
     draw=Draw(
         outputs=(
-            Output(ids.PRACTICE_HEADER, "children"),
             Output(ids.PRACTICE_CONTACTS, "figure"),
             Output(ids.PRACTICE_CONTACTS_NOTE, "children"),
-            Output(ids.PRACTICE_SCORECARD, "children"),
         ),
         render=render,
-        empty=lambda lang: (
-            None,
-            c.choose_figure(lang),
-            None,
-            c.empty_state(lang, t("empty.choose", lang)),
-        ),
+        empty=lambda lang: (c.choose_figure(lang), None),
     ),
 )
 
@@ -256,8 +350,8 @@ def scorecard_table(
     units: dict[str, str] | None = None,
     catalogue: dict[str, Any] | None = None,
 ) -> Any:
-    """Every KPI of the practice; ``catalogue`` (the KPI definitions) gives the norms that the
-    verdict of a value weighs."""
+    """Every KPI of the practice. Each item carries its KPI's unit and norm (which the verdict
+    of a value weighs); ``units`` and ``catalogue`` (KPI definitions) override them."""
     units, catalogue = units or {}, catalogue or {}
     if not card.items:
         return c.empty_state(lang)
@@ -291,7 +385,7 @@ def scorecard_table(
             if item.region_p25 is not None
             else "–"
         )
-        judged = item_verdict(item, lang, catalogue.get(item.slug))
+        judged = item_verdict(item, lang, catalogue.get(item.slug, item))
         colour = judged.colour
         rows.append(
             html.Tr(
@@ -301,7 +395,8 @@ def scorecard_table(
                             html.Span(className="kpi-dot me-2", style={"backgroundColor": colour}),
                             html.Span(kpi_title(item, lang), className="fw-semibold"),
                             html.Div(
-                                units.get(item.slug, item.unit), className="small text-muted ms-3"
+                                units.get(item.slug) or kpi_unit(item, lang),
+                                className="small text-muted ms-3",
                             ),
                         ]
                     ),
@@ -327,3 +422,328 @@ def scorecard_table(
         class_name="align-middle scorecard mb-0",
     )
     return html.Div([caption, table])
+
+
+# --- hours against the norm ---------------------------------------------------------------
+
+
+def _items(card: Scorecard) -> dict[str, ScorecardItem]:
+    return {item.slug: item for item in card.items}
+
+
+def _shown(item: ScorecardItem | None) -> float | None:
+    """The item's value, or None when it is missing or suppressed."""
+    if item is None or item.suppressed:
+        return None
+    return item.value
+
+
+def _value_text(item: ScorecardItem | None, lang: str) -> str:
+    if item is None:
+        return "–"
+    return fmt_value(
+        _shown(item), unit=item.unit, decimals=item.decimals, lang=lang, display=item.value_display
+    )
+
+
+def hours_stats(card: Scorecard, lang: str) -> Any:
+    """Contract, worked and norm hours per week, contract as % of the norm and the direct share,
+    each from the scorecard (the norm and its rule — 12 or 16 h per 2,350 — from the API)."""
+    items = _items(card)
+    contract, worked, norm = items.get(CONTRACT), items.get(WORKED), items.get(NORM)
+    vs_norm, direct = items.get(VS_NORM), items.get(DIRECT)
+    if not any(_shown(i) is not None for i in (contract, worked, norm)):
+        return c.empty_state(lang)
+    per_week = t("practice.hours_per_week", lang)
+    worked_sub = per_week
+    if _shown(worked) is not None and _shown(contract):
+        share = fmt_share((_shown(worked) or 0) / (_shown(contract) or 1), 0, lang)
+        worked_sub = t("practice.hours_of_contract", lang, pct=share)
+    norm_sub = per_week
+    factor = (norm.extra.get("norm_hours_per_normpraktijk") if norm else None) or None
+    if factor is not None:
+        norm_sub = t(
+            "practice.hours_norm_rule",
+            lang,
+            hours=fmt_number(factor, 0, lang),
+            normpraktijk=fmt_number(2350, 0, lang),
+        )
+    cols = [
+        c.stat(t("practice.hours_contract", lang), _value_text(contract, lang), sub=per_week),
+        c.stat(t("practice.hours_worked", lang), _value_text(worked, lang), sub=worked_sub),
+        c.stat(
+            t("practice.hours_norm", lang), _value_text(norm, lang), sub=norm_sub, colour=c.NORM
+        ),
+    ]
+    for label, item in (("practice.hours_vs_norm", vs_norm), ("practice.hours_direct", direct)):
+        if item is None:
+            continue
+        judged = item_verdict(item, lang, item)
+        sub = judged.text
+        if item.slug == DIRECT and _shown(item) is not None:
+            pct = _shown(item) or 0.0
+            sub = t(
+                "practice.hours_direct_sub",
+                lang,
+                direct=fmt_share(pct / 100, 0, lang),
+                indirect=fmt_share(1 - pct / 100, 0, lang),
+            )
+            sub += f" · {judged.text}"
+        cols.append(c.stat(t(label, lang), _value_text(item, lang), sub=sub, colour=judged.colour))
+    row = dbc.Row(cols, className="g-2 hours-stats")
+    return html.Div([row], **{"data-slugs": " ".join(i for i in items if i.startswith("hours"))})
+
+
+def hours_figure(card: Scorecard, lang: str) -> go.Figure:
+    """Contract and worked hours per week as bars, the norm as a line (all from the API)."""
+    items = _items(card)
+    contract, worked, norm = (_shown(items.get(s)) for s in (CONTRACT, WORKED, NORM))
+    if contract is None and worked is None:
+        return c.empty_figure(lang)
+    labels = [t("practice.hours_contract", lang), t("practice.hours_worked", lang)]
+    values = [contract, worked]
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=values,
+            orientation="h",
+            marker_color=[c.PRIMARY, c.NEUTRAL],
+            text=[fmt_number(v, 1, lang) for v in values],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    if norm is not None:
+        fig.add_vline(x=norm, line={"color": c.NORM, "width": 3, "dash": "dash"})
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="lines",
+            name=f"{t('practice.hours_norm', lang)}: {fmt_number(norm, 1, lang)}",
+            line={"color": c.NORM, "width": 3, "dash": "dash"},
+        )
+    c.style_figure(fig, lang, legend=norm is not None)
+    top = max(v for v in (contract, worked, norm, 0.0) if v is not None)
+    fig.update_layout(margin={"l": 80, "r": 20, "t": 40, "b": 40}, bargap=0.35)
+    fig.update_xaxes(
+        title_text=t("practice.hours_per_week", lang), range=[0, top * 1.1 or 1], showgrid=True
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# --- the profile ("spine chart") ------------------------------------------------------------
+
+
+def profile_rows(card: Scorecard) -> list[ScorecardItem]:
+    """The items with a regional distribution and a value to place in it."""
+    return [
+        item
+        for item in card.items
+        if item.region_median is not None
+        and item.region_p25 is not None
+        and item.region_p75 is not None
+        and _shown(item) is not None
+    ]
+
+
+def spine_scale(item: ScorecardItem) -> tuple[float, float, float]:
+    """(median, half-width, sign) of an item's row: x = sign × (v − median) ÷ half-width lies in
+    [−1, 1] for the P10–P90 band and the practice's value; sign −1 for lower-is-better KPIs so
+    that right is always more favourable (neutral KPIs: right is higher)."""
+    median = item.region_median or 0.0
+    points = [
+        v
+        for v in (item.region_p10, item.region_p25, item.region_p75, item.region_p90, _shown(item))
+        if v is not None
+    ]
+    half = max(abs(v - median) for v in points) if points else 0.0
+    sign = -1.0 if item.polarity == "lower_better" else 1.0
+    return median, half or 1.0, sign
+
+
+def spine_x(item: ScorecardItem, value: float | None) -> float | None:
+    if value is None:
+        return None
+    median, half, sign = spine_scale(item)
+    return sign * (value - median) / half
+
+
+def profile_figure(card: Scorecard, lang: str) -> go.Figure:
+    """Every KPI with a regional distribution on one screen: per row the region's P10–P90 and
+    P25–P75 as bands, its median as a bar and the practice as a dot coloured by its verdict
+    (``components.verdict``). Each row on its own scale around the median; right = more
+    favourable (neutral KPIs: right = higher). Only the distribution, never another practice."""
+    rows = profile_rows(card)
+    if not rows:
+        return c.empty_figure(lang)
+    n = len(rows)
+    titles = [profile_title(i, lang) for i in rows]
+    ys = profile_positions(titles)
+
+    def fmt(item: ScorecardItem, v: float | None) -> str:
+        return fmt_value(v, unit=item.unit, decimals=item.decimals, lang=lang)
+
+    def band(lo: float | None, hi: float | None, item: ScorecardItem) -> tuple[float, float]:
+        a, b = spine_x(item, lo), spine_x(item, hi)
+        if a is None or b is None:
+            return 0.0, 0.0
+        return min(a, b), abs(b - a)
+
+    fig = go.Figure()
+    for key, low, high, colour, width in (
+        ("practice.profile_band_outer", "region_p10", "region_p90", "#dbe4ee", 0.38),
+        ("practice.profile_band_inner", "region_p25", "region_p75", "#9fb4c7", 0.38),
+    ):
+        spans = [band(getattr(i, low), getattr(i, high), i) for i in rows]
+        fig.add_bar(
+            y=ys,
+            x=[w for _b, w in spans],
+            base=[b for b, _w in spans],
+            orientation="h",
+            width=width,
+            marker={"color": colour, "line": {"width": 0}},
+            name=t(key, lang),
+            customdata=[f"{fmt(i, getattr(i, low))} – {fmt(i, getattr(i, high))}" for i in rows],
+            hovertemplate=f"{t(key, lang)}: %{{customdata}}<extra></extra>",
+        )
+    fig.add_scatter(
+        x=[0.0] * n,
+        y=ys,
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 16, "line": {"width": 3, "color": "#212529"}},
+        name=t("practice.profile_median", lang),
+        customdata=[fmt(i, i.region_median) for i in rows],
+        hovertemplate=f"{t('practice.profile_median', lang)}: %{{customdata}}<extra></extra>",
+    )
+    judged = [item_verdict(i, lang, i) for i in rows]
+    fig.add_scatter(
+        x=[spine_x(i, _shown(i)) for i in rows],
+        y=ys,
+        mode="markers",
+        marker={
+            "size": 14,
+            "color": [v.colour for v in judged],
+            "line": {"width": 1.5, "color": "white"},
+        },
+        name=t("practice.profile_practice", lang),
+        customdata=[[fmt(i, _shown(i)), v.text] for i, v in zip(rows, judged, strict=True)],
+        hovertemplate=(
+            f"{t('practice.profile_practice', lang)}: %{{customdata[0]}}<br>%{{customdata[1]}}"
+            "<extra></extra>"
+        ),
+        meta="practice",
+    )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={"opacity": 0},
+        name=f"↔ {t('practice.profile_higher', lang)}",
+        hoverinfo="skip",
+    )
+    # each row's title and value above its bands (full width on a phone: no labels beside the
+    # bands), ↔ for a KPI without a direction; a thin line between rows
+    for y, item, judgement, lines in zip(ys, rows, judged, titles, strict=True):
+        if y > 0:
+            top = y - 0.62 - EXTRA_LINE * (len(lines) - 1)
+            fig.add_hline(y=top, line={"color": "#e9ecef", "width": 1}, layer="below")
+        arrows = " ↔" if item.polarity == "neutral" else ""
+        value = fmt(item, _shown(item))
+        title = "<br>".join(f"<b>{line}</b>" for line in lines)
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=y - 0.2,
+            yref="y",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            align="left",
+            text=(f"{title}{arrows} · <span style='color:{judgement.colour}'>{value}</span>"),
+            font={"size": 12},
+        )
+    # the direction, written out under the rows: the same on every row
+    for x, anchor, key in (
+        (0, "left", "practice.profile_worse"),
+        (1, "right", "practice.profile_better"),
+    ):
+        fig.add_annotation(
+            x=x,
+            xref="paper",
+            y=0,
+            yref="paper",
+            xanchor=anchor,
+            yanchor="top",
+            yshift=-4,
+            showarrow=False,
+            text=t(key, lang),
+            font={"size": 12, "color": "#495057"},
+        )
+    c.style_figure(fig, lang)
+    fig.update_layout(
+        barmode="overlay",
+        margin={"l": 10, "r": 10, "t": 30, "b": 100},
+        hovermode="closest",
+        # below the rows (two lines on a phone), never under the mode bar
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "xanchor": "left",
+            "x": 0,
+        },
+    )
+    fig.update_yaxes(
+        autorange=False,
+        range=[ys[-1] + 0.5, -0.75 - EXTRA_LINE * (len(titles[0]) - 1)],
+        showticklabels=False,
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_xaxes(
+        range=[-1.12, 1.12], showticklabels=False, showgrid=False, zeroline=False, fixedrange=True
+    )
+    fig.update_yaxes(fixedrange=True)
+    return fig
+
+
+def profile_title(item: ScorecardItem, lang: str) -> list[str]:
+    """The KPI's title in lines of at most :data:`TITLE_CHARS` characters (by word), so that
+    it fits above its row on a phone."""
+    lines: list[str] = []
+    for word in kpi_title(item, lang).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_CHARS:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def profile_positions(titles: list[list[str]]) -> list[float]:
+    """The y of each row: one unit apart, more where the row's title takes more lines."""
+    ys: list[float] = []
+    y = 0.0
+    for i, lines in enumerate(titles):
+        if i:
+            y += 1 + EXTRA_LINE * (len(lines) - 1)
+        ys.append(y)
+    return ys
+
+
+def profile_style(card: Scorecard, lang: str) -> dict[str, str]:
+    """The profile graph's height: a fixed height per KPI row and per extra title line (at
+    least that of an empty state)."""
+    titles = [profile_title(i, lang) for i in profile_rows(card)]
+    units = sum(1 + EXTRA_LINE * (len(lines) - 1) for lines in titles)
+    return {"height": f"{max(round(PROFILE_ROW_PX * units) + PROFILE_EXTRA_PX, 260)}px"}
+
+
+def profile_note(card: Scorecard, lang: str) -> str:
+    shown = {i.slug for i in profile_rows(card)}
+    missing = [kpi_title(i, lang) for i in card.items if i.slug not in shown]
+    if not missing:
+        return t("practice.profile_note_all", lang)
+    return t("practice.profile_note", lang, missing=", ".join(missing))

@@ -51,7 +51,7 @@ def data(session: Session):  # type: ignore[no-untyped-def]
 
 def test_catalogue(api_client) -> None:  # type: ignore[no-untyped-def]
     body = api_client.get("/api/v1/kpis").json()
-    assert body["total"] == len(REGISTRY) == 23
+    assert body["total"] == len(REGISTRY) == 24
     item = next(i for i in body["items"] if i["slug"] == "ftf_per_workday")
     assert item["polarity"] == "neutral" and item["funnel"] == "rate"
     assert item["title_en"] == "Face-to-face consults per workday"

@@ -13,7 +13,7 @@ from api.access import OIDC_PATHS, PUBLIC_PATHS, get_caller_scope, get_principal
 ADMIN_PREFIXES = ("/api/v1/users", "/api/v1/audit", "/api/v1/imports")
 # server-only paths: redirects to the dashboard, and the dashboard itself (its login comes
 # with the dashboard's own access control; its data come from the API with a token)
-SERVER_PUBLIC = {"/", "/dashboard"}
+SERVER_PUBLIC = {"/", "/dashboard", "/favicon.ico"}
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, set[str], Any]]:

@@ -68,9 +68,29 @@ def _shot(driver: Any, directory: Path, name: str) -> None:
     driver.set_window_size(1440, 1000)
 
 
+def _shots_at_widths(driver: Any, directory: Path, name: str) -> None:
+    """Full-page screenshots at a laptop's (1366) and a phone's (390 px) width, once the
+    graphs have followed the new width."""
+    import time
+
+    for width in (1366, 390):
+        driver.set_window_size(width, 768)
+        time.sleep(1.0)  # the graphs resize on the window's resize event
+        height = driver.execute_script("return document.body.scrollHeight")
+        driver.set_window_size(width, max(768, min(int(height) + 40, 6000)))
+        time.sleep(1.0)
+        driver.save_screenshot(str(directory / f"{name}-{width}.png"))
+    driver.set_window_size(1440, 1000)
+
+
 def test_practice_page_shows_poh_contacts_per_quarter(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
     agb = live_server.agbs[1]
-    driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3")
+    url = f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3"
+    # start without the choices (and language) other tests left in this browser's storage: a
+    # selection written in English would win over the link's period (a language switch)
+    driver.get(url)
+    driver.execute_script("window.sessionStorage.clear(); window.localStorage.clear();")
+    driver.get(url)
     data = _figure(
         driver, ids.PRACTICE_CONTACTS, "data.some(t => t.meta === 'totals' && t.y.length === 8)"
     )
@@ -85,8 +105,29 @@ def test_practice_page_shows_poh_contacts_per_quarter(live_server, driver, scree
     _wait(driver, "return document.querySelectorAll('.scorecard tbody tr').length > 10")
     header = driver.find_element("id", ids.PRACTICE_HEADER).text
     assert "Gezondheidscentrum Het Anker" in header and REGION_NAME in header
+    # hours against the norm: 6 contracted (and worked) hours in 12 of the 13 ISO weeks of Q3
+    hours = _figure(driver, ids.PRACTICE_HOURS_CHART, "data.some(t => t.type === 'bar')")
+    bars = next(t for t in hours if t["type"] == "bar")
+    assert bars["y"] == ["Contract", "Gewerkt"]
+    assert bars["x"] == pytest.approx([72 / 13, 72 / 13])
+    assert any((t["name"] or "").startswith("Norm: ") for t in hours)
+    stats = driver.find_element("id", ids.PRACTICE_HOURS).text
+    assert "5,5" in stats and "100% van de contracturen" in stats
+    assert "16 uur per week per 2.350 ingeschrevenen" in stats  # the norm from the API
+    assert "direct 83% · indirect 17%" in stats  # 5 direct, 1 indirect hour a week
+    # the profile: a dot per KPI with a regional distribution, within the bands' scale
+    profile = _figure(
+        driver, ids.PRACTICE_PROFILE, "data.some(t => t.meta === 'practice' && t.x.length > 10)"
+    )
+    dots = next(t for t in profile if t.get("meta") == "practice")
+    assert all(-1 <= x <= 1 for x in dots["x"])
+    assert {"Regio P10–P90", "Regio P25–P75", "Regiomediaan", "Deze praktijk"} <= {
+        t["name"] for t in profile
+    }
+    assert "← ongunstiger" in driver.find_element("id", ids.PRACTICE_PROFILE).text
     _no_error(driver)
     _shot(driver, screenshot_dir, "praktijk")
+    _shots_at_widths(driver, screenshot_dir, "praktijk")
 
 
 def test_region_page_renders_the_benchmark(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
@@ -141,7 +182,14 @@ def test_language_switch_changes_the_labels(live_server, driver, screenshot_dir)
     # reference texts and breakdown labels come from the API in English too
     _wait(driver, "return document.body.innerText.includes('Norm ≤ 8–9 a day')")
     assert {t["name"] for t in data if t["type"] == "bar"} >= {"Consultation", "Telephone"}
+    hours = _figure(
+        driver, ids.PRACTICE_HOURS_CHART, "data.some(t => t.y && t.y[0] === 'Contracted')"
+    )
+    assert next(t for t in hours if t["type"] == "bar")["y"] == ["Contracted", "Worked"]
+    _figure(driver, ids.PRACTICE_PROFILE, "data.some(t => t.name === 'This practice')")
+    _wait(driver, "return document.body.innerText.includes('hours per week per 2,350 listed')")
     _shot(driver, screenshot_dir, "praktijk-en")
+    _shots_at_widths(driver, screenshot_dir, "praktijk-en")
     _switch_language(driver, "NL")
     _wait(
         driver,

@@ -559,3 +559,103 @@ def test_caseload_lists_what_the_poh_acts_on() -> None:
     stale = _text(caseload.short_list([p for p in data.items if p.no_contact_8_weeks], "nl"))
     assert "bbbbbbbbbbbb" in stale and "01-07-2025" in stale and "14" in stale
     assert _text(caseload.short_list([], "en")) == "Nobody — nothing to do."
+
+
+def _hours_card() -> Scorecard:
+    def item(slug: str, value: float | None, **kw: Any) -> ScorecardItem:
+        return ScorecardItem(slug=slug, title_nl=slug, title_en=slug, value=value, **kw)
+
+    return Scorecard(
+        agb="01990001",
+        name="De Linde",
+        region="r",
+        period=Q3,
+        items=[
+            item("hours_contract_per_week", 20.0, unit="hours/week", decimals=1),
+            item("hours_worked_per_week", 15.0, unit="hours/week", decimals=1),
+            item(
+                "hours_norm_per_week",
+                16.0,
+                unit="hours/week",
+                decimals=1,
+                extra={"norm_hours_per_normpraktijk": 16.0},
+            ),
+            item(
+                "hours_vs_norm_pct",
+                125.0,
+                unit="%",
+                decimals=1,
+                polarity="higher_better",
+                norm_low=100.0,
+                norm_high=100.0,
+            ),
+            item("direct_time_pct", 75.0, unit="%", decimals=1, polarity="higher_better"),
+        ],
+    )
+
+
+def test_hours_panel_contract_worked_norm_and_direct() -> None:
+    card = _hours_card()
+    text = _text(practice.hours_stats(card, "nl"))
+    assert "20,0" in text and "15,0" in text and "16,0" in text
+    assert "75% van de contracturen" in text  # 15 of 20 hours worked
+    assert "16 uur per week per 2.350 ingeschrevenen" in text  # the API's norm, not a copy
+    assert "125,0%" in text and "gunstig (haalt de norm 100)" in text
+    assert "direct 75% · indirect 25%" in text
+    en = _text(practice.hours_stats(card, "en"))
+    assert "75% of contracted hours" in en and "16 hours per week per 2,350 listed" in en
+    fig = practice.hours_figure(card, "nl")
+    bars = next(t for t in fig.data if t.type == "bar")
+    assert list(bars.x) == [20.0, 15.0] and list(bars.y) == ["Contract", "Gewerkt"]
+    assert fig.layout.shapes[0].x0 == 16.0  # the norm line
+    empty = card.model_copy(update={"items": []})
+    assert "Geen gegevens voor deze periode" in _text(practice.hours_stats(empty, "nl"))
+
+
+def test_profile_right_is_more_favourable_and_dots_carry_the_verdict() -> None:
+    def item(slug: str, value: float, polarity: str) -> ScorecardItem:
+        return ScorecardItem(
+            slug=slug,
+            title_nl=slug,
+            title_en=slug,
+            value=value,
+            polarity=polarity,  # type: ignore[arg-type]
+            region_p10=2.0,
+            region_p25=4.0,
+            region_median=5.0,
+            region_p75=6.0,
+            region_p90=8.0,
+            percent_rank=0.9 if value > 5 else 0.1,
+            ranked=True,
+        )
+
+    wait = item("wait_days_intake", 2.0, "lower_better")  # short wait: favourable
+    reach = item("poh_reach_per_1000", 2.0, "higher_better")  # low reach: unfavourable
+    contacts = item("poh_contacts", 8.0, "neutral")
+    card = Scorecard(
+        agb="01990001",
+        name="De Linde",
+        region="r",
+        period=Q3,
+        items=[
+            wait,
+            reach,
+            contacts,
+            ScorecardItem(slug="case_mix", title_nl="Casemix", title_en="Case mix", value=3),
+        ],
+    )
+    assert practice.spine_x(wait, 2.0) == 1.0  # lower is better: right
+    assert practice.spine_x(reach, 2.0) == -1.0
+    assert practice.spine_x(contacts, 8.0) == 1.0  # no direction: right is higher
+    assert practice.spine_x(wait, 5.0) == 0.0  # the median in the middle
+    fig = practice.profile_figure(card, "nl")
+    dots = next(t for t in fig.data if t.meta == "practice")
+    assert list(dots.x) == [1.0, -1.0, 1.0]
+    assert list(dots.marker.color) == [c.GOOD, c.BAD, c.NEUTRAL]
+    inner = next(t for t in fig.data if t.name == "Regio P25–P75")
+    # the lower-is-better row is mirrored: P75 (6) lies left of the median
+    assert (inner.base[0], inner.x[0]) == (-1 / 3, 2 / 3)
+    labels = " ".join(_annotations(fig))
+    assert "poh_contacts</b> ↔" in labels and "← ongunstiger" in labels
+    assert "Casemix" in practice.profile_note(card, "nl")  # no distribution: said, no row
+    assert practice.profile_style(card, "nl") == {"height": f"{3 * 42 + 140}px"}

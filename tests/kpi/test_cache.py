@@ -75,11 +75,11 @@ def test_warm_cache_serves_scorecards(session: Session) -> None:
         session, patient=make_patient(session, practice=pr), provider=poh, date=dt.date(2025, 8, 1)
     )
     n = service.warm_cache(session, period="2025Q3", views=False)  # views: test_warm.py
-    assert n == 23 + 1  # 23 practice-level KPIs + 1 scorecard
+    assert n == 24 + 1  # 24 practice-level KPIs + 1 scorecard
     kinds = dict(
         session.execute(select(KpiCacheEntry.kind, func.count()).group_by(KpiCacheEntry.kind)).all()
     )
-    assert kinds == {"benchmark": 23, "scorecard": 1}
+    assert kinds == {"benchmark": 24, "scorecard": 1}
     sc = service.get_scorecard(session, agb="04000001", period="2025Q3", caller=OWN)
     assert next(i for i in sc.items if i.slug == "poh_contacts").value == 1
 
@@ -291,7 +291,7 @@ def test_import_warms_the_quarters_it_touched(session: Session) -> None:
     )
     # and the region's values and series of the region and its practice (test_warm.py)
     assert kinds.keys() == {"benchmark", "scorecard", "value", "series"}
-    assert (kinds["benchmark"], kinds["scorecard"]) == (3 * 23, 3)
+    assert (kinds["benchmark"], kinds["scorecard"]) == (3 * 24, 3)
     assert n == sum(kinds.values())
     version = cache.data_version(session)
     assert set(session.scalars(select(KpiCacheEntry.data_version))) == {version}

@@ -127,6 +127,27 @@ def test_ftf_per_workday_hours_and_iso_week_straddling_quarter(session: Session,
     assert z.value is None and z.status == "no_data"
 
 
+def test_hours_worked_per_week_falls_back_to_contract(session: Session, world) -> None:  # type: ignore[no-untyped-def]
+    pr, poh = world["pr"], world["poh"]
+    make_hours(session, provider=poh, practice=pr, week_start=D(2025, 7, 7), contract=16, worked=12)
+    make_hours(
+        session, provider=poh, practice=pr, week_start=D(2025, 7, 14), contract=8
+    )  # no gewerkt
+    make_hours(session, provider=poh, practice=pr, week_start=D(2025, 6, 30), contract=4, worked=5)
+    # Monday 2025-09-29: its Thursday is 2 October → Q4, not Q3
+    make_hours(
+        session, provider=poh, practice=pr, week_start=D(2025, 9, 29), contract=40, worked=30
+    )
+    v = kpi(session, "hours_worked_per_week", "01000001")
+    # (12 + 8 + 5) h over the 13 ISO weeks of 2025Q3
+    assert (v.numerator, v.denominator) == (25, 13)
+    assert v.value == pytest.approx(25 / 13, abs=1e-6)
+    assert kpi(session, "hours_worked_per_week", "01000001", period="2025Q4").numerator == 30
+    assert kpi(session, "hours_worked_per_week", "POH1", level="provider").numerator == 25
+    contract = kpi(session, "hours_contract_per_week", "01000001")
+    assert contract.numerator == 28  # the same weeks, contracted
+
+
 def test_hours_norm_change_on_1_january_2024(session: Session, world) -> None:  # type: ignore[no-untyped-def]
     pr = make_practice(session, agb="01000009", region=world["region"], listed=2350)
     assert kpi(session, "hours_norm_per_week", pr.agb, period="2023Q4").value == 12

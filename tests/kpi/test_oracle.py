@@ -257,6 +257,7 @@ class Oracle:
         wk = self.weeks()
         contract = float(h["hours_contract"].sum())
         out["hours_contract_per_week"] = self.ratio(contract, wk, 1)
+        out["hours_worked_per_week"] = self.ratio(worked, wk, 1)
         both = h.filter(
             pl.col("hours_direct").is_not_null() & pl.col("hours_indirect").is_not_null()
         )
