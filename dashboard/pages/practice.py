@@ -90,8 +90,11 @@ def hours_card(lang: str) -> dbc.Card:
     """The hours panel: a stat row and a small chart (both filled from the scorecard)."""
     return dbc.Card(
         [
-            dbc.CardHeader(
-                html.H3(t("practice.hours_title", lang), className="h6 mb-0 fw-semibold")
+            c.card_header(
+                t("practice.hours_title", lang),
+                c.chart_download_buttons(
+                    ids.PRACTICE_HOURS_CHART, t("practice.hours_title", lang), lang
+                ),
             ),
             dbc.CardBody(
                 dcc.Loading(
