@@ -559,3 +559,12 @@ def test_caseload_lists_what_the_poh_acts_on() -> None:
     stale = _text(caseload.short_list([p for p in data.items if p.no_contact_8_weeks], "nl"))
     assert "bbbbbbbbbbbb" in stale and "01-07-2025" in stale and "14" in stale
     assert _text(caseload.short_list([], "en")) == "Nobody — nothing to do."
+
+
+def test_grid_links_escape_markdown_in_names() -> None:
+    """One escaping for every grid link (Regio-overzicht and Team): a name with markdown's
+    characters is shown as written, and without a page no link is made."""
+    assert c.md_link("De_Linde [Noord]", "/dashboard/praktijk?agb=1") == (
+        "[De\\_Linde \\[Noord\\]](/dashboard/praktijk?agb=1)"
+    )
+    assert c.md_link("Praktijk *A*") == "Praktijk \\*A\\*"
