@@ -6,6 +6,7 @@ value is judged (colour class and wording) alike on every page that shows it.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -314,45 +315,53 @@ def test_dutch_everywhere_and_english_in_the_english_ui(live_server, driver) -> 
     _wait(driver, "return document.body.innerText.includes('Scorekaart')")
 
 
-def _grid_verdict(driver: Any, grid_id: str, agb: str) -> tuple[str, str]:
-    return _wait(
+def _grid_verdicts(driver: Any, grid_id: str, agbs: list[str]) -> dict[str, tuple[str, str]]:
+    """The verdict cell (colour class, wording) of each practice's row in a page's table, once
+    every one of ``agbs`` has its row with a verdict."""
+    found = _wait(
         driver,
         "const rows = Array.from(document.querySelectorAll('#' + arguments[0] + ' .ag-row'));"
-        "const row = rows.find(r => r.innerText.includes(arguments[1]));"
-        "if (!row) return null;"
-        "const cell = row.querySelector('[col-id=verdict]');"
-        "if (!cell || !cell.innerText) return null;"
-        "const cls = Array.from(cell.classList).find(c => c.startsWith('verdict-'));"
-        "return [cls, cell.innerText.trim()];",
+        "const out = {};"
+        "for (const agb of arguments[1]) {"
+        "  const row = rows.find(r => r.innerText.includes(agb));"
+        "  const cell = row && row.querySelector('[col-id=verdict]');"
+        "  if (!cell || !cell.innerText) return null;"
+        "  out[agb] = [Array.from(cell.classList).find(c => c.startsWith('verdict-')),"
+        "              cell.innerText.trim()]; }"
+        "return out;",
         grid_id,
-        agb,
+        agbs,
+        timeout=SLOW,
     )
+    return {agb: tuple(v) for agb, v in found.items()}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="timed out twice in a clean-clone .ci/run waiting for the Regio-overzicht; passes on "
-    "its own and with the dashboard tests (docs/dashboard.md, Known limits)",
-)
+# a loaded machine (a clean-clone .ci/run) once needed more than a minute for the first
+# Regio-overzicht of a quarter (its benchmark is computed, then cached)
+SLOW = 180
+
+
 def test_one_value_is_judged_alike_on_every_page(live_server, driver) -> None:  # type: ignore[no-untyped-def]
-    """The median wait to intake of one practice: the same colour class and wording on the
-    Regio-overzicht (its table), on Wachttijden (its table) and on the practice's scorecard."""
-    seen: dict[str, tuple[str, str]] = {}
+    """The median wait to intake of each practice: the same colour class and wording on the
+    Regio-overzicht (its table), on Wachttijden (its table) and on the practice's scorecard.
+    Each table is read once for all practices (8 page loads, not 18)."""
+    agbs = live_server.agbs
     # in Dutch, whatever language an earlier test of this session-wide browser left behind
     driver.get(f"{live_server.url}/dashboard/?kpi=wait_days_intake&period=2025Q1")
     _language(driver, "NL")
-    for agb in live_server.agbs:
-        driver.get(f"{live_server.url}/dashboard/?kpi=wait_days_intake&period=2025Q1")
-        _wait(
-            driver,
-            "const e = document.getElementById(arguments[0]);"
-            "return e && e.innerText.includes('Wachttijd tot intake');",
-            ids.REGION_INFO,
-        )
-        _settle(driver)
-        region = _grid_verdict(driver, ids.REGION_GRID, agb)
-        driver.get(f"{live_server.url}/dashboard/wachttijden?period=2025Q1")
-        waiting = _grid_verdict(driver, ids.WAIT_GRID, agb)
+    _wait(
+        driver,
+        "const e = document.getElementById(arguments[0]);"
+        "return e && e.innerText.includes('Wachttijd tot intake');",
+        ids.REGION_INFO,
+        timeout=SLOW,
+    )
+    _settle(driver)
+    region = _grid_verdicts(driver, ids.REGION_GRID, agbs)
+    driver.get(f"{live_server.url}/dashboard/wachttijden?period=2025Q1")
+    waiting = _grid_verdicts(driver, ids.WAIT_GRID, agbs)
+    seen: dict[str, tuple[str, str]] = {}
+    for agb in agbs:
         driver.get(f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q1")
         card = _wait(
             driver,
@@ -363,9 +372,10 @@ def test_one_value_is_judged_alike_on_every_page(live_server, driver) -> None:  
             "const cls = Array.from(e.classList).find(c => c.startsWith('verdict-'));"
             "return [cls, e.innerText.trim()];",
             ids.PRACTICE_SCORECARD,
+            timeout=SLOW,
         )
-        assert tuple(region) == tuple(waiting) == tuple(card), agb
         seen[agb] = tuple(card)
+    assert region == waiting == seen
     # practices with a shown value are judged, and the wording names its ground: the 14-day
     # norm from the catalogue
     judged = {agb: v for agb, v in seen.items() if v[0] != "verdict-neutral"}
@@ -413,3 +423,65 @@ def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-
     finally:
         driver.set_window_size(1440, 1000)
         _language(driver, "NL")
+
+
+# page, its period picker, the graph and the text that says the period (an empty figure — no
+# data in that quarter — counts as what it shows);
+# ``changes``: the figure's data differ between the two quarters (Uren: every practice has the
+# same contracted hours in each quarter of tests/dashboard/data.py, so only the caption moves)
+PERIOD_PICKERS = [
+    ("?kpi=poh_contacts&period=2025Q2", ids.REGION_PERIOD, ids.REGION_BAR, ids.REGION_INFO, True),
+    ("poh?level=practice&period=2025Q2", ids.POH_PERIOD, ids.POH_FTF, None, True),
+    ("wachttijden?period=2025Q1", ids.WAIT_PERIOD, ids.WAIT_SHARE, ids.WAIT_CARDS, True),
+    ("verwijzingen?level=region&period=2025Q1", ids.REF_PERIOD, ids.REF_SANKEY, None, True),
+    ("uren?period=2025Q2", ids.HOURS_PERIOD, ids.HOURS_CHART, ids.HOURS_MESSAGE, False),
+]
+_STATE = """
+const el = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+if (!el || !el.data) return null;
+if (document.querySelector('[data-dash-is-loading=true]')) return null;
+const arr = v => v ? Array.from(v) : null;
+const caption = arguments[1] ? (document.getElementById(arguments[1]) || {}).innerText || '' : '';
+return JSON.stringify({caption: caption, data: el.data.map(t => [t.type, t.name || null,
+  arr(t.x), arr(t.y), t.link ? arr(t.link.value) : null, t.node ? arr(t.node.label) : null])});
+"""
+
+
+def _state(driver: Any, picker: str, graph_id: str, caption_id: str | None, quarter: str) -> str:
+    """What the page shows for ``quarter``: its figure's data and its caption, once drawn."""
+    _wait(driver, "return location.search.includes('period=' + arguments[0]);", quarter)
+    label = f"K{quarter[-1]} {quarter[:4]}"
+    _wait(
+        driver,
+        "const e = document.getElementById(arguments[0]);"
+        "return e && e.innerText.includes(arguments[1]);",
+        picker,
+        label,
+    )
+    _settle(driver)
+    return _wait(driver, _STATE, graph_id, caption_id)
+
+
+def test_the_period_picker_of_every_page_changes_figures_and_url_and_a_copy_shows_the_same(  # type: ignore[no-untyped-def]
+    live_server, driver, second_browser
+):
+    """Regio-overzicht, POH, Wachttijden, Verwijzingen and Uren (Praktijk: the test above; Team
+    and Mijn caseload: test_browser_roles.py): picking another quarter changes the figure (or,
+    where the data are the same in both quarters, the caption) and the URL; the URL opened in a
+    second, separately logged-in browser shows exactly the same."""
+    driver.get(f"{live_server.url}/dashboard/")
+    _language(driver, "NL")
+    for path, picker, graph_id, caption_id, changes in PERIOD_PICKERS:
+        driver.get(f"{live_server.url}/dashboard/{path}")
+        before_q = path.split("period=")[1]
+        after_q = "2025Q3" if before_q == "2025Q2" else "2025Q2"
+        before = _state(driver, picker, graph_id, caption_id, before_q)
+        _choose(driver, picker, f"K{after_q[-1]} {after_q[:4]}")
+        after = _state(driver, picker, graph_id, caption_id, after_q)
+        assert _query(driver)["period"] == after_q, path
+        assert after != before, path
+        if changes:
+            assert json.loads(after)["data"] != json.loads(before)["data"], path
+        second_browser.get(driver.current_url)
+        assert _state(second_browser, picker, graph_id, caption_id, after_q) == after, path
+        assert _severe(second_browser) == [], path
