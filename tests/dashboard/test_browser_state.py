@@ -383,6 +383,46 @@ def test_one_value_is_judged_alike_on_every_page(live_server, driver) -> None:  
     assert all("norm 14" in text for _cls, text in judged.values()), seen
 
 
+# Labels that overlap on screen: x tick labels of one axis (horizontal ones by their boxes,
+# turned ones by the distance between neighbours across their slant, which must exceed the
+# font size) and bar texts (by their boxes).
+_OVERLAPS = r"""
+const found = [];
+const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+  && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+  if (!plot.offsetParent) continue;
+  for (const layer of plot.querySelectorAll('.xaxislayer-above')) {
+    const ticks = Array.from(layer.querySelectorAll('.xtick text'))
+      .filter(t => t.textContent && t.getBoundingClientRect().width > 0)
+      .map(t => {
+        const tr = t.getAttribute('transform') || '';
+        const m = /translate\(([-\d.]+)/.exec(tr), r = /rotate\(([-\d.]+)/.exec(tr);
+        return {t, x: m ? +m[1] : 0, angle: r ? +r[1] : 0,
+                size: parseFloat(getComputedStyle(t).fontSize)};
+      })
+      .sort((a, b) => a.x - b.x);
+    for (let i = 1; i < ticks.length; i++) {
+      const a = ticks[i - 1], b = ticks[i];
+      const ok = a.angle === 0
+        ? !hit(a.t.getBoundingClientRect(), b.t.getBoundingClientRect())
+        : (b.x - a.x) * Math.abs(Math.sin(a.angle * Math.PI / 180)) >= a.size;
+      if (!ok) found.push(plot.parentElement.id + ': ' + a.t.textContent + ' / '
+                          + b.t.textContent);
+    }
+  }
+  const texts = Array.from(plot.querySelectorAll('.bartext'))
+    .filter(t => t.textContent && t.getBoundingClientRect().width > 0);
+  for (let i = 0; i < texts.length; i++)
+    for (let j = i + 1; j < texts.length; j++)
+      if (hit(texts[i].getBoundingClientRect(), texts[j].getBoundingClientRect()))
+        found.push(plot.parentElement.id + ': ' + texts[i].textContent + ' / '
+                   + texts[j].textContent);
+}
+return found;
+"""
+
+
 def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-untyped-def]
     live_server, driver, artifacts_dir
 ):
@@ -393,6 +433,7 @@ def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-
         ("poh?level=provider&id=POHD003&period=2025Q2", ids.POH_FTF, "poh"),
         ("wachttijden?period=2025Q1", ids.WAIT_MEDIAN, "wachttijden"),
         ("uren?period=2025Q2", ids.HOURS_CHART, "uren"),
+        ("verwijzingen?level=region&period=2025Q1", ids.REF_SANKEY, "verwijzingen"),
         ("praktijk?agb=99999999", None, "praktijk-onbekend"),
         ("bestaat-niet", None, "404"),
     ]
@@ -408,18 +449,23 @@ def test_screenshots_of_the_changed_pages_in_both_languages(  # type: ignore[no-
                 else:
                     _wait(driver, "return document.querySelector('.link-unknown, .not-found');")
                 _shot(driver, artifacts_dir, f"{name}-{lang}")
-        # a phone-width screen: the practice's bars and their labels
-        driver.set_window_size(390, 844)
-        driver.get(f"{live_server.url}/dashboard/praktijk?agb={live_server.agbs[1]}")
-        _figure(driver, ids.PRACTICE_CONTACTS)
-        _settle(driver)
-        driver.set_window_size(390, 1500)
-        _settle(driver)
-        driver.save_screenshot(str(artifacts_dir / "praktijk-390-en.png"))
-        driver.get(f"{live_server.url}/dashboard/uren?period=2025Q2")
-        _figure(driver, ids.HOURS_CHART)
-        _settle(driver)
-        driver.save_screenshot(str(artifacts_dir / "uren-390-en.png"))
+        # a phone-width screen: every page with bar charts; no tick label or bar text overlaps
+        # another
+        phone = [
+            (f"praktijk?agb={live_server.agbs[1]}", ids.PRACTICE_CONTACTS, "praktijk"),
+            ("?kpi=poh_contacts&period=2025Q2", ids.REGION_BAR, "regio"),
+            ("wachttijden?period=2025Q1", ids.WAIT_MEDIAN, "wachttijden"),
+            ("uren?period=2025Q2", ids.HOURS_CHART, "uren"),
+        ]
+        for path, graph_id, name in phone:
+            driver.set_window_size(390, 844)
+            driver.get(f"{live_server.url}/dashboard/{path}")
+            _figure(driver, graph_id)
+            _settle(driver)
+            assert driver.execute_script(_OVERLAPS) == [], name
+            driver.set_window_size(390, 1500)
+            _settle(driver)
+            driver.save_screenshot(str(artifacts_dir / f"{name}-390-en.png"))
     finally:
         driver.set_window_size(1440, 1000)
         _language(driver, "NL")
