@@ -346,9 +346,14 @@ def test_one_value_is_judged_alike_on_every_page(live_server, driver) -> None:  
     Regio-overzicht (its table), on Wachttijden (its table) and on the practice's scorecard.
     Each table is read once for all practices (8 page loads, not 18)."""
     agbs = live_server.agbs
-    # in Dutch, whatever language an earlier test of this session-wide browser left behind
-    driver.get(f"{live_server.url}/dashboard/?kpi=wait_days_intake&period=2025Q1")
+    # in Dutch, whatever language an earlier test of this session-wide browser left behind —
+    # switched on another page and before the link is opened: a switch rebuilds the page with
+    # the tab's last choices, and right after loading the link those may still be an earlier
+    # test's KPI (ftf_per_workday), which then stays on screen (the cause of the time-outs)
+    driver.get(f"{live_server.url}/dashboard/wachttijden?period=2025Q1")
     _language(driver, "NL")
+    _settle(driver)
+    driver.get(f"{live_server.url}/dashboard/?kpi=wait_days_intake&period=2025Q1")
     _wait(
         driver,
         "const e = document.getElementById(arguments[0]);"
