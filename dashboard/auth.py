@@ -562,11 +562,13 @@ def _plain(text: str, status: int) -> flask.Response:
 
 
 def _html_page(prefix: str, title: str, body: str, lang: str) -> str:
+    # an empty icon: without one the browser asks for /favicon.ico, a 404 in its console
     e = html.escape
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>{e(title)} · POH-Connect</title>
 <link rel="icon" type="image/x-icon" href="{e(prefix)}assets/favicon.ico">
 <link rel="stylesheet" href="{e(prefix)}assets/00-bootstrap.min.css">

@@ -328,7 +328,8 @@ def error_figure(lang: str) -> go.Figure:
 
 
 def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure:
-    """House style: white, light grid, Dutch/English separators, legend on top."""
+    """House style: white, light grid, Dutch/English separators, legend on top; bar texts and
+    tick labels that would overlap on a narrow (phone) screen are left out or turned."""
     fig.update_layout(
         template="plotly_white",
         separators=plotly_separators(lang),
@@ -340,8 +341,14 @@ def style_figure(fig: go.Figure, lang: str, *, legend: bool = True) -> go.Figure
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
         hoverlabel={"font": {"family": FONT}},
         bargap=0.25,
+        # a text on a bar that does not fit at 10 px is left out, not shrunk or overlapping its
+        # neighbour (a phone-width screen); the hover still gives the value
+        uniformtext={"minsize": 10, "mode": "hide"},
     )
-    fig.update_xaxes(showgrid=False, linecolor="#ced4da")
+    # tick labels: horizontal when they fit, else slanted, else upright — whichever is the first
+    # not to overlap at the width the chart is drawn (plotly picks again on every resize);
+    # a page that sets its own tickangle keeps it
+    fig.update_xaxes(showgrid=False, linecolor="#ced4da", autotickangles=[0, -35, -90])
     fig.update_yaxes(gridcolor="#eef1f4", zerolinecolor="#ced4da")
     return fig
 
@@ -464,6 +471,13 @@ def verdict_column(lang: str, *, field: str = "verdict") -> dict[str, Any]:
             f"verdict-{cls}": f"params.data.{field}_cls === '{cls}'" for cls in VERDICT_COLOURS
         },
     }
+
+
+def md_link(text: str, href: str | None = None) -> str:
+    """A grid cell for AG Grid's markdown renderer: ``text`` escaped (a practice called
+    "Huisartsen [Noord]" or "De_Linde" stays as written), as a link to ``href`` if given."""
+    escaped = "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in text)
+    return f"[{escaped}]({href})" if href else escaped
 
 
 def number_formatter(decimals: int, lang: str, *, suffix: str = "") -> dict[str, str]:

@@ -639,6 +639,13 @@ TEXT.update(
             "en": "Unknown POH in the link: there is no POH with code {value} that you may see. "
             "Choose a POH above.",
         },
+        # Mijn caseload's POH picker (query parameter ``poh``)
+        "link.poh": {
+            "nl": "Onbekende POH in de link: er is geen POH met code {value} die u mag zien. "
+            "Kies hierboven een POH.",
+            "en": "Unknown POH in the link: there is no POH with code {value} that you may see. "
+            "Choose a POH above.",
+        },
         "link.region": {
             "nl": "Onbekende regio in de link: „{value}” bestaat niet of is voor u niet "
             "zichtbaar. Kies hierboven een regio.",
@@ -667,8 +674,8 @@ TEXT.update(
             "en": "Unknown or unavailable level in the link: “{value}”. Choose a level above.",
         },
         "link.other": {
-            "nl": "Onbekende waarde in de link: {key} = „{value}”. Kies hierboven een andere.",
-            "en": "Unknown value in the link: {key} = “{value}”. Choose another above.",
+            "nl": "Onbekende waarde in de link: {param} = „{value}”. Kies hierboven een andere.",
+            "en": "Unknown value in the link: {param} = “{value}”. Choose another above.",
         },
         "notfound.title": {"nl": "Pagina niet gevonden", "en": "Page not found"},
         "notfound.text": {
@@ -747,7 +754,8 @@ def link_message(key: str, value: str, lang: object = DEFAULT_LANG) -> str:
     shown = value if len(value) <= 60 else value[:57] + "…"
     if f"link.{key}" in TEXT:
         return t(f"link.{key}", lang, value=shown)
-    return t("link.other", lang, key=key, value=shown)
+    # not ``key=``: that is t()'s own first parameter
+    return t("link.other", lang, param=key, value=shown)
 
 
 def funnel_axis_title(slug: str, lang: object = DEFAULT_LANG) -> str:

@@ -94,18 +94,39 @@ def hours_figure(contract: Benchmark, norm: Benchmark, lang: str) -> go.Figure:
         marker_color=c.PRIMARY,
         hovertemplate="%{x}<br>%{y:,.1f}<extra></extra>",
     )
+    # the norm of each practice: a line across its bar's slot (0.8 of it, so it narrows with the
+    # screen and never runs into its neighbour's), hovered through invisible markers
+    values = [norms.get(r.agb) for r in rows]
+    for i, value in enumerate(values):
+        if value is not None:
+            fig.add_shape(
+                type="line",
+                xref="x",
+                yref="y",
+                x0=i - 0.4,
+                x1=i + 0.4,
+                y0=value,
+                y1=value,
+                line={"color": c.NORM, "width": 3},
+            )
     fig.add_scatter(
         x=names,
-        y=[norms.get(r.agb) for r in rows],
+        y=values,
         name=t("hours.norm", lang),
         mode="markers",
-        marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": c.NORM}},
-        hovertemplate="%{x}<br>%{y:,.1f}<extra></extra>",
+        marker={"symbol": "line-ew-open", "size": 14, "opacity": 0, "line": {"width": 3}},
+        showlegend=False,
+        hovertemplate="%{x}<br>%{y:,.1f}<extra>" + t("hours.norm", lang) + "</extra>",
+    )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        name=t("hours.norm", lang),
+        line={"color": c.NORM, "width": 3},
     )
     c.style_figure(fig, lang)
-    fig.update_xaxes(
-        type="category", tickangle=-35, automargin=True, showticklabels=len(rows) <= 40
-    )
+    fig.update_xaxes(type="category", automargin=True, showticklabels=len(rows) <= 40)
     return fig
 
 
@@ -135,9 +156,7 @@ def pct_figure(pct: Benchmark, lang: str, definition: KpiDefinition | None = Non
     )
     c.style_figure(fig, lang)
     fig.update_yaxes(ticksuffix="%", rangemode="tozero")
-    fig.update_xaxes(
-        type="category", tickangle=-35, automargin=True, showticklabels=len(rows) <= 40
-    )
+    fig.update_xaxes(type="category", automargin=True, showticklabels=len(rows) <= 40)
     return fig
 
 

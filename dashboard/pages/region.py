@@ -140,11 +140,6 @@ PAGE = Page(
 )
 
 
-def _md(text: str) -> str:
-    """Escape markdown link text."""
-    return "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in text)
-
-
 def info_card(bench: Benchmark, definition: KpiDefinition | None, lang: str) -> dbc.Card:
     decimals = definition.decimals if definition else 0
     unit = kpi_unit(definition, lang) if definition else bench.unit
@@ -265,7 +260,6 @@ def bar_figure(
     fig.update_yaxes(title_text=unit)
     fig.update_xaxes(
         type="category",
-        tickangle=-35,
         showticklabels=len(rows) <= MANY_PRACTICES,
         automargin=True,
     )
@@ -370,10 +364,9 @@ def grid(
         {
             "name": r.name,
             # an anonymised practice (a POH's view: "Praktijk A") has no AGB and no page
-            "link": (
-                f"[{_md(r.name)}]({prefix}praktijk?agb={r.agb}&period={bench.period.label})"
-                if r.agb
-                else _md(r.name)
+            "link": c.md_link(
+                r.name,
+                f"{prefix}praktijk?agb={r.agb}&period={bench.period.label}" if r.agb else None,
             ),
             "agb": r.agb or "",
             "value": None if r.suppressed else r.value,

@@ -90,15 +90,10 @@ def cards(overview: TeamOverview, lang: str) -> Any:
     )
 
 
-def _md(text: str) -> str:
-    """Escape markdown link text."""
-    return "".join("\\" + ch if ch in "[]()*_`\\" else ch for ch in text)
-
-
 def _link(kind: str, key: str, name: str, period: str, prefix: str) -> str:
     if kind == "provider":
-        return f"[{_md(name)}]({prefix}poh?level=provider&id={key}&period={period})"
-    return f"[{_md(name)}]({prefix}praktijk?agb={key}&period={period})"
+        return c.md_link(name, f"{prefix}poh?level=provider&id={key}&period={period}")
+    return c.md_link(name, f"{prefix}praktijk?agb={key}&period={period}")
 
 
 def _value_column(column: TeamColumn, lang: str) -> dict[str, Any]:

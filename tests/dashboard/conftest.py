@@ -129,7 +129,8 @@ def _server(database_url: str, *, api_url: str | None = None) -> Iterator[str]:
         cwd=str(Path(__file__).resolve().parents[2]),
     )
     try:
-        deadline = time.monotonic() + 60
+        # a loaded machine (load 13 on 2 cores) once took over a minute to answer /health
+        deadline = time.monotonic() + 180
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited: {log_path.read_text()}")

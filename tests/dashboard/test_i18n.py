@@ -108,3 +108,26 @@ def test_picker_start_values_deep_link_versus_language_switch() -> None:
     assert pick("X", options, "B") == "B"
     assert pick(None, options) == "A"
     assert pick("A", []) is None
+
+
+def test_every_picker_of_every_page_has_its_unknown_value_said() -> None:
+    """The message for a value in a link that is not an option: every page's query parameter
+    has its own wording, and any other parameter the general one (it once raised a TypeError:
+    its placeholder was named like t()'s own parameter)."""
+    from dashboard.app import PAGES
+    from dashboard.i18n import TEXT, link_message
+
+    params = {picker.query for page in PAGES for picker in page.pickers}
+    # the selection of POH/Verwijzingen (``id``) is worded by its level; Datakwaliteit's
+    # months and status have the general wording
+    assert {p for p in params if f"link.{p}" not in TEXT} == {"id", "months", "status"}
+    for param in params:
+        for lang in ("nl", "en"):
+            assert "{" not in link_message(param, "x", lang)
+    assert link_message("poh", "POHD001") == (
+        "Onbekende POH in de link: er is geen POH met code POHD001 die u mag zien. "
+        "Kies hierboven een POH."
+    )
+    assert link_message("iets", "x", "en") == (
+        "Unknown value in the link: iets = “x”. Choose another above."
+    )

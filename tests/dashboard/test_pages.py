@@ -659,3 +659,12 @@ def test_profile_right_is_more_favourable_and_dots_carry_the_verdict() -> None:
     assert "poh_contacts</b> ↔" in labels and "← ongunstiger" in labels
     assert "Casemix" in practice.profile_note(card, "nl")  # no distribution: said, no row
     assert practice.profile_style(card, "nl") == {"height": f"{3 * 42 + 140}px"}
+
+
+def test_grid_links_escape_markdown_in_names() -> None:
+    """One escaping for every grid link (Regio-overzicht and Team): a name with markdown's
+    characters is shown as written, and without a page no link is made."""
+    assert c.md_link("De_Linde [Noord]", "/dashboard/praktijk?agb=1") == (
+        "[De\\_Linde \\[Noord\\]](/dashboard/praktijk?agb=1)"
+    )
+    assert c.md_link("Praktijk *A*") == "Praktijk \\*A\\*"
