@@ -321,8 +321,14 @@ TEXT: dict[str, dict[Lang, str]] = {
     },
     "poh.norm_band": {"nl": "Norm {norm} per dag", "en": "Norm {norm} per day"},
     "poh.no_providers": {
-        "nl": "Er zijn nog geen POH's ingelezen; kies een praktijk, team of de regio.",
-        "en": "No POHs have been imported yet; choose a practice, team or the region.",
+        "nl": (
+            "Er zijn geen POH's die u mag bekijken (niet ingelezen, of cijfers per POH vallen "
+            "buiten uw rol); kies een praktijk, team of de regio."
+        ),
+        "en": (
+            "There are no POHs you may view (none imported, or figures per POH are outside "
+            "your role); choose a practice, team or the region."
+        ),
     },
     "poh.works_in": {"nl": "Werkt in", "en": "Works in"},
     "poh.no_practices": {
