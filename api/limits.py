@@ -53,9 +53,10 @@ class LimitSettings(BaseSettings):
     # per worker process; together they size the database pool (models/db.py)
     max_concurrent_requests: int = 4
     max_concurrent_writes: int = 4
-    max_queued_requests: int = 8
-    # short: a request refused after waiting should still be refused quickly
-    max_queue_wait_ms: int = 40
+    max_queued_requests: int = 16
+    # a request is refused at admission when its turn would come later than this (the usual
+    # case under overload: at once); one admitted waits at most this long
+    max_queue_wait_ms: int = 200
     max_write_queue_wait_ms: int = 5000
     retry_after_s: int = 1
 
@@ -144,10 +145,13 @@ class Gate:
 
     def release(self, elapsed: float | None) -> None:
         if elapsed is not None:
+            # one slow request (a worker's first, which loads what it needs) must not make the
+            # gate refuse for many requests after it: each sample counts at most 2 x max_wait
+            sample = min(elapsed, 2 * self.max_wait) if self.max_wait > 0 else elapsed
             if self.served:
-                self.service_time += 0.2 * (elapsed - self.service_time)
+                self.service_time += 0.2 * (sample - self.service_time)
             else:
-                self.service_time = elapsed
+                self.service_time = sample
             self.served += 1
         while self.waiters:
             future, _ = self.waiters.popleft()

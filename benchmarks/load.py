@@ -373,6 +373,10 @@ def summary(label: str, results: list[Result], seconds: float) -> dict[str, obje
                 "ok_p50_p99_ms": [round(pct(ok_kind, 50), 1), round(pct(ok_kind, 99), 1)],
             }
     out["by_kind"] = by_kind
+    # when the answers other than 200 came: per 10 s of the schedule
+    others = Counter(int(r.scheduled // 10) * 10 for r in results if r.status != "200")
+    if others:
+        out["not_200_by_10s"] = {f"{t}s": n for t, n in sorted(others.items())}
     lags = [r.send_lag * 1000 for r in results]
     if lags:
         out["send_lag_ms"] = {q: round(pct(lags, q), 1) for q in (50, 99)}

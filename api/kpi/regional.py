@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.kpi import cache, present
+from api.kpi import answers, cache, present
 from api.kpi.benchmark import (
     FUNNEL_METHOD,
     MIN_PRACTICES,
@@ -32,7 +32,7 @@ from api.kpi.schemas import (
     ScorecardItem,
     ScorecardRead,
 )
-from api.kpi.scope import practice_and_region, region_practices
+from api.kpi.scope import OwnPractices, practice_and_region, region_practices
 from models import KpiCacheEntry, Region
 
 
@@ -364,11 +364,21 @@ def caller_benchmark(
 ) -> BenchmarkRead:
     """The (cached) benchmark with the caller's small-number rule applied, complementarily.
 
-    Applied in place without a copy: :func:`benchmark` returns a new object on every call
-    (parsed from the cache entry, or just built), never one that is kept anywhere."""
-    bm = benchmark(session, Engine(session), definition, region, period, version)
-    present.protect_benchmark(definition, bm, own)
-    return bm
+    Applied in place on the object :func:`benchmark` returns (new on every call, parsed from
+    the cache entry or just built); for an ``own`` of :class:`OwnPractices` the view is
+    remembered per caller and data version (api/kpi/answers.py) and must not be changed."""
+
+    def view() -> BenchmarkRead:
+        bm = benchmark(session, Engine(session), definition, region, period, version)
+        present.protect_benchmark(definition, bm, own)
+        return bm
+
+    if not isinstance(own, OwnPractices):
+        return view()
+    # one view per caller scope and data version, shared by the values and scorecard items
+    # of every practice of the region (read only: callers build their answers from it)
+    question = ("caller-benchmark", definition.slug, region.slug, period)
+    return answers.remembered(session, question, own.caller, view)
 
 
 def caller_practice_value(

@@ -198,3 +198,13 @@ def _resolve_team(session: Session, scope: ScopeRef) -> ResolvedScope:
         team.name,
         region_slug,
     )
+
+
+@dataclass(frozen=True)
+class OwnPractices:
+    """``own(agb)``: whether a practice lies in the caller's own scope; equal for equal callers."""
+
+    caller: CallerScope
+
+    def __call__(self, agb: str) -> bool:
+        return self.caller.is_own("practice", agb)

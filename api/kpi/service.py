@@ -38,6 +38,7 @@ from api.kpi.schemas import (
 )
 from api.kpi.scope import (
     CallerScope,
+    OwnPractices,
     ScopeRef,
     canonical,
     region_by_slug,
@@ -89,8 +90,9 @@ def _masked(scope: ScopeRef, caller: CallerScope) -> bool:
 
 
 def _own(caller: CallerScope) -> Callable[[str], bool]:
-    """Whether a practice (AGB) lies in the caller's own scope."""
-    return lambda agb: caller.is_own("practice", agb)
+    """Whether a practice (AGB) lies in the caller's own scope (hashable by the caller, so
+    that a caller's view of a benchmark can be remembered: ``regional.caller_benchmark``)."""
+    return OwnPractices(caller)
 
 
 def list_kpis() -> KpiList:

@@ -153,3 +153,19 @@ def test_a_logout_in_this_process_takes_effect_at_once(
             assert "ingetrokken" in res.json()["detail"]
     finally:
         get_auth_settings.cache_clear()
+
+
+def test_the_values_of_a_regions_practices_share_one_view_of_its_benchmark(engine: Engine) -> None:
+    from api.kpi.scope import ScopeRef
+
+    with Session(engine) as s:
+        small = service.get_values(
+            s, slug="poh_patients", scope=ScopeRef("practice", SMALL), period="2025Q3", caller=REGIO
+        )
+        large = service.get_values(
+            s, slug="poh_patients", scope=ScopeRef("practice", LARGE), period="2025Q3", caller=REGIO
+        )
+    assert (small.value, small.value_display) == (None, "<10")
+    assert large.value is None  # complementary: with two practices the region total would tell
+    views = [key for key in answers._answers if key[1][0] == "caller-benchmark"]
+    assert [key[1][1] for key in views] == ["poh_patients"]  # one view for both practices
