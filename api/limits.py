@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 OVERLOAD_TITLE = "Tijdelijk overbelast"
 EXEMPT_PATHS = frozenset({"/api/v1/health", "/health"})
+# the recent service time judges a queued request's turn only after this many served requests
+MIN_SAMPLES = 20
 
 
 class LimitSettings(BaseSettings):
@@ -113,7 +115,9 @@ class Gate:
         if self.active < self.max_concurrent and not self.waiters:
             self.active += 1
             return True
-        if len(self.waiters) >= self.max_queued or self.expected_wait() > self.max_wait:
+        judged = self.served >= MIN_SAMPLES  # a worker's first requests say little yet
+        late = judged and self.expected_wait() > self.max_wait
+        if len(self.waiters) >= self.max_queued or late:
             self.rejected += 1
             return False
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
@@ -146,8 +150,8 @@ class Gate:
     def release(self, elapsed: float | None) -> None:
         if elapsed is not None:
             # one slow request (a worker's first, which loads what it needs) must not make the
-            # gate refuse for many requests after it: each sample counts at most 2 x max_wait
-            sample = min(elapsed, 2 * self.max_wait) if self.max_wait > 0 else elapsed
+            # gate refuse for many requests after it: each sample counts at most 5 x max_wait
+            sample = min(elapsed, 5 * self.max_wait) if self.max_wait > 0 else elapsed
             if self.served:
                 self.service_time += 0.2 * (sample - self.service_time)
             else:
@@ -165,10 +169,11 @@ class Gate:
         """Refuse now the queued requests whose turn would come after their deadline."""
         now = time.monotonic()
         keep: collections.deque[tuple[asyncio.Future[bool], float]] = collections.deque()
+        judged = self.served >= MIN_SAMPLES
         for future, deadline in self.waiters:
             if future.done():
                 continue
-            if now + self.expected_wait(len(keep)) > deadline:
+            if judged and now + self.expected_wait(len(keep)) > deadline:
                 future.set_result(False)
             else:
                 keep.append((future, deadline))

@@ -108,7 +108,16 @@ def prefer_event_loop() -> None:
 def create_server_app_from_env() -> FastAPI:
     """Factory for uvicorn worker processes (``--workers``): settings come from the env."""
     prefer_event_loop()
-    return create_server_app()
+    app = create_server_app()
+    prepare_process()
+    return app
+
+
+def prepare_process() -> None:
+    """Warm this process's KPI path before it takes requests (api/kpi/jobs.py)."""
+    from api.kpi.jobs import prepare_process as prepare
+
+    prepare()
 
 
 def run_server(
@@ -153,4 +162,6 @@ def run_server(
         )
     else:
         prefer_event_loop()
-        uvicorn.run(create_server_app(api_base_url=url), **options)
+        app = create_server_app(api_base_url=url)
+        prepare_process()
+        uvicorn.run(app, **options)

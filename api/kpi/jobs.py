@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
-from api.kpi import service
+from api.kpi import cache, service
 from api.kpi.periods import quarter
 from models import ImportBatch, KpiCacheFlight, Practice, Region
 from models.db import get_engine
@@ -204,3 +204,51 @@ def warming_elsewhere(bind: Engine) -> bool:
         ).first()
         conn.rollback()
     return found is not None
+
+
+# -- a worker's first requests ---------------------------------------------------------------
+
+
+def prepare_process(*, bind: Engine | None = None) -> None:
+    """Do once, before a server process takes requests, what its first requests would each do
+    for the first time: import the modules of the KPI path, compile its SQL statements, read
+    the data version's region table. One answer of each kind (scorecard, benchmark, value,
+    series) for the first practice and the latest quarter, as a caller without a scope of
+    their own, read like an API request (an older result is served, never computed here).
+    Without it the first half second of a burst of traffic took 200+ ms per request and
+    filled the admission queue (docs/benchmarks.md). Best-effort: a failure is logged."""
+    from api.kpi.scope import CallerScope, ScopeRef
+
+    token = cache.READER.set(True)
+    try:
+        with _session(bind) as session:
+            period = service.latest_quarter(session)
+            first = session.execute(
+                select(Practice.agb, Region.slug)
+                .join(Region, Region.id == Practice.region_id)
+                .order_by(Practice.agb)
+                .limit(1)
+            ).first()
+            if period is None or first is None:
+                return
+            agb, region = first
+            caller = CallerScope()
+            scope = ScopeRef("practice", agb)
+            service.get_scorecard(session, agb=agb, period=period, caller=caller)
+            service.get_benchmark(
+                session, slug="poh_contacts", region=region, period=period, caller=caller
+            )
+            service.get_values(
+                session, slug="poh_patients", scope=scope, period=period, caller=caller
+            )
+            service.get_series(
+                session, slug="poh_contacts", scope=scope, start=period, end=period, caller=caller
+            )
+            session.rollback()
+    except Exception:
+        logger.warning(
+            "Preparing the server process failed (only its first requests are slower)",
+            exc_info=True,
+        )
+    finally:
+        cache.READER.reset(token)

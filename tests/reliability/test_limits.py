@@ -80,9 +80,10 @@ def test_queued_request_waits_at_most_max_wait() -> None:
     assert (limiter.active, len(limiter.waiters)) == (0, 0)
 
 
-def test_slow_service_time_refuses_instead_of_queueing() -> None:
+def test_slow_service_time_refuses_instead_of_queueing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Once requests are known to take 0.4 s, one that would wait longer than 0.2 s in the
     queue is refused at once rather than after its wait ran out."""
+    monkeypatch.setattr(limits, "MIN_SAMPLES", 1)  # judged from the first served request on
     app, _ = _app(0.4, max_concurrent=1, max_queued=10, max_wait_ms=200)
     asyncio.run(_burst(app, 1))  # learn the service time
     results = asyncio.run(_burst(app, 4))
@@ -249,11 +250,11 @@ def test_a_full_queue_refuses_at_admission_before_the_app_runs() -> None:
 def test_a_queued_request_is_refused_as_soon_as_its_turn_cannot_come_in_time() -> None:
     """Not at the end of its wait: when a slot is handed on and the recent service time says
     the rest of the queue would wait past its bound, those requests are refused then."""
-    from api.limits import Gate
+    from api.limits import MIN_SAMPLES, Gate
 
     async def scenario() -> None:
         gate = Gate(max_concurrent=1, max_queued=5, max_wait=50.0)
-        gate.service_time, gate.served = 20.0, 1  # a slot is held ~20 s
+        gate.service_time, gate.served = 20.0, MIN_SAMPLES  # a slot is held ~20 s
         assert await gate.acquire()
         first = asyncio.ensure_future(gate.acquire())  # expected wait 20 s: queued
         second = asyncio.ensure_future(gate.acquire())  # 40 s: queued
