@@ -15,7 +15,9 @@ catalogue is read (practices, KPI slugs, data periods), which computes nothing.
 Requests are drawn uniformly from the demo's whole request space: every practice, every KPI,
 the last 6 quarters, and the four kinds equally often — scorecard
 (``/practices/{agb}/scorecard``), benchmark (``/benchmarks/{slug}``), KPI value
-(``/kpis/{slug}``) and series (``/kpis/{slug}/series`` over the 6 quarters).
+(``/kpis/{slug}``) and series (``/kpis/{slug}/series`` of the 8 quarters ending at the quarter
+drawn, the window the dashboard's Praktijk and POH pages ask; until 2026-12-07 this was one
+fixed window over the 6 quarters, which no page asks and nothing computes ahead).
 
 Scenarios:
 
@@ -87,11 +89,20 @@ class Space:
         params = {
             "level": "practice",
             "id": agb,
-            "from": self.quarters[0],
-            "to": self.quarters[-1],
+            "from": shift_quarter(quarter, -(SERIES_QUARTERS - 1)),
+            "to": quarter,
             "grain": "quarter",
         }
         return kind, f"/api/v1/kpis/{slug}/series", params
+
+
+SERIES_QUARTERS = 8  # the window the dashboard's Praktijk and POH pages ask (dashboard/pages)
+
+
+def shift_quarter(label: str, n: int) -> str:
+    """``2025Q3`` shifted by ``n`` quarters."""
+    year, q = int(label[:4]), int(label[-1]) - 1 + n
+    return f"{year + q // 4}Q{q % 4 + 1}"
 
 
 class RawClient:
@@ -116,8 +127,20 @@ class RawClient:
     async def _roundtrip(self, request: bytes) -> int:
         if self.idle:
             reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(reader, writer, request)
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                if getattr(exc, "partial", b""):
+                    raise
+                # the server had closed this idle keep-alive connection (uvicorn after 30 s
+                # idle) as the request went out: a GET is sent again on a new connection, as
+                # browsers and HTTP clients do (RFC 9112, 9.3.1)
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        return await self._exchange(reader, writer, request)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> int:
         try:
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
