@@ -59,6 +59,9 @@ class LimitSettings(BaseSettings):
     # a request is refused at admission when its turn would come later than this (the usual
     # case under overload: at once); one admitted waits at most this long
     max_queue_wait_ms: int = 200
+    # an admitted read waits at most this many times max_queue_wait_ms (the refusal is decided
+    # at admission; this only bounds a wait the recent service time misjudged)
+    queued_patience: float = 3.0
     max_write_queue_wait_ms: int = 5000
     retry_after_s: int = 1
 
@@ -94,10 +97,15 @@ class Gate:
     becomes clear (each time a slot is handed on), not only when its wait has run out.
     """
 
-    def __init__(self, *, max_concurrent: int, max_queued: int, max_wait: float) -> None:
+    def __init__(
+        self, *, max_concurrent: int, max_queued: int, max_wait: float, patience: float = 1.0
+    ) -> None:
         self.max_concurrent = max(1, max_concurrent)
         self.max_queued = max(0, max_queued)
         self.max_wait = max_wait
+        # an admitted request waits up to patience x max_wait before it is refused: the
+        # decision to refuse is meant to be made at admission, at once
+        self.patience = max(1.0, patience)
         self.active = 0
         # each waiter: its future (True: a slot was handed to it, False: refused) and deadline
         self.waiters: collections.deque[tuple[asyncio.Future[bool], float]] = collections.deque()
@@ -121,10 +129,10 @@ class Gate:
             self.rejected += 1
             return False
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        waiter = (future, time.monotonic() + self.max_wait)
+        waiter = (future, time.monotonic() + self.max_wait * self.patience)
         self.waiters.append(waiter)
         try:
-            granted = await asyncio.wait_for(asyncio.shield(future), self.max_wait)
+            granted = await asyncio.wait_for(asyncio.shield(future), self.max_wait * self.patience)
         except TimeoutError:
             if future.done() and not future.cancelled():
                 granted = future.result()  # decided just as the wait ran out
@@ -209,6 +217,7 @@ class ConcurrencyLimit:
             max_concurrent=max_concurrent or s.max_concurrent_requests,
             max_queued=queued,
             max_wait=wait,
+            patience=s.queued_patience,
         )
         self.writes = Gate(
             max_concurrent=max_concurrent_writes or s.max_concurrent_writes,
