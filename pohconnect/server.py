@@ -157,6 +157,14 @@ def run_server(
     }
     if workers > 1:
         os.environ["POHCONNECT_API_URL"] = url  # read by each worker's dashboard settings
+        if not (
+            os.environ.get("POHCONNECT_SESSION_SECRET") or os.environ.get("POHCONNECT_TOKEN_SECRET")
+        ):
+            # one key for the dashboard's session cookies in every worker: a login answered by
+            # one worker must be valid in the next (dashboard/auth.py ``session_secret``)
+            import secrets
+
+            os.environ["POHCONNECT_SESSION_SECRET"] = secrets.token_hex(32)
         uvicorn.run(
             "pohconnect.server:create_server_app_from_env", factory=True, workers=workers, **options
         )
