@@ -158,22 +158,28 @@ def graph_config(lang: str | None = None) -> dict[str, Any]:
     return {**GRAPH_CONFIG, **plotly_locale(lang or "nl")}
 
 
+def _download_button(id: dict[str, str], lang: str) -> dbc.Button:
+    """One small download button; ``id["format"]`` names the file format."""
+    fmt = id["format"]
+    return dbc.Button(
+        t(f"download.{fmt}", lang),
+        id=id,
+        title=t(f"download.{fmt}_title", lang),
+        color="secondary",
+        outline=True,
+        size="sm",
+        class_name="py-0 px-2",
+        n_clicks=0,
+    )
+
+
 def chart_download_buttons(graph_id: str, title: str, lang: str | None) -> html.Div:
     """PNG and SVG buttons of a chart. The image is made in the browser (plotly.js, on a copy
     of the figure with the chart's title and a source line added; assets/40-downloads.js):
     nothing leaves the user's computer, no server-side rendering."""
     lang = lang or "nl"
     buttons = [
-        dbc.Button(
-            t(f"download.{fmt}", lang),
-            id={"type": ids.CHART_DOWNLOAD, "graph": graph_id, "format": fmt},
-            title=t(f"download.{fmt}_title", lang),
-            color="secondary",
-            outline=True,
-            size="sm",
-            class_name="py-0 px-2",
-            n_clicks=0,
-        )
+        _download_button({"type": ids.CHART_DOWNLOAD, "graph": graph_id, "format": fmt}, lang)
         for fmt in ("png", "svg")
     ]
     meta = {
@@ -498,16 +504,7 @@ def table_download_buttons(table_id: str, lang: str) -> html.Div:
     the file (the table's own API export where one exists) and hands it over with
     ``dcc.Download`` (dashboard/downloads.py)."""
     buttons = [
-        dbc.Button(
-            t(f"download.{fmt}", lang),
-            id={"type": ids.TABLE_DOWNLOAD, "table": table_id, "format": fmt},
-            title=t(f"download.{fmt}_title", lang),
-            color="secondary",
-            outline=True,
-            size="sm",
-            class_name="py-0 px-2",
-            n_clicks=0,
-        )
+        _download_button({"type": ids.TABLE_DOWNLOAD, "table": table_id, "format": fmt}, lang)
         for fmt in ("csv", "xlsx")
     ]
     return html.Div(

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeVar
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from api.kpi.definitions import REGISTRY
@@ -49,9 +51,19 @@ Column = tuple[str, Callable[[Any], Any]]  # header, value of one row
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
+    """A cell value as a spreadsheet may hold it: no control characters (XLSX cannot store
+    them) and no formula (a text starting with = + - @ gets a leading quote)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(_DANGEROUS):
+            return "'" + value
     return value
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name: at most 31 characters, none of ``[]:*?/\\`` or control characters."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", ILLEGAL_CHARACTERS_RE.sub("", title)).strip()
+    return cleaned[:31].strip() or "Tabel"
 
 
 def unit_nl(slug: str, fallback: str) -> str:
@@ -154,7 +166,7 @@ def to_xlsx(
 ) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
+    ws.title = sheet_title(title)
     for line in meta:
         ws.append([safe_cell(line)])
     ws.append([safe_cell(h) for h in header])
