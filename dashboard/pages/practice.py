@@ -162,11 +162,16 @@ def render_scorecard(client: ApiClient, agb: str, period: str, lang: str) -> tup
     except ApiError as exc:
         alert = c.error_alert(str(exc), lang)
         return alert, c.error_figure(lang), c.error_figure(lang), {"height": "260px"}, None, alert
+    style = profile_style(card, lang)
+    profile = profile_figure(card, lang)
+    # drawn at the graph's height: a figure drawn before its container grew stayed squeezed
+    # into the empty state's 260 px, every row on top of the other
+    profile.update_layout(height=int(style["height"].removesuffix("px")))
     return (
         hours_stats(card, lang),
         hours_figure(card, lang),
-        profile_figure(card, lang),
-        profile_style(card, lang),
+        profile,
+        style,
         profile_note(card, lang),
         scorecard_table(card, lang),
     )

@@ -660,6 +660,14 @@ def test_profile_right_is_more_favourable_and_dots_carry_the_verdict() -> None:
     assert "Casemix" in practice.profile_note(card, "nl")  # no distribution: said, no row
     assert practice.profile_style(card, "nl") == {"height": f"{3 * 42 + 140}px"}
 
+    class _Client:
+        def scorecard(self, agb: str, *, period: str) -> Scorecard:
+            return card
+
+    # drawn at that height (a figure drawn before its graph grew was squeezed into 260 px)
+    out = practice.render_scorecard(_Client(), "01990001", "2025Q3", "nl")  # type: ignore[arg-type]
+    assert out[2].layout.height == 3 * 42 + 140 and out[3] == {"height": f"{3 * 42 + 140}px"}
+
 
 def test_grid_links_escape_markdown_in_names() -> None:
     """One escaping for every grid link (Regio-overzicht and Team): a name with markdown's
