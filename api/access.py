@@ -15,15 +15,13 @@ applies it, and ``api/kpi`` imports no FastAPI) and re-exported here.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import Engine, event, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.audit import Actor
@@ -33,6 +31,7 @@ from api.auth.tokens import Claims, TokenInvalid, decode_token
 from api.deps import SessionDep
 from api.errors import DomainError, Forbidden
 from api.kpi.cache import data_version
+from api.kpi.memo import Memo, process_bind
 from api.kpi.scope import CallerScope, not_found
 from models import RevokedToken, User, UserScope
 
@@ -125,7 +124,7 @@ def get_principal(
         claims = decode_token(token)
     except TokenInvalid as exc:
         raise Unauthorized("Het toegangstoken is ongeldig of verlopen; log opnieuw in.") from exc
-    known = _recent(token, claims)
+    known = _recent(token)
     if known is None:
         known = _read_user(session, claims)
         _remember(token, known)
@@ -178,14 +177,11 @@ def _read_user(session: Session, claims: Claims) -> Known:
 # worker answers most requests without reading the user, their grants and the revocation list
 # again. Any change to users, grants or revocations flushed in this process forgets it all
 # (the listener below); changes made by another process are seen within the recheck time.
-_RECENT: OrderedDict[str, tuple[float, Known]] = OrderedDict()
-_RECENT_MAX = 4096
-_recent_lock = threading.Lock()
+_RECENT: Memo[str, tuple[float, Known]] = Memo(4096)
 
 
-def _recent(token: str, claims: Claims) -> Known | None:
-    with _recent_lock:
-        found = _RECENT.get(token)
+def _recent(token: str) -> Known | None:
+    found = _RECENT.get(token)
     if found is None or found[0] < time.monotonic():
         return None
     return found[1]
@@ -193,19 +189,13 @@ def _recent(token: str, claims: Claims) -> Known | None:
 
 def _remember(token: str, known: Known) -> None:
     ttl = get_auth_settings().auth_recheck_seconds
-    if ttl <= 0:
-        return
-    with _recent_lock:
-        _RECENT[token] = (time.monotonic() + ttl, known)
-        _RECENT.move_to_end(token)
-        while len(_RECENT) > _RECENT_MAX:
-            _RECENT.popitem(last=False)
+    if ttl > 0:
+        _RECENT.put(token, (time.monotonic() + ttl, known))
 
 
 def forget_callers() -> None:
     """Read every caller afresh on their next request."""
-    with _recent_lock:
-        _RECENT.clear()
+    _RECENT.clear()
 
 
 _AUTH_TABLES = (User, UserScope, RevokedToken)
@@ -224,9 +214,7 @@ def _auth_changed(session: Session, _context: Any) -> None:
 # zorgverlener and grant rows and of the data (teams and practices change only by an import
 # or a team change, both of which change the KPI data version). Keyed by all of those, an
 # entry is never stale; two small queries per request read the key.
-_GRANTS: OrderedDict[tuple[Any, ...], Grant] = OrderedDict()
-_GRANTS_MAX = 2048
-_grants_lock = threading.Lock()
+_GRANTS: Memo[tuple[Any, ...], Grant] = Memo(2048)
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -239,8 +227,8 @@ def _grant(session: Session, user_id: int, role: str, provider_id: int | None) -
     rows = session.execute(
         select(UserScope.level, UserScope.key).where(UserScope.user_id == user_id)
     ).all()
-    bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.url.database in (None, "", ":memory:"):
+    bind = process_bind(session)
+    if bind is None:
         return build_grant(session, _user(session, user_id))  # one connection: tests, jobs
     key = (
         str(bind.url),
@@ -250,16 +238,10 @@ def _grant(session: Session, user_id: int, role: str, provider_id: int | None) -
         frozenset((level, value) for level, value in rows),
         data_version(session),
     )
-    with _grants_lock:
-        grant = _GRANTS.get(key)
-        if grant is not None:
-            _GRANTS.move_to_end(key)
-            return grant
-    grant = build_grant(session, _user(session, user_id))
-    with _grants_lock:
-        _GRANTS[key] = grant
-        while len(_GRANTS) > _GRANTS_MAX:
-            _GRANTS.popitem(last=False)
+    grant = _GRANTS.get(key)
+    if grant is None:
+        grant = build_grant(session, _user(session, user_id))
+        _GRANTS.put(key, grant)
     return grant
 
 

@@ -99,10 +99,6 @@ def login(session: Session, *, username: str, password: str, ip: str) -> LoginRe
     return LoginResult("ok", token=token)
 
 
-def is_revoked(session: Session, jti: str) -> bool:
-    return session.get(RevokedToken, jti) is not None
-
-
 def logout(session: Session, *, claims: Claims, actor: Actor) -> None:
     """Revoke the token by its id; forget revocations of tokens that have expired anyway."""
     now = dt.datetime.now(dt.UTC)

@@ -13,59 +13,49 @@ never stale: an import or a team change moves the data version, and the next que
 answered afresh. Only answers at the current data version are remembered (one served from an
 older result while the new one is computed is not), errors never.
 
-Bounded (least recently used out), per process, no locking beyond the dict's own: two
-threads may present the same answer at once, and both are right.
+Bounded (least recently used out, api/kpi/memo.py), per process: two threads may present
+the same answer at once, and both are right.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.kpi import cache
-from api.kpi.scope import CallerScope
+from api.kpi.memo import Memo, process_bind
 
 Answer = TypeVar("Answer")
 MAX_ANSWERS = 8192
 
-_answers: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_lock = threading.Lock()
+_answers: Memo[tuple[Any, ...], Any] = Memo(MAX_ANSWERS)
 
 
 def remembered(
     session: Session,
     question: tuple[Hashable, ...],
-    caller: CallerScope,
+    caller: Hashable,
     answer: Callable[[], Answer],
 ) -> Answer:
     """The caller's answer to ``question``, presented once per data version and scope.
 
     The answer is shared: callers must not change it (the routes only serialise it)."""
-    bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.url.database in (None, "", ":memory:"):
+    bind = process_bind(session)
+    if bind is None:
         return answer()  # one connection (tests, jobs): flushes change the data under it
     version = cache.data_version(session)
     key = (str(bind.url), question, caller, version)
-    with _lock:
-        found = _answers.get(key)
-        if found is not None:
-            _answers.move_to_end(key)
-            return found  # type: ignore[no-any-return]
+    found = _answers.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     out = answer()
     if getattr(out, "data_version", None) == version:
-        with _lock:
-            _answers[key] = out
-            while len(_answers) > MAX_ANSWERS:
-                _answers.popitem(last=False)
+        _answers.put(key, out)
     return out
 
 
 def forget() -> None:
     """Drop every remembered answer (tests that change data under one version)."""
-    with _lock:
-        _answers.clear()
+    _answers.clear()

@@ -46,7 +46,6 @@ import socket
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -57,6 +56,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from api.kpi.memo import Memo
 from models import (
     Contact,
     HoursWeek,
@@ -126,15 +126,12 @@ def data_version(session: Session) -> str:
     if transaction is not None:
         session.info[_TXN_VERSION] = (transaction, version)
     memo_key = (_url(session), version)
-    if memo_key not in _regions_memo:
+    if _regions_memo.get(memo_key) is None:
         table = _region_table(session)
         # the table belongs to this version only if nothing committed in between (PostgreSQL
         # reads each statement in its own snapshot); every region part is part of the version
         if _global_version(session) == version:
-            with _locks_guard:
-                _regions_memo[memo_key] = table
-                while len(_regions_memo) > REGION_MEMO_SIZE:
-                    _regions_memo.popitem(last=False)
+            _regions_memo.put(memo_key, table)
     return version
 
 
@@ -162,7 +159,7 @@ class RegionTable:
         self.practice_region = practice_region
 
 
-_regions_memo: OrderedDict[tuple[str, str], RegionTable] = OrderedDict()
+_regions_memo: Memo[tuple[str, str], RegionTable] = Memo(REGION_MEMO_SIZE)
 
 
 def _url(session: Session) -> str:

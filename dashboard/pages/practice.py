@@ -42,6 +42,9 @@ from dashboard.reports import ReportButtons
 from dashboard.schemas import KpiSeries, Practice, Scorecard, ScorecardItem
 
 SERIES_QUARTERS = 8
+# the profile graph without rows (an empty or error state), and its least height
+EMPTY_PROFILE_PX = 260
+EMPTY_PROFILE_STYLE = {"height": f"{EMPTY_PROFILE_PX}px"}
 # the hours panel: slugs of the scorecard's items
 CONTRACT, WORKED, NORM = "hours_contract_per_week", "hours_worked_per_week", "hours_norm_per_week"
 VS_NORM, DIRECT = "hours_vs_norm_pct", "direct_time_pct"
@@ -76,7 +79,7 @@ def body(lang: str) -> list[Any]:
         c.chart_card(
             t("practice.profile_title", lang),
             ids.PRACTICE_PROFILE,
-            height=260,
+            height=EMPTY_PROFILE_PX,
             note_id=ids.PRACTICE_PROFILE_NOTE,
             lang=lang,
         ),
@@ -161,7 +164,7 @@ def render_scorecard(client: ApiClient, agb: str, period: str, lang: str) -> tup
         card = client.scorecard(agb, period=period)
     except ApiError as exc:
         alert = c.error_alert(str(exc), lang)
-        return alert, c.error_figure(lang), c.error_figure(lang), {"height": "260px"}, None, alert
+        return alert, c.error_figure(lang), c.error_figure(lang), EMPTY_PROFILE_STYLE, None, alert
     style = profile_style(card, lang)
     profile = profile_figure(card, lang)
     # drawn at the graph's height: a figure drawn before its container grew stayed squeezed
@@ -208,7 +211,7 @@ def register(app: Dash, client: ApiClient) -> None:
         if not agb or not period:
             empty = c.empty_state(lang, t("empty.choose", lang))
             figure = c.choose_figure(lang)
-            return None, figure, figure, {"height": "260px"}, None, empty
+            return None, figure, figure, EMPTY_PROFILE_STYLE, None, empty
         return render_scorecard(client, agb, period, lang)
 
 
@@ -746,7 +749,8 @@ def profile_style(card: Scorecard, lang: str) -> dict[str, str]:
     least that of an empty state)."""
     titles = [profile_title(i, lang) for i in profile_rows(card)]
     units = sum(1 + EXTRA_LINE * (len(lines) - 1) for lines in titles)
-    return {"height": f"{max(round(PROFILE_ROW_PX * units) + PROFILE_EXTRA_PX, 260)}px"}
+    height = max(round(PROFILE_ROW_PX * units) + PROFILE_EXTRA_PX, EMPTY_PROFILE_PX)
+    return {"height": f"{height}px"}
 
 
 def profile_note(card: Scorecard, lang: str) -> str:

@@ -167,5 +167,5 @@ def test_the_values_of_a_regions_practices_share_one_view_of_its_benchmark(engin
         )
     assert (small.value, small.value_display) == (None, "<10")
     assert large.value is None  # complementary: with two practices the region total would tell
-    views = [key for key in answers._answers if key[1][0] == "caller-benchmark"]
+    views = [key for key in answers._answers.snapshot() if key[1][0] == "caller-benchmark"]
     assert [key[1][1] for key in views] == ["poh_patients"]  # one view for both practices
