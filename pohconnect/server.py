@@ -114,10 +114,22 @@ def create_server_app_from_env() -> FastAPI:
 
 
 def prepare_process() -> None:
-    """Warm this process's KPI path before it takes requests (api/kpi/jobs.py)."""
+    """Warm this process's KPI path before it takes requests (api/kpi/jobs.py), then move
+    everything alive so far out of the garbage collector's sight (``gc.freeze``).
+
+    What a server process holds from its start (modules, the app, SQLAlchemy's and pydantic's
+    compiled structures: some 10^6 objects) lives as long as the process. Left in the
+    collected generations, every full collection walked all of it again: pauses of 100–180 ms
+    in which the worker answered nothing, a few times a minute under load, each of which
+    filled the admission queue (docs/benchmarks.md, "Pauzes van de garbage collector").
+    Frozen objects are still freed when their reference count drops to zero."""
+    import gc
+
     from api.kpi.jobs import prepare_process as prepare
 
     prepare()
+    gc.collect()
+    gc.freeze()
 
 
 def run_server(

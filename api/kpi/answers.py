@@ -13,6 +13,14 @@ never stale: an import or a team change moves the data version, and the next que
 answered afresh. Only answers at the current data version are remembered (one served from an
 older result while the new one is computed is not), errors never.
 
+An answer is remembered as its JSON (the bytes the API sends, :func:`encoded`), not as the
+object: thousands of remembered objects made every full run of Python's garbage collector walk
+them all again, pauses of 100–200 ms in which the worker answered nothing (docs/benchmarks.md,
+"Pauzes van de garbage collector"); bytes are not tracked by it. A route sends the bytes as
+they are; :func:`answer` gives a caller in Python its own copy of the object.
+:func:`shared` keeps objects for the few building blocks read by many answers (a caller's
+view of a region's benchmark), read only.
+
 Bounded (least recently used out, api/kpi/memo.py), per process: two threads may present
 the same answer at once, and both are right.
 """
@@ -20,42 +28,107 @@ the same answer at once, and both are right.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api.kpi import cache
 from api.kpi.memo import Memo, process_bind
 
 Answer = TypeVar("Answer")
+Model = TypeVar("Model", bound=BaseModel)
 MAX_ANSWERS = 8192
+MAX_SHARED = 2048
 
-_answers: Memo[tuple[Any, ...], Any] = Memo(MAX_ANSWERS)
+# (question, caller, data version) → the answer's model class and its JSON
+_answers: Memo[tuple[Any, ...], tuple[type[BaseModel], bytes]] = Memo(MAX_ANSWERS)
+_shared: Memo[tuple[Any, ...], Any] = Memo(MAX_SHARED)
 
 
-def remembered(
+@dataclass(frozen=True)
+class Asked(Generic[Model]):
+    """A question as the service builds it: its key, who asks, and how it is answered."""
+
+    question: tuple[Hashable, ...]
+    caller: Hashable
+    compute: Callable[[], Model]
+
+
+def to_json(model: BaseModel) -> bytes:
+    """The JSON the API sends for ``model`` (what FastAPI writes for a response model of its
+    class: by alias, nothing left out)."""
+    return type(model).__pydantic_serializer__.to_json(model, by_alias=True)
+
+
+def _key(session: Session, asked: Asked[Any]) -> tuple[tuple[Any, ...], str] | None:
+    bind = process_bind(session)
+    if bind is None:
+        return None  # one connection (tests, jobs): flushes change the data under it
+    version = cache.data_version(session)
+    return (str(bind.url), asked.question, asked.caller, version), version
+
+
+def _remember(key: tuple[Any, ...], version: str, model: BaseModel) -> bytes:
+    data = to_json(model)
+    if getattr(model, "data_version", None) == version:
+        _answers.put(key, (type(model), data))
+    return data
+
+
+def encoded(session: Session, asked: Asked[Any]) -> bytes:
+    """The caller's answer as the API sends it (JSON), presented once per data version and
+    scope."""
+    keyed = _key(session, asked)
+    if keyed is None:
+        return to_json(asked.compute())
+    key, version = keyed
+    found = _answers.get(key)
+    if found is not None:
+        return found[1]
+    return _remember(key, version, asked.compute())
+
+
+def answer(session: Session, asked: Asked[Model]) -> Model:
+    """The caller's answer as an object of its own (the caller may change it), read from the
+    remembered JSON when there is one."""
+    keyed = _key(session, asked)
+    if keyed is None:
+        return asked.compute()
+    key, version = keyed
+    found = _answers.get(key)
+    if found is not None:
+        model_class, data = found
+        return model_class.model_validate_json(data)  # type: ignore[return-value]
+    model = asked.compute()
+    _remember(key, version, model)
+    return model
+
+
+def shared(
     session: Session,
     question: tuple[Hashable, ...],
     caller: Hashable,
-    answer: Callable[[], Answer],
+    build: Callable[[], Answer],
 ) -> Answer:
-    """The caller's answer to ``question``, presented once per data version and scope.
-
-    The answer is shared: callers must not change it (the routes only serialise it)."""
+    """A building block of many answers (the caller's view of a region's benchmark), kept as
+    the object itself: callers read it and must not change it."""
     bind = process_bind(session)
     if bind is None:
-        return answer()  # one connection (tests, jobs): flushes change the data under it
+        return build()
     version = cache.data_version(session)
     key = (str(bind.url), question, caller, version)
-    found = _answers.get(key)
+    found = _shared.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
-    out = answer()
+    out = build()
     if getattr(out, "data_version", None) == version:
-        _answers.put(key, out)
+        _shared.put(key, out)
     return out
 
 
 def forget() -> None:
     """Drop every remembered answer (tests that change data under one version)."""
     _answers.clear()
+    _shared.clear()

@@ -378,7 +378,7 @@ def caller_benchmark(
     # one view per caller scope and data version, shared by the values and scorecard items
     # of every practice of the region (read only: callers build their answers from it)
     question = ("caller-benchmark", definition.slug, region.slug, period)
-    return answers.remembered(session, question, own.caller, view)
+    return answers.shared(session, question, own.caller, view)
 
 
 def caller_practice_value(

@@ -152,9 +152,22 @@ def get_values(
     caller: CallerScope | None = None,
 ) -> KpiValueRead:
     """One KPI for one scope and period, with the benchmark position for a practice."""
+    return answers.answer(
+        session, ask_values(session, slug=slug, scope=scope, period=period, caller=caller)
+    )
+
+
+def ask_values(
+    session: Session,
+    *,
+    slug: str,
+    scope: ScopeRef,
+    period: Period | str,
+    caller: CallerScope | None = None,
+) -> answers.Asked[KpiValueRead]:
+    """The question of :func:`get_values` (for :func:`answers.encoded`: the route's JSON)."""
     caller = caller or CallerScope()
-    return answers.remembered(
-        session,
+    return answers.Asked(
         ("value", slug, scope, period),
         caller,
         lambda: _values(session, slug=slug, scope=scope, period=period, caller=caller),
@@ -198,9 +211,25 @@ def get_series(
     caller: CallerScope | None = None,
 ) -> KpiSeriesRead:
     """A KPI per month or quarter between two bounds (bounds may be period shorthands)."""
+    asked = ask_series(
+        session, slug=slug, scope=scope, start=start, end=end, grain=grain, caller=caller
+    )
+    return answers.answer(session, asked)
+
+
+def ask_series(
+    session: Session,
+    *,
+    slug: str,
+    scope: ScopeRef,
+    start: dt.date | str,
+    end: dt.date | str,
+    grain: str = "quarter",
+    caller: CallerScope | None = None,
+) -> answers.Asked[KpiSeriesRead]:
+    """The question of :func:`get_series`."""
     caller = caller or CallerScope()
-    return answers.remembered(
-        session,
+    return answers.Asked(
         ("series", slug, scope, start, end, grain),
         caller,
         lambda: _series(
@@ -260,9 +289,22 @@ def get_benchmark(
     caller: CallerScope | None = None,
 ) -> BenchmarkRead:
     """The KPI over every practice of a region: distribution, ranks and funnel classes."""
+    return answers.answer(
+        session, ask_benchmark(session, slug=slug, region=region, period=period, caller=caller)
+    )
+
+
+def ask_benchmark(
+    session: Session,
+    *,
+    slug: str,
+    region: str,
+    period: Period | str,
+    caller: CallerScope | None = None,
+) -> answers.Asked[BenchmarkRead]:
+    """The question of :func:`get_benchmark`."""
     caller = caller or CallerScope()
-    return answers.remembered(
-        session,
+    return answers.Asked(
         ("benchmark", slug, region, period),
         caller,
         lambda: _benchmark(session, slug=slug, region=region, period=period, caller=caller),
@@ -291,9 +333,15 @@ def get_scorecard(
     session: Session, *, agb: str, period: Period | str, caller: CallerScope | None = None
 ) -> ScorecardRead:
     """Every KPI for one practice against its region."""
+    return answers.answer(session, ask_scorecard(session, agb=agb, period=period, caller=caller))
+
+
+def ask_scorecard(
+    session: Session, *, agb: str, period: Period | str, caller: CallerScope | None = None
+) -> answers.Asked[ScorecardRead]:
+    """The question of :func:`get_scorecard`."""
     caller = caller or CallerScope()
-    return answers.remembered(
-        session,
+    return answers.Asked(
         ("scorecard", agb, period),
         caller,
         lambda: _scorecard(session, agb=agb, period=period, caller=caller),

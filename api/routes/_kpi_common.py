@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 
-from api.kpi import export
+from api.kpi import answers, export
 from api.kpi.definitions import REGISTRY
 
 
@@ -46,6 +46,13 @@ def wanted_format(request: Request, fmt: ExportFormat | None) -> ExportFormat:
     if "text/csv" in accept:
         return "csv"
     return "json"
+
+
+def json_answer(session: Any, asked: answers.Asked[Any]) -> Response:
+    """The caller's answer as JSON, sent as remembered (api/kpi/answers.py): the same bytes
+    FastAPI would write for the route's response model, without presenting, validating and
+    serialising the object again."""
+    return Response(answers.encoded(session, asked), media_type="application/json")
 
 
 def export_response(

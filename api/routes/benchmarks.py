@@ -11,14 +11,16 @@ from api import audit
 from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
-from api.kpi import export, service
+from api.kpi import answers, export, service
 from api.kpi.schemas import BenchmarkRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     CsvDialect,
     ExportFormat,
+    json_answer,
     negotiated,
     slug_path,
+    wanted_format,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["benchmarks"])
@@ -41,7 +43,10 @@ def get_benchmark(
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
     dialect: CsvDialect = "nl",
 ) -> BenchmarkRead | Response:
-    bm = service.get_benchmark(session, slug=slug, region=region, period=period, caller=caller)
+    asked = service.ask_benchmark(session, slug=slug, region=region, period=period, caller=caller)
+    if wanted_format(request, fmt) == "json":
+        return json_answer(session, asked)
+    bm = answers.answer(session, asked)
     return negotiated(
         request,
         fmt,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.access import CallerDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
 from api.kpi import service
 from api.kpi.schemas import KpiList, KpiSeriesRead, KpiValueRead, KpiValuesRead
-from api.routes._kpi_common import slug_path
+from api.routes._kpi_common import json_answer, slug_path
 
 router = APIRouter(prefix="/api/v1", tags=["kpis"])
 
@@ -51,14 +52,15 @@ def get_kpi(
         str,
         Query(description="2025Q3, 2025-07, 2025 or 2025-07-01..2025-09-30", examples=["2025Q3"]),
     ],
-) -> KpiValueRead:
-    return service.get_values(
+) -> Response:
+    asked = service.ask_values(
         session,
         slug=slug,
         scope=service.ScopeRef(level, scope_id),
         period=period,
         caller=caller,
     )
+    return json_answer(session, asked)
 
 
 @router.get(
@@ -113,8 +115,8 @@ def get_kpi_series(
         str, Query(alias="to", description="Date or period; its end", examples=["2025Q4"])
     ],
     grain: Annotated[Literal["month", "quarter"], Query()] = "quarter",
-) -> KpiSeriesRead:
-    return service.get_series(
+) -> Response:
+    asked = service.ask_series(
         session,
         slug=slug,
         scope=service.ScopeRef(level, scope_id),
@@ -123,3 +125,4 @@ def get_kpi_series(
         grain=grain,
         caller=caller,
     )
+    return json_answer(session, asked)

@@ -11,13 +11,15 @@ from api import audit
 from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
-from api.kpi import export, service
+from api.kpi import answers, export, service
 from api.kpi.schemas import ScorecardRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     CsvDialect,
     ExportFormat,
+    json_answer,
     negotiated,
+    wanted_format,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["scorecard"])
@@ -39,7 +41,10 @@ def get_scorecard(
     fmt: Annotated[ExportFormat | None, Query(alias="format")] = None,
     dialect: CsvDialect = "nl",
 ) -> ScorecardRead | Response:
-    sc = service.get_scorecard(session, agb=agb, period=period, caller=caller)
+    asked = service.ask_scorecard(session, agb=agb, period=period, caller=caller)
+    if wanted_format(request, fmt) == "json":
+        return json_answer(session, asked)
+    sc = answers.answer(session, asked)
     return negotiated(
         request,
         fmt,

@@ -8,11 +8,14 @@ These run on a database file of their own with sessions on the engine, as the se
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
@@ -64,13 +67,24 @@ def _patients(engine: Engine, caller: CallerScope) -> tuple[object, object]:
         return card, item.value
 
 
-def test_an_answer_is_presented_once_per_caller_scope_and_data_version(engine: Engine) -> None:
+def test_an_answer_is_presented_once_per_caller_scope_and_data_version(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    presented: list[CallerScope] = []
+    present = service._scorecard
+
+    def counted(session: Session, **kw: object) -> object:
+        presented.append(kw["caller"])  # type: ignore[arg-type]
+        return present(session, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_scorecard", counted)
     first, masked = _patients(engine, REGIO)
     again, _ = _patients(engine, REGIO)
-    assert again is first  # remembered: the same answer object
+    assert presented == [REGIO]  # remembered: presented once
+    assert again == first and again is not first  # each caller gets a copy of its own
     assert masked is None  # 4 patients outside the caller's own scope: "<10"
-    own, shown = _patients(engine, OWN_SMALL)
-    assert own is not first and shown == 4  # another scope, another answer
+    _own, shown = _patients(engine, OWN_SMALL)
+    assert presented == [REGIO, OWN_SMALL] and shown == 4  # another scope, another answer
     with Session(engine) as s:
         before = cache.data_version(s)
         cache.bump(s)  # what a team change does
@@ -78,18 +92,39 @@ def test_an_answer_is_presented_once_per_caller_scope_and_data_version(engine: E
     with Session(engine) as s:
         assert cache.data_version(s) != before
     fresh, masked_again = _patients(engine, REGIO)
-    assert fresh is not first and masked_again is None  # a new data version: presented afresh
+    assert presented == [REGIO, OWN_SMALL, REGIO]  # a new data version: presented afresh
+    assert fresh != first and masked_again is None
+
+
+def test_an_answer_is_remembered_as_the_json_the_api_sends(engine: Engine) -> None:
+    """Bytes, which the garbage collector does not walk, equal to FastAPI's serialisation
+    of the response model."""
+    from fastapi.encoders import jsonable_encoder
+
+    with Session(engine) as s:
+        asked = service.ask_scorecard(s, agb=LARGE, period="2025Q3", caller=REGIO)
+        data = answers.encoded(s, asked)
+        card = answers.answer(s, asked)
+    with Session(engine) as s:
+        assert answers.encoded(s, asked) is data  # remembered, not built again
+    assert not gc.is_tracked(data)
+    assert json.loads(data) == jsonable_encoder(card)
+    assert [key[1] for key in answers._answers.snapshot()] == [("scorecard", LARGE, "2025Q3")]
 
 
 def test_an_answer_served_from_an_older_result_is_not_remembered(engine: Engine) -> None:
     calls: list[int] = []
 
-    class Old:
-        data_version = "ouder"
+    class Old(BaseModel):
+        data_version: str = "ouder"
+
+    def old() -> Old:
+        calls.append(1)
+        return Old()
 
     with Session(engine) as s:
         for _ in range(2):
-            answers.remembered(s, ("proef",), REGIO, lambda: calls.append(1) or Old())
+            answers.answer(s, answers.Asked(("proef",), REGIO, old))
     assert len(calls) == 2
 
 
@@ -167,5 +202,5 @@ def test_the_values_of_a_regions_practices_share_one_view_of_its_benchmark(engin
         )
     assert (small.value, small.value_display) == (None, "<10")
     assert large.value is None  # complementary: with two practices the region total would tell
-    views = [key for key in answers._answers.snapshot() if key[1][0] == "caller-benchmark"]
+    views = [key for key in answers._shared.snapshot() if key[1][0] == "caller-benchmark"]
     assert [key[1][1] for key in views] == ["poh_patients"]  # one view for both practices
