@@ -655,45 +655,68 @@ def profile_figure(card: Scorecard, lang: str) -> go.Figure:
         hoverinfo="skip",
     )
     # each row's title and value above its bands (full width on a phone: no labels beside the
-    # bands), ↔ for a KPI without a direction; a thin line between rows
+    # bands), ↔ for a KPI without a direction; a thin line between rows. Shapes and
+    # annotations are handed over as one list each: added one by one (``add_hline``,
+    # ``add_annotation``) plotly checked all earlier ones again each time, 0.2–0.5 s of CPU
+    # for 23 rows, taken from the page's first chart drawn beside it
+    shapes: list[dict[str, Any]] = []
+    annotations: list[dict[str, Any]] = []
     for y, item, judgement, lines in zip(ys, rows, judged, titles, strict=True):
         if y > 0:
             top = y - 0.62 - EXTRA_LINE * (len(lines) - 1)
-            fig.add_hline(y=top, line={"color": "#e9ecef", "width": 1}, layer="below")
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x domain",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": top,
+                    "y1": top,
+                    "line": {"color": "#e9ecef", "width": 1},
+                    "layer": "below",
+                }
+            )
         arrows = " ↔" if item.polarity == "neutral" else ""
         value = fmt(item, _shown(item))
         title = "<br>".join(f"<b>{line}</b>" for line in lines)
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=y - 0.2,
-            yref="y",
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            align="left",
-            text=(f"{title}{arrows} · <span style='color:{judgement.colour}'>{value}</span>"),
-            font={"size": 12},
+        annotations.append(
+            {
+                "x": 0,
+                "xref": "paper",
+                "y": y - 0.2,
+                "yref": "y",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "align": "left",
+                "text": f"{title}{arrows} · <span style='color:{judgement.colour}'>{value}</span>",
+                "font": {"size": 12},
+            }
         )
     # the direction, written out under the rows: the same on every row
     for x, anchor, key in (
         (0, "left", "practice.profile_worse"),
         (1, "right", "practice.profile_better"),
     ):
-        fig.add_annotation(
-            x=x,
-            xref="paper",
-            y=0,
-            yref="paper",
-            xanchor=anchor,
-            yanchor="top",
-            yshift=-4,
-            showarrow=False,
-            text=t(key, lang),
-            font={"size": 12, "color": "#495057"},
+        annotations.append(
+            {
+                "x": x,
+                "xref": "paper",
+                "y": 0,
+                "yref": "paper",
+                "xanchor": anchor,
+                "yanchor": "top",
+                "yshift": -4,
+                "showarrow": False,
+                "text": t(key, lang),
+                "font": {"size": 12, "color": "#495057"},
+            }
         )
     c.style_figure(fig, lang)
     fig.update_layout(
+        shapes=shapes,
+        annotations=annotations,
         barmode="overlay",
         margin={"l": 10, "r": 10, "t": 30, "b": 100},
         hovermode="closest",
