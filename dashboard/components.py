@@ -221,19 +221,26 @@ def chart_card(
     height: int = 380,
     note_id: str | None = None,
     lang: str | None = None,
+    min_width: int | None = None,
 ):
-    body: list[Any] = [
-        dcc.Loading(
-            dcc.Graph(
-                id=graph_id,
-                figure=blank_figure(),
-                config=graph_config(lang),
-                style={"height": f"{height}px"},
-            ),
-            type="circle",
-            color=PRIMARY,
-        )
-    ]
+    """A card with a graph that a callback draws. ``min_width``: the graph is never drawn
+    narrower (a grid of many columns on a phone); the card scrolls sideways instead."""
+    graph_style = {"height": f"{height}px"}
+    if min_width:
+        graph_style["minWidth"] = f"{min_width}px"
+    graph: Any = dcc.Loading(
+        dcc.Graph(
+            id=graph_id,
+            figure=blank_figure(),
+            config=graph_config(lang),
+            style=graph_style,
+        ),
+        type="circle",
+        color=PRIMARY,
+    )
+    if min_width:
+        graph = html.Div(graph, className="overflow-x-auto chart-scroll")
+    body: list[Any] = [graph]
     if note_id:
         body.append(html.Div(id=note_id, className="small text-muted mt-2"))
     return dbc.Card(

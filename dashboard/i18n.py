@@ -372,6 +372,12 @@ TEXT: dict[str, dict[Lang, str]] = {
     "ref.to": {"nl": "Naar", "en": "To"},
     "ref.count": {"nl": "Aantal", "en": "Count"},
     "ref.share": {"nl": "Aandeel van de bron", "en": "Share of source"},
+    "ref.hidden_note": {
+        "nl": "Stromen kleiner dan 10 zijn niet getekend (kleine-aantallenregel); de tabel "
+        "noemt ze als <10.",
+        "en": "Flows smaller than 10 are not drawn (small-number rule); the table lists them as "
+        "<10.",
+    },
     # hours page
     # --- Mijn caseload (POH) ---
     "nav.caseload": {"nl": "Mijn caseload", "en": "My caseload"},

@@ -60,6 +60,10 @@ def code(cell: QualityCell) -> str:
     return "complete"
 
 
+# narrower, the heat map's card scrolls sideways (a phone: 390 px)
+HEATMAP_MIN_WIDTH = 720
+
+
 def body(lang: str) -> list[Any]:
     return [
         html.Div(id=ids.QUALITY_CARDS),
@@ -68,6 +72,8 @@ def body(lang: str) -> list[Any]:
             ids.QUALITY_HEATMAP,
             height=360,
             note_id=ids.QUALITY_RULE,
+            # twelve month columns and the practices' names stay readable on a phone
+            min_width=HEATMAP_MIN_WIDTH,
         ),
         dbc.Row(
             [
@@ -142,14 +148,17 @@ def render(ctx: Context, region: str, months: str) -> tuple[Any, ...]:
         rows,
         cols,
         rule_text(quality, ctx.lang),
-        _style(heat.layout.height or 360),
+        _style(heat.layout.height or 360, min_width=HEATMAP_MIN_WIDTH),
         _style(bars.layout.height or 320),
     )
 
 
-def _style(height: float) -> dict[str, str]:
+def _style(height: float, *, min_width: int | None = None) -> dict[str, str]:
     """The graph's height follows its figure (a row per practice)."""
-    return {"height": f"{int(height)}px"}
+    style = {"height": f"{int(height)}px"}
+    if min_width:
+        style["minWidth"] = f"{min_width}px"
+    return style
 
 
 def icpc_by_agb(bm: Benchmark | None) -> dict[str, float | None]:

@@ -165,7 +165,24 @@ def sankey_figure(flows: ReferralFlows, lang: str) -> go.Figure:
         )
     )
     c.style_figure(fig, lang, legend=False)
-    fig.update_layout(margin={"l": 20, "r": 20, "t": 20, "b": 20})
+    # the top margin keeps the first destination's label clear of the mode bar's row
+    margin = {"l": 20, "r": 20, "t": 44, "b": 20}
+    if any(link.value is None for link in flows.links):
+        # a node whose hidden flows are not drawn looks as if it leaks: say why
+        margin["b"] = 44
+        fig.add_annotation(
+            text=t("ref.hidden_note", lang),
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=0,
+            yref="paper",
+            yanchor="top",
+            yshift=-8,
+            showarrow=False,
+            font={"size": 12, "color": "#495057"},
+        )
+    fig.update_layout(margin=margin)
     return fig
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from dash.exceptions import PreventUpdate
 
+from dashboard import ids
 from dashboard.client import ApiClient, ApiProblem
 from dashboard.i18n import t
 from dashboard.pages import imports, quality
@@ -106,6 +107,34 @@ def test_quality_through_the_client(client: ApiClient, session) -> None:  # type
     build_region(session)
     out = client.quality(region=REGION, first="2025-01", last="2025-09")
     assert isinstance(out, Quality) and len(out.practices) == 6 and len(out.months) == 9
+
+
+def test_quality_heatmap_scrolls_sideways_on_a_phone() -> None:
+    """Twelve month columns and the names: on a 390 px screen the heat map keeps 720 px and
+    its card scrolls, instead of squeezing every month into a few pixels."""
+    from dash import dcc, html
+
+    def find(node: Any, graph_id: str, inside: list[str]) -> tuple[Any, list[str]] | None:
+        if isinstance(node, dcc.Graph) and node.id == graph_id:
+            return node, inside
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                hit = find(child, graph_id, [*inside, getattr(child, "className", "") or ""])
+                if hit:
+                    return hit
+        return None
+
+    found = find(html.Div(quality.body("nl")), ids.QUALITY_HEATMAP, [])
+    assert found is not None
+    graph, classes = found
+    assert graph.style["minWidth"] == "720px"
+    assert any("overflow-x-auto" in c for c in classes)
+    # the callback that sets the graph's height keeps the width
+    assert quality._style(480, min_width=quality.HEATMAP_MIN_WIDTH) == {
+        "height": "480px",
+        "minWidth": "720px",
+    }
 
 
 # -- Import page --------------------------------------------------------------------------

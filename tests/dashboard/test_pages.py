@@ -254,9 +254,16 @@ def test_sankey_from_flows_and_empty() -> None:
             ]
         }
     )
-    sankey = referrals.sankey_figure(hidden, "nl").data[0]
+    assert _annotations(fig) == []  # nothing hidden, nothing to explain
+    drawn = referrals.sankey_figure(hidden, "nl")
+    sankey = drawn.data[0]
     assert list(sankey.link.value) == [40]  # a hidden flow is not drawn (its width is its count)
     assert list(sankey.node.label) == ["Huisarts · 40", "POH-GGZ · 40", "S-GGZ"]
+    # the node that seems to leak is explained under the chart
+    assert _annotations(drawn) == [
+        "Stromen kleiner dan 10 zijn niet getekend (kleine-aantallenregel); de tabel noemt ze "
+        "als <10."
+    ]
     table = str(referrals.flows_table(hidden, "nl"))
     assert "<10" in table
     none = flows.model_copy(update={"links": []})
