@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -143,18 +144,10 @@ def _values(
     return out
 
 
-def get_values(
-    session: Session,
-    *,
-    slug: str,
-    scope: ScopeRef,
-    period: Period | str,
-    caller: CallerScope | None = None,
-) -> KpiValueRead:
-    """One KPI for one scope and period, with the benchmark position for a practice."""
-    return answers.answer(
-        session, ask_values(session, slug=slug, scope=scope, period=period, caller=caller)
-    )
+def get_values(session: Session, **question: Any) -> KpiValueRead:
+    """One KPI for one scope and period, with the benchmark position for a practice (the
+    arguments of :func:`ask_values`)."""
+    return answers.answer(session, ask_values(session, **question))
 
 
 def ask_values(
@@ -165,7 +158,8 @@ def ask_values(
     period: Period | str,
     caller: CallerScope | None = None,
 ) -> answers.Asked[KpiValueRead]:
-    """The question of :func:`get_values` (for :func:`answers.encoded`: the route's JSON)."""
+    """The question of :func:`get_values`; the routes answer it as JSON
+    (:func:`answers.encoded`)."""
     caller = caller or CallerScope()
     return answers.Asked(
         ("value", slug, scope, period),
@@ -200,21 +194,10 @@ def get_many_values(
     return KpiValuesRead(level=first.level, id=first.id, period=first.period, items=items)
 
 
-def get_series(
-    session: Session,
-    *,
-    slug: str,
-    scope: ScopeRef,
-    start: dt.date | str,
-    end: dt.date | str,
-    grain: str = "quarter",
-    caller: CallerScope | None = None,
-) -> KpiSeriesRead:
-    """A KPI per month or quarter between two bounds (bounds may be period shorthands)."""
-    asked = ask_series(
-        session, slug=slug, scope=scope, start=start, end=end, grain=grain, caller=caller
-    )
-    return answers.answer(session, asked)
+def get_series(session: Session, **question: Any) -> KpiSeriesRead:
+    """A KPI per month or quarter between two bounds (bounds may be period shorthands; the
+    arguments of :func:`ask_series`)."""
+    return answers.answer(session, ask_series(session, **question))
 
 
 def ask_series(
@@ -280,18 +263,10 @@ def _series(
     return out
 
 
-def get_benchmark(
-    session: Session,
-    *,
-    slug: str,
-    region: str,
-    period: Period | str,
-    caller: CallerScope | None = None,
-) -> BenchmarkRead:
-    """The KPI over every practice of a region: distribution, ranks and funnel classes."""
-    return answers.answer(
-        session, ask_benchmark(session, slug=slug, region=region, period=period, caller=caller)
-    )
+def get_benchmark(session: Session, **question: Any) -> BenchmarkRead:
+    """The KPI over every practice of a region: distribution, ranks and funnel classes (the
+    arguments of :func:`ask_benchmark`)."""
+    return answers.answer(session, ask_benchmark(session, **question))
 
 
 def ask_benchmark(
@@ -329,11 +304,10 @@ def _benchmark(
     return bm
 
 
-def get_scorecard(
-    session: Session, *, agb: str, period: Period | str, caller: CallerScope | None = None
-) -> ScorecardRead:
-    """Every KPI for one practice against its region."""
-    return answers.answer(session, ask_scorecard(session, agb=agb, period=period, caller=caller))
+def get_scorecard(session: Session, **question: Any) -> ScorecardRead:
+    """Every KPI for one practice against its region (the arguments of
+    :func:`ask_scorecard`)."""
+    return answers.answer(session, ask_scorecard(session, **question))
 
 
 def ask_scorecard(
