@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
+from dash.exceptions import MissingCallbackContextException
 
 from dashboard import downloads, ids
 from dashboard.auth import Auth, allowed_pages, current_session, current_token
@@ -92,7 +94,12 @@ def create_dash(
         suppress_callback_exceptions=True,
         title="POH-Connect",
         update_title=None,
-        routing_callback_inputs={"lang": Input(ids.LANG_SWITCH, "value")},
+        # the layout gets the language, and the URL as the pickers last wrote it: a page
+        # rebuilt for a language switch starts from that, not from the URL it was opened with
+        routing_callback_inputs={
+            "lang": Input(ids.LANG_SWITCH, "value"),
+            "live_url": State(ids.LIVE_URL, "data"),
+        },
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             # same-origin requests carry their Origin (the CSRF check needs it); other sites
@@ -109,7 +116,7 @@ def create_dash(
             name=t(page.nav_key, "nl"),
             title=f"{t(page.nav_key, 'nl')} · POH-Connect",
             order=order,
-            layout=_for_role(page),
+            layout=_for_role(page, prefix),
         )
         page.register_callbacks(app, client)
     # Dash Pages shows the page of a module named "…not_found_404" for an unknown path
@@ -128,18 +135,41 @@ def create_dash(
     return app
 
 
-def _for_role(page: Page) -> Any:
+def _for_role(page: Page, prefix: str) -> Any:
     """The page's layout, or a notice when the logged-in user's role may not use the page
     (a link followed inside the app; a full page load is redirected by the guard)."""
 
-    def layout(lang: str | None = None, **query: Any) -> Any:
+    def layout(lang: str | None = None, live_url: Any = None, **query: Any) -> Any:
         session = current_session()
         if session is not None and page.path not in session.pages:
             role = t(f"role.{session.role}", lang)
             return dbc.Alert(t("session.page_denied", lang, role=role), color="warning")
+        if _rebuilt_for_language():
+            query = live_query(prefix + page.path.lstrip("/"), live_url) or query
         return page.layout(lang, **query)
 
     return layout
+
+
+def _rebuilt_for_language() -> bool:
+    """Whether the page is rebuilt because the language was switched (and nothing else)."""
+    try:
+        triggered = {t["prop_id"].split(".")[0] for t in dash.ctx.triggered}
+    except MissingCallbackContextException:  # outside a callback (app building, tests)
+        return False
+    return triggered == {ids.LANG_SWITCH}
+
+
+def live_query(path: str, live_url: Any) -> dict[str, str] | None:
+    """The query of the URL as the page's pickers last wrote it (``live_url``: its path and
+    search, page._WRITE_URL), if it is this page's (``path``); None otherwise. The URL Dash
+    Pages passes is the one the page was opened with: a choice made since, or a link whose
+    values were not yet remembered, would otherwise be lost in the switch."""
+    if not isinstance(live_url, dict) or not isinstance(live_url.get("search"), str):
+        return None
+    if str(live_url.get("path") or "").rstrip("/") != path.rstrip("/"):
+        return None
+    return {key: values[0] for key, values in parse_qs(live_url["search"].lstrip("?")).items()}
 
 
 def not_found(prefix: str, lang: str | None) -> html.Div:
@@ -274,6 +304,7 @@ def _shell(prefix: str, lang: str, api_url: str, api_docs_url: str | None) -> ht
     return html.Div(
         [
             dcc.Store(id=ids.SELECTION_STORE, storage_type="session", data={}),
+            dcc.Store(id=ids.LIVE_URL),
             navbar,
             dbc.Container(
                 [html.Div(id=ids.GLOBAL_ERROR), dash.page_container], fluid="xxl", className="pb-4"

@@ -8,6 +8,7 @@ from __future__ import annotations
 # -- app shell -------------------------------------------------------------------------------
 LANG_SWITCH = "lang-switch"
 SELECTION_STORE = "selection-store"
+LIVE_URL = "live-url"  # the page's URL as the pickers last wrote it (page._WRITE_URL)
 NAVBAR = "navbar"
 NAV_BRAND = "nav-brand"
 NAV_TAGLINE = "nav-tagline"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dashboard.client import ApiClient, ApiError
-from dashboard.i18n import fmt_period, kpi_title, normalise_lang, t
+from dashboard.i18n import fmt_period, kpi_title, t
 from dashboard.periods import quarter_of, quarters_back
 from dashboard.schemas import LEVELS, KpiDefinition, Level, Practice, Region
 
@@ -80,18 +80,16 @@ def data_quarters(
 def wanted(
     init: dict[str, Any], selection: dict[str, Any], key: str, selection_key: str | None = None
 ) -> Any:
-    """The value a picker should start with.
+    """The value a picker should start with: the URL's, else the user's earlier choice.
 
-    A page is rebuilt on navigation (the URL's query wins: deep links) and on a language switch
-    (the user's last choice on that page wins, even if the URL still names another). A language
-    switch is recognised by the selection store having been written in another language.
+    The URL is always the latest word: every choice is written into it at once, in the browser
+    (``page._WRITE_URL``), and a page rebuilt for a language switch reads the URL as it is then
+    (``app.live_query``), not as it was when the page was opened. The earlier choices (the
+    selection store) are written by a round trip to the server, so right after a link is opened
+    they may still be another page's or an earlier visit's: they fill only what the URL leaves
+    open.
     """
-    selection_key = selection_key or key
-    chosen = selection.get(selection_key)
-    switched = selection.get("lang") not in (None, normalise_lang(init.get("lang")))
-    if switched and chosen:
-        return chosen
-    return init.get(key) or chosen
+    return init.get(key) or selection.get(selection_key or key)
 
 
 def pick(value: Any, options: list[Option], default: Any = None) -> Any:

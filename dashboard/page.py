@@ -321,6 +321,7 @@ class Page:
             Output(self.location, "href"),
             Output(self.link_message, "children", allow_duplicate=True),
             Output(self.link_message_scope, "children", allow_duplicate=True),
+            Output(ids.LIVE_URL, "data", allow_duplicate=True),
             *[Input(p.id, "value") for p in self.pickers],
             prevent_initial_call=True,
         )
@@ -346,14 +347,17 @@ def unknown_alert(unknown: list[tuple[str, str]], lang: str) -> Any:
 
 
 # The pickers' values → the URL (KEYS: the query parameters in picker order; SKIP: the level
-# picker, whose change is written once the selection that follows it has its value).
+# picker, whose change is written once the selection that follows it has its value), and the
+# URL as it then is → the live-URL store (what a rebuild for a language switch starts from).
 _WRITE_URL = """
 function() {
     const keys = KEYS, skip = SKIP, nu = window.dash_clientside.no_update;
     const values = Array.from(arguments).slice(0, keys.length);
     const ctx = window.dash_clientside.callback_context || {};
     const triggered = (ctx.triggered || []).map(t => t.prop_id);
-    if (triggered.length && triggered.every(id => skip.includes(id))) { return [nu, nu, nu, nu]; }
+    if (triggered.length && triggered.every(id => skip.includes(id))) {
+        return [nu, nu, nu, nu, nu];
+    }
     const given = v => v !== null && v !== undefined && v !== '';
     const params = new URLSearchParams(window.location.search);
     let changed = false;
@@ -366,11 +370,13 @@ function() {
     const query = params.toString();
     const search = query ? '?' + query : '';
     const clear = values.every(given) ? [null, null] : [nu, nu];
-    if (search === window.location.search) { return [nu, nu, ...clear]; }
+    // the URL as it is now, for a rebuild of the page in another language (app.live_query)
+    const live = {path: window.location.pathname, search: search};
+    if (search === window.location.search) { return [nu, nu, ...clear, live]; }
     const url = window.location.pathname + search + window.location.hash;
     if (changed) { window.history.pushState({}, '', url); }
     else { window.history.replaceState(window.history.state, '', url); }
-    return [search, window.location.href, ...clear];
+    return [search, window.location.href, ...clear, live];
 }
 """
 

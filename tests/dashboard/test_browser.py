@@ -86,8 +86,7 @@ def _shots_at_widths(driver: Any, directory: Path, name: str) -> None:
 def test_practice_page_shows_poh_contacts_per_quarter(live_server, driver, screenshot_dir):  # type: ignore[no-untyped-def]
     agb = live_server.agbs[1]
     url = f"{live_server.url}/dashboard/praktijk?agb={agb}&period=2025Q3"
-    # start without the choices (and language) other tests left in this browser's storage: a
-    # selection written in English would win over the link's period (a language switch)
+    # start without the choices (and language) other tests left in this browser's storage
     driver.get(url)
     driver.execute_script("window.sessionStorage.clear(); window.localStorage.clear();")
     driver.get(url)

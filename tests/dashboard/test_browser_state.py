@@ -187,6 +187,38 @@ def test_a_picker_writes_the_url_a_copy_opens_the_same_and_back_works(  # type: 
     assert not driver.find_elements("css selector", ".link-unknown")
 
 
+def test_a_link_and_a_language_switch_keep_the_urls_practice(live_server, driver) -> None:  # type: ignore[no-untyped-def]
+    """The URL is the latest word: a link wins over choices the tab remembered in another
+    language, and a page rebuilt for a language switch starts from the URL as the pickers
+    last wrote it (was: the tab's remembered choice, which right after a link or a pick could
+    still be an older one)."""
+    first, second = live_server.agbs[0], live_server.agbs[3]
+    driver.get(f"{live_server.url}/dashboard/praktijk")
+    _language(driver, "NL")
+    # the tab remembers another practice, written in English
+    driver.execute_script(
+        "window.sessionStorage.setItem(arguments[0],"
+        " JSON.stringify({lang: 'en', agb: arguments[1]}));",
+        ids.SELECTION_STORE,
+        second,
+    )
+    driver.get(f"{live_server.url}/dashboard/praktijk?agb={first}&period=2025Q3")
+    _header(driver, f"AGB {first}")
+    assert _query(driver)["agb"] == first
+    _language(driver, "EN")
+    _wait(driver, "return document.body.innerText.includes('Scorecard')")
+    _header(driver, f"AGB {first}")
+    # a pick, then at once the other language: the rebuilt page keeps the pick
+    _choose(driver, ids.PRACTICE_AGB, f"Huisartsen Zuiderhout ({second})")
+    _wait(driver, "return location.search.includes(arguments[0]);", f"agb={second}")
+    _language(driver, "NL")
+    _wait(driver, "return document.body.innerText.includes('Scorekaart')")
+    _header(driver, "Huisartsen Zuiderhout")
+    _settle(driver)
+    assert _query(driver) == {"agb": second, "period": "2025Q3"}
+    assert f"AGB {first}" not in driver.find_element("id", ids.PRACTICE_HEADER).text
+
+
 def test_the_region_and_poh_pickers_write_the_url(live_server, driver) -> None:  # type: ignore[no-untyped-def]
     driver.get(f"{live_server.url}/dashboard/?kpi=poh_contacts&period=2025Q2")
     _figure(driver, ids.REGION_BAR, "data.some(t => t.type === 'bar')")
@@ -346,10 +378,8 @@ def test_one_value_is_judged_alike_on_every_page(live_server, driver) -> None:  
     Regio-overzicht (its table), on Wachttijden (its table) and on the practice's scorecard.
     Each table is read once for all practices (8 page loads, not 18)."""
     agbs = live_server.agbs
-    # in Dutch, whatever language an earlier test of this session-wide browser left behind —
-    # switched on another page and before the link is opened: a switch rebuilds the page with
-    # the tab's last choices, and right after loading the link those may still be an earlier
-    # test's KPI (ftf_per_workday), which then stays on screen (the cause of the time-outs)
+    # in Dutch, whatever language an earlier test of this session-wide browser left behind
+    # (switched before the link is opened, so that the page is loaded once)
     driver.get(f"{live_server.url}/dashboard/wachttijden?period=2025Q1")
     _language(driver, "NL")
     _settle(driver)

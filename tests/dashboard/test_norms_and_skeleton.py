@@ -137,9 +137,10 @@ def test_a_picker_starts_from_the_url_then_the_earlier_choice_then_the_default()
     assert Start({"lang": nl}, {"kpi": "c"}, nl).choose("kpi", options) == "c"
     assert Start({"lang": nl}, {}, nl).choose("kpi", options, default="b") == "b"
     assert Start({"lang": nl}, {}, nl).choose("kpi", options) == "a"
-    # after a language switch the user's last choice wins over the URL's
+    # the URL's wins over an earlier choice written in another language (a rebuild for a
+    # language switch gets the URL as the pickers last wrote it: app.live_query)
     switched = Start({"lang": "en", "kpi": "b"}, {"lang": "nl", "kpi": "c"}, "en")
-    assert switched.choose("kpi", options) == "c"
+    assert switched.choose("kpi", options) == "b"
     remembered = Start({"lang": nl}, {"poh_level": "c"}, nl)
     assert remembered.choose("level", options, remembered="poh_level") == "c"
 
@@ -160,3 +161,19 @@ def test_the_layout_keeps_the_urls_query_for_the_pickers(page, query, init) -> N
     dropdowns = [col.children[1] for col in layout.children[1].children.children.children]
     assert [d.id for d in dropdowns] == [p.id for p in page.pickers]
     assert ids.SELECTION_STORE not in [d.id for d in dropdowns]
+
+
+def test_a_page_rebuilt_for_a_language_switch_starts_from_the_url_as_it_is_now() -> None:
+    """Dash Pages hands the layout the URL the page was opened with; the pickers have written
+    every choice since into the URL and the live-URL store, which the rebuild reads."""
+    from dashboard.app import live_query
+
+    live = {"path": "/dashboard/praktijk", "search": "?agb=01000002&period=2025Q2"}
+    assert live_query("/dashboard/praktijk", live) == {"agb": "01000002", "period": "2025Q2"}
+    # another page's URL (the store was written before navigating): not this page's query
+    assert live_query("/dashboard/poh", live) is None
+    assert live_query("/dashboard/praktijk", None) is None
+    assert live_query("/dashboard/praktijk", {"path": "/dashboard/praktijk"}) is None
+    # the home page
+    home = {"path": "/dashboard/", "search": "?kpi=wait_days_intake"}
+    assert live_query("/dashboard/", home) == {"kpi": "wait_days_intake"}
