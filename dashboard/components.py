@@ -239,7 +239,7 @@ def chart_card(
         color=PRIMARY,
     )
     if min_width:
-        graph = html.Div(graph, className="overflow-x-auto chart-scroll")
+        graph = html.Div(graph, className="overflow-x-auto")
     body: list[Any] = [graph]
     if note_id:
         body.append(html.Div(id=note_id, className="small text-muted mt-2"))

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from api.kpi import answers, export
 from api.kpi.definitions import REGISTRY
@@ -48,7 +49,7 @@ def wanted_format(request: Request, fmt: ExportFormat | None) -> ExportFormat:
     return "json"
 
 
-def json_answer(session: Any, asked: answers.Asked[Any]) -> Response:
+def json_answer(session: Session, asked: answers.Asked[Any]) -> Response:
     """The caller's answer as JSON, sent as remembered (api/kpi/answers.py): the same bytes
     FastAPI would write for the route's response model, without presenting, validating and
     serialising the object again."""
