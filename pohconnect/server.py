@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -109,13 +110,14 @@ def create_server_app_from_env() -> FastAPI:
     """Factory for uvicorn worker processes (``--workers``): settings come from the env."""
     prefer_event_loop()
     app = create_server_app()
-    prepare_process()
+    prepare_process(app)
     return app
 
 
-def prepare_process() -> None:
-    """Warm this process's KPI path before it takes requests (api/kpi/jobs.py), then move
-    everything alive so far out of the garbage collector's sight (``gc.freeze``).
+def prepare_process(app: ASGIApp | None = None) -> None:
+    """Warm this process's KPI path before it takes requests (api/kpi/jobs.py), its HTTP path
+    and database connections (:func:`warm_routes`), then move everything alive so far out of
+    the garbage collector's sight (``gc.freeze``).
 
     What a server process holds from its start (modules, the app, SQLAlchemy's and pydantic's
     compiled structures: some 10^6 objects) lives as long as the process. Left in the
@@ -128,8 +130,56 @@ def prepare_process() -> None:
     from api.kpi.jobs import prepare_process as prepare
 
     prepare()
+    if app is not None:
+        warm_routes(app)
     gc.collect()
     gc.freeze()
+
+
+# One request of each kind the dashboards ask most, without a token: answered 401, but on the
+# way FastAPI builds its routers' route tables (lazily, at their first request), the session
+# dependency starts the thread pool and anyio loads its backend; all of which otherwise fell on
+# a worker's first requests under load (docs/benchmarks.md, "De eerste seconde").
+WARM_PATHS = (
+    "/api/v1/practices/00000000/scorecard?period=2025Q1",
+    "/api/v1/benchmarks/poh_contacts?region=x&period=2025Q1",
+    "/api/v1/kpis/poh_contacts?level=practice&id=00000000&period=2025Q1",
+    "/api/v1/kpis/poh_contacts/series?level=practice&id=00000000&from=2025Q1&to=2025Q1",
+    "/api/v1/practices",
+)
+
+
+def warm_routes(app: ASGIApp) -> None:
+    """Send :data:`WARM_PATHS` through ``app`` in this process (no socket), and open the
+    database connections the worker's concurrent reads will use. Best-effort."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    from api.limits import get_limit_settings
+    from models.db import get_engine
+
+    async def send() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            for path in WARM_PATHS:
+                await client.get(path)
+
+    try:
+        # in a thread of its own: a worker started by uvicorn --workers builds its app inside
+        # uvicorn's running event loop, where asyncio.run may not be called
+        worker = threading.Thread(target=asyncio.run, args=(send(),), name="warm-routes")
+        worker.start()
+        worker.join()
+        engine, reads = get_engine(), get_limit_settings().max_concurrent_requests
+        connections = [engine.connect() for _ in range(reads)]
+        for connection in connections:
+            connection.close()
+    except Exception:
+        logging.getLogger(__name__).warning(
+            "Warming the routes failed (only the first requests are slower)", exc_info=True
+        )
 
 
 def run_server(
@@ -183,5 +233,5 @@ def run_server(
     else:
         prefer_event_loop()
         app = create_server_app(api_base_url=url)
-        prepare_process()
+        prepare_process(app)
         uvicorn.run(app, **options)
