@@ -62,12 +62,16 @@ def to_json(model: BaseModel) -> bytes:
     return type(model).__pydantic_serializer__.to_json(model, by_alias=True)
 
 
-def _key(session: Session, asked: Asked[Any]) -> tuple[tuple[Any, ...], str] | None:
+def _key(
+    session: Session, question: tuple[Hashable, ...], caller: Hashable
+) -> tuple[tuple[Any, ...], str] | None:
+    """The memo key of a question and the data version, or None for a session whose data
+    changes under one version."""
     bind = process_bind(session)
     if bind is None:
         return None  # one connection (tests, jobs): flushes change the data under it
     version = cache.data_version(session)
-    return (str(bind.url), asked.question, asked.caller, version), version
+    return (str(bind.url), question, caller, version), version
 
 
 def _remember(key: tuple[Any, ...], version: str, model: BaseModel) -> bytes:
@@ -80,7 +84,7 @@ def _remember(key: tuple[Any, ...], version: str, model: BaseModel) -> bytes:
 def encoded(session: Session, asked: Asked[Any]) -> bytes:
     """The caller's answer as the API sends it (JSON), presented once per data version and
     scope."""
-    keyed = _key(session, asked)
+    keyed = _key(session, asked.question, asked.caller)
     if keyed is None:
         return to_json(asked.compute())
     key, version = keyed
@@ -93,7 +97,7 @@ def encoded(session: Session, asked: Asked[Any]) -> bytes:
 def answer(session: Session, asked: Asked[Model]) -> Model:
     """The caller's answer as an object of its own (the caller may change it), read from the
     remembered JSON when there is one."""
-    keyed = _key(session, asked)
+    keyed = _key(session, asked.question, asked.caller)
     if keyed is None:
         return asked.compute()
     key, version = keyed
@@ -114,11 +118,10 @@ def shared(
 ) -> Answer:
     """A building block of many answers (the caller's view of a region's benchmark), kept as
     the object itself: callers read it and must not change it."""
-    bind = process_bind(session)
-    if bind is None:
+    keyed = _key(session, question, caller)
+    if keyed is None:
         return build()
-    version = cache.data_version(session)
-    key = (str(bind.url), question, caller, version)
+    key, version = keyed
     found = _shared.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
