@@ -171,6 +171,6 @@ def demo(
         typer.echo(f"  {username:<16} {password:<18} {role}")
 
     if serve:
-        from pohconnect.commands.serve import run_server
+        from pohconnect.server import run_server
 
         run_server(host=host, port=port)

@@ -43,3 +43,20 @@ def test_the_demo_defines_three_teams_over_its_practices(session) -> None:  # ty
     assert sorted(a for agbs in teams.values() for a in agbs) == [f"0600000{i}" for i in range(7)]
     assert create_demo_teams(session, "demoland") == made  # a second demo run changes nothing
     assert len(session.scalars(select(Team)).all()) == 3
+
+
+def test_the_demo_serves_what_it_imported(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """README's first command: ``pohconnect demo`` imports, then starts the server (it failed
+    with an ImportError at that last step after the CLI's imports became lazy)."""
+    import pohconnect.server
+
+    started: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        pohconnect.server, "run_server", lambda host, port, **_: started.append((host, port))
+    )
+    monkeypatch.setenv("POHCONNECT_ENVIRONMENT", "demo")
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    args = ["demo", "--database-url", url, "--practices", "2", "--seed", "11", "--port", "8123"]
+    result = CliRunner().invoke(app, [*args, "--start", "2025-02-01", "--end", "2025-03-31"])
+    assert result.exit_code == 0, result.output
+    assert started == [("127.0.0.1", 8123)]
