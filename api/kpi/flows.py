@@ -44,7 +44,7 @@ def _add_shares(links: list[FlowLink]) -> None:
         link.share_pct = 100.0 * link.value / total if total and link.value is not None else None
 
 
-def protect_flows(flows: ReferralFlowsRead) -> None:
+def protect_flows(flows: ReferralFlowsRead, *, force: bool = False) -> None:
     """The small-number rule on the flows of a practice or POH the caller may not see
     unmasked (domain.md §6), complementary as in present.py:
 
@@ -55,10 +55,12 @@ def protect_flows(flows: ReferralFlowsRead) -> None:
       responses show: when one is hidden, so is the other;
     * repeated until no group has exactly one hidden term;
     * the shares of a source whose links are partly hidden are hidden too (a share times the
-      visible total would give the count back).
+      visible total would give the count back);
+    * ``force`` (the scope's new episodes are hidden elsewhere, or the period or level is one
+      the caller gets no counts of: api/kpi/disclosure.py): every link is hidden.
     """
     links = flows.links
-    hidden = {id(link) for link in links if present.is_small(link.value)}
+    hidden = {id(link) for link in links if force or present.is_small(link.value)}
     balance = [link for link in links if "poh-ggz" in (link.source, link.target)]
     destinations = {link.target for link in links if link.target not in ("poh-ggz", STAYS)}
     groups = [balance] + [[link for link in links if link.target == d] for d in destinations]

@@ -84,6 +84,12 @@ def quarter(year: int, q: int) -> Period:
     return Period(start, _month_end(year, 3 * q), f"{year}Q{q}")
 
 
+def is_quarter(period: Period) -> bool:
+    """Whether the period is one whole calendar quarter."""
+    whole = quarter(period.start.year, (period.start.month - 1) // 3 + 1)
+    return (period.start, period.end) == (whole.start, whole.end)
+
+
 def month(year: int, m: int) -> Period:
     return Period(dt.date(year, m, 1), _month_end(year, m), f"{year}-{m:02d}")
 

@@ -234,16 +234,82 @@ def hidden_rows(
     return hidden, hide_region
 
 
+def _hide_item(row: Any, key: str) -> None:
+    for item in row.breakdown or []:
+        if item.key == key:
+            item.value = None
+            item.share_pct = None
+            item.suppressed = True
+
+
+def _hide_items_across(rows: Sequence[Any], true_items: dict[tuple[str, str], Any]) -> None:
+    """Breakdowns over the practices: the region's item (its value response) minus the shown
+    items of the practices would give a hidden item back when it is hidden in exactly one
+    practice outside the own scope. Per item key, then, when exactly one such practice hides a
+    non-zero item, the smallest shown item of another such practice is hidden too (within that
+    practice the rule of :func:`_hide_items` again: never one non-zero item hidden alone).
+    Repeated until nothing moves; depends only on the data, so every response agrees."""
+    others = [row for row in rows if not row.own_scope and row.breakdown]
+    keys = sorted({key for _agb, key in true_items})
+
+    def shown(row: Any, key: str) -> bool:
+        return any(i.key == key and i.value is not None for i in row.breakdown)
+
+    def true(row: Any, key: str) -> float:
+        return true_items.get((row.agb, key)) or 0
+
+    changed = True
+    while changed:
+        changed = False
+        for key in keys:
+            hidden = [r for r in others if not shown(r, key) and true(r, key)]
+            if len(hidden) != 1:
+                continue
+            candidates = sorted(
+                (r for r in others if shown(r, key)),
+                key=lambda r: (not true(r, key), true(r, key), r.agb),
+            )
+            if not candidates:
+                continue
+            row = candidates[0]
+            _hide_item(row, key)
+            changed = True
+            in_row = [i.key for i in row.breakdown if i.value is None and true(row, i.key)]
+            if len(in_row) == 1 and row.value is not None:
+                rest = sorted(
+                    (i for i in row.breakdown if i.value is not None and true(row, i.key)),
+                    key=lambda i: (true(row, i.key), i.key),
+                )
+                if rest:
+                    _hide_item(row, rest[0].key)
+
+
 def protect_benchmark(
-    definition: KpiDefinition, bm: BenchmarkRead, own: Callable[[str], bool]
+    definition: KpiDefinition,
+    bm: BenchmarkRead,
+    own: Callable[[str], bool],
+    *,
+    whole_quarter: bool = True,
 ) -> set[str]:
     """Apply the caller's small-number rule to a benchmark in place (rows, regional totals,
-    distribution); returns the AGBs whose rows were hidden."""
+    distribution); returns the AGBs whose rows were hidden. Outside a whole quarter every
+    row outside the own scope that carries a patient count is hidden (the months of a
+    quarter, the quarters of a year would give the quarter's hidden rows back:
+    api/kpi/disclosure.py)."""
     hidden, hide_region = hidden_rows(definition, bm.practices, own)
+    if not whole_quarter:
+        hidden |= {
+            row.agb for row in bm.practices if not own(row.agb) and patient_figures(definition, row)
+        }
+    true_items = {
+        (row.agb, item.key): item.value for row in bm.practices for item in row.breakdown or []
+    }
     for row in bm.practices:
         row.own_scope = own(row.agb)
         if not row.own_scope:
             suppress(definition, row, force=row.agb in hidden)
+    if definition.patient_count:
+        _hide_items_across(bm.practices, true_items)
     if hide_region:
         bm.region_value = bm.region_numerator = bm.region_denominator = None
     if any(row.suppressed for row in bm.practices) and bm.distribution is not None:

@@ -21,7 +21,7 @@ from api.kpi.benchmark import (
 )
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import Engine, Target
-from api.kpi.periods import Period
+from api.kpi.periods import Period, is_quarter
 from api.kpi.schemas import (
     BenchmarkPosition,
     BenchmarkPracticeRow,
@@ -195,7 +195,7 @@ def position(bm: BenchmarkRead, agb: str) -> BenchmarkPosition:
     )
 
 
-def _figures_of(row: BenchmarkPracticeRow) -> dict[str, Any]:
+def figures_of(row: BenchmarkPracticeRow) -> dict[str, Any]:
     """The figures of a practice's benchmark row that its value and scorecard item repeat."""
     return {
         "value": row.value,
@@ -221,7 +221,7 @@ def practice_value(
         id=agb,
         name=name,
         period=period.read(),
-        **_figures_of(row),
+        **figures_of(row),
         benchmark=position(bm, agb) if definition.benchmarkable else None,
         data_version=bm.data_version,
     )
@@ -304,7 +304,7 @@ def _scorecard_item(definition: KpiDefinition, bm: BenchmarkRead, agb: str) -> S
         norm_low=definition.norm_low,
         norm_high=definition.norm_high,
         decimals=definition.decimals,
-        **_figures_of(row),
+        **figures_of(row),
         region_value=bm.region_value,
         reference=definition.reference,
         reference_source=definition.reference_source,
@@ -370,7 +370,7 @@ def caller_benchmark(
 
     def view() -> BenchmarkRead:
         bm = benchmark(session, Engine(session), definition, region, period, version)
-        present.protect_benchmark(definition, bm, own)
+        present.protect_benchmark(definition, bm, own, whole_quarter=is_quarter(period))
         return bm
 
     if not isinstance(own, OwnPractices):
@@ -398,7 +398,7 @@ def caller_practice_value(
         id=agb,
         name=name,
         period=period.read(),
-        **_figures_of(row),
+        **figures_of(row),
         suppressed=row.suppressed,
         benchmark=position(bm, agb) if definition.benchmarkable else None,
         data_version=bm.data_version,

@@ -19,12 +19,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import Invalid, NotFound
-from api.kpi import answers, cache, present, regional
+from api.kpi import answers, cache, disclosure, present, regional
 from api.kpi import warm as warming
 from api.kpi.definitions import REGISTRY, KpiDefinition
 from api.kpi.engine import Engine
 from api.kpi.flows import build_flows, protect_flows
-from api.kpi.periods import Period, PeriodError, buckets, parse_bound, parse_period, quarter
+from api.kpi.periods import (
+    Period,
+    PeriodError,
+    buckets,
+    is_quarter,
+    parse_bound,
+    parse_period,
+    quarter,
+)
 from api.kpi.schemas import (
     BenchmarkRead,
     DataPeriodsRead,
@@ -85,11 +93,6 @@ def _period(period: Period | str) -> Period:
         raise Invalid(str(exc), errors=[{"loc": ["period"], "msg": str(exc)}]) from exc
 
 
-def _masked(scope: ScopeRef, caller: CallerScope) -> bool:
-    """Whether the small-number rule applies to this scope for this caller."""
-    return scope.level in ("practice", "provider") and not caller.is_own(scope.level, scope.id)
-
-
 def _own(caller: CallerScope) -> Callable[[str], bool]:
     """Whether a practice (AGB) lies in the caller's own scope (hashable by the caller, so
     that a caller's view of a benchmark can be remembered: ``regional.caller_benchmark``)."""
@@ -139,8 +142,10 @@ def _values(
         out = cache.cached(session, kind="value", params=params, model=KpiValueRead, build=build)
     out.period = asked.read()
     by_region = scope.level == "practice" and "practice" in definition.levels
-    if _masked(scope, caller) and not by_region:  # a practice's: applied above, over the region
-        present.suppress(definition, out)
+    if not by_region and disclosure.masked(session, scope, caller):
+        # (a practice's rule was applied above, over the region, a month or year included)
+        force = disclosure.forced(session, definition, scope, asked, _own(caller))
+        present.suppress(definition, out, force=force)
     return out
 
 
@@ -257,9 +262,17 @@ def _series(
 
     params = warming.series_params(slug, scope.level, scope.id, first, last, grain)
     out = cache.cached(session, kind="series", params=params, model=KpiSeriesRead, build=build)
-    if _masked(scope, caller):
-        for point in out.points:
-            present.suppress(definition, point)
+    if disclosure.masked(session, scope, caller):
+        own = _own(caller)
+        for index, bucket in enumerate(periods):
+            point = out.points[index]
+            if disclosure.as_benchmarked(definition, scope, bucket):
+                # the quarter as the caller's view of the region's benchmark shows it
+                figures = disclosure.practice_figures(session, definition, scope.id, bucket, own)
+                out.points[index] = point.model_copy(update=figures)
+            else:
+                force = disclosure.forced(session, definition, scope, bucket, own)
+                present.suppress(definition, point, force=force)
     return out
 
 
@@ -298,7 +311,7 @@ def _benchmark(
     bm = regional.benchmark(
         session, Engine(session), definition, region_by_slug(session, region), asked
     )
-    present.protect_benchmark(definition, bm, _own(caller))
+    present.protect_benchmark(definition, bm, _own(caller), whole_quarter=is_quarter(asked))
     if caller.anonymise_others:
         present.anonymise_rows(bm.practices, region, _own(caller), caller.anonymise_key)
     return bm
@@ -358,8 +371,12 @@ def get_referral_flows(
         model=ReferralFlowsRead,
         build=lambda: build_flows(session, resolve_scope(session, scope=scope), asked),
     )
-    if _masked(scope, caller):
-        protect_flows(out)
+    if disclosure.masked(session, scope, caller):
+        # the POH node's inflow is the scope's new episodes (poh_new_episodes)
+        new_episodes = REGISTRY["poh_new_episodes"]
+        protect_flows(
+            out, force=disclosure.forced(session, new_episodes, scope, asked, _own(caller))
+        )
     return out
 
 
@@ -377,7 +394,12 @@ def get_team_overview(
         model=TeamOverviewRead,
         build=lambda: build_overview(session, team, asked),
     )
-    return for_caller(out, caller)
+    own = _own(caller)
+
+    def forced(kind: str, key: str, slug: str) -> bool:
+        return disclosure.forced(session, REGISTRY[slug], ScopeRef(kind, key), asked, own)
+
+    return for_caller(out, caller, forced)
 
 
 def latest_quarter(session: Session) -> str | None:

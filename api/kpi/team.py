@@ -12,7 +12,7 @@ the cache (``for_caller``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -163,11 +163,16 @@ def build_overview(session: Session, team_slug: str, period: Period) -> TeamOver
     )
 
 
-def for_caller(overview: TeamOverviewRead, caller: CallerScope) -> TeamOverviewRead:
+def for_caller(
+    overview: TeamOverviewRead,
+    caller: CallerScope,
+    forced: Callable[[str, str, str], bool] = lambda kind, key, slug: False,
+) -> TeamOverviewRead:
     """The overview as ``caller`` may see it: only the members in their scope; for members
     outside their own scope the small-number rule, complementary within each column and kind
     (the team's own value is another response: team total − the other rows must not give a
-    hidden row back), and flags only on values that are shown."""
+    hidden row back) and hiding what ``forced(kind, key, slug)`` says other responses hide
+    (api/kpi/disclosure.py), and flags only on values that are shown."""
     overview.rows = [row for row in overview.rows if caller.can_see(row.kind, row.id)]
     for slug in SLUGS:
         definition = REGISTRY[slug]
@@ -183,7 +188,7 @@ def for_caller(overview: TeamOverviewRead, caller: CallerScope) -> TeamOverviewR
             for key, cell in cells.items():
                 if key in own:
                     continue
-                present.suppress(definition, cell, force=key in hidden)
+                present.suppress(definition, cell, force=key in hidden or forced(kind, key, slug))
     for row in overview.rows:
         row.flags = [
             FLAGS[slug]

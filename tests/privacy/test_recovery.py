@@ -223,8 +223,11 @@ def test_case_mix_hides_a_second_item(session: Session, region: str) -> None:
     hidden = sorted(k for k, i in items.items() if i.suppressed)
     assert {"angst"} < set(hidden) and all(items[k].share_pct is None for k in hidden)
     assert {"depressie", "overspanning"} & set(hidden)  # the complement of the 6
-    shown = [i for i in v.breakdown if i.value is not None]
-    assert sum(i.value for i in shown) == 14  # one of the 14s: 34 − 14 = 20 = 6 + 14, not 6
+    # and across the practices: 05000006's 3 of P78 is hidden there, so the smallest other
+    # practice's P78 item (this one's 14) too, else the region's item − the shown ones gives
+    # the 3 back; nothing of the 34 is left to subtract
+    assert {"angst", "depressie", "overspanning"} <= set(hidden)
+    assert [i.value for i in v.breakdown if i.value is not None] == []
 
 
 def test_own_caller_sees_exact_counts(session: Session, region: str) -> None:
@@ -255,3 +258,155 @@ def test_kpis_of_patient_measures_come_from_the_registry() -> None:
     for slug in ("contacts_per_episode", "poh_referral_share", "poh_reach_per_1000", "case_mix"):
         assert uses_patient_counts(REGISTRY[slug]), slug
     assert not uses_patient_counts(REGISTRY["poh_contacts"])
+
+
+# --- across practices, periods and levels (api/kpi/disclosure.py) ---------------------------
+
+
+def test_region_breakdown_minus_the_practices_gives_nothing_back(
+    session: Session, region: str
+) -> None:
+    """The region's breakdown item minus the items the practices show: never exactly one
+    practice hides a non-zero item of a key."""
+    regio = caller_of(session, "regio", ("region", REGION))
+    for slug in ("case_mix", "poh_patients"):
+        truth = {
+            agb: service.get_values(
+                session, slug=slug, scope=ScopeRef("practice", agb), period=Q, caller=TRUTH
+            )
+            for agb in PRACTICES
+        }
+        shown = {
+            agb: service.get_values(
+                session, slug=slug, scope=ScopeRef("practice", agb), period=Q, caller=regio
+            )
+            for agb in PRACTICES
+        }
+        keys = {i.key for v in truth.values() for i in v.breakdown}
+        seen = 0
+        for key in keys:
+            hidden = [
+                agb
+                for agb in PRACTICES
+                if next(i for i in shown[agb].breakdown if i.key == key).value is None
+                and next(i for i in truth[agb].breakdown if i.key == key).value
+            ]
+            seen += len(hidden)
+            assert len(hidden) != 1, (slug, key, hidden)
+        assert seen >= 2, slug
+
+
+MONTHS = ("2025-07", "2025-08", "2025-09")
+
+
+def test_months_and_years_of_a_masked_practice_hide_patient_counts(
+    session: Session, region: str
+) -> None:
+    """A quarter minus its shown months, a year minus its shown quarters: a regio user gets a
+    practice's patient counts per quarter only (as the benchmark shows them)."""
+    regio = caller_of(session, "regio", ("region", REGION))
+    huisarts = caller_of(session, "huisarts", ("practice", "05000005"))
+    big = "05000005"  # 45 new episodes in the quarter: shown per quarter
+    for period in (*MONTHS, "2025"):
+        for definition in practice_kpis():
+            value = service.get_values(
+                session,
+                slug=definition.slug,
+                scope=ScopeRef("practice", big),
+                period=period,
+                caller=regio,
+            )
+            if uses_patient_counts(definition):
+                assert value.suppressed and _figures(value) == [], (definition.slug, period)
+            bm = (
+                service.get_benchmark(
+                    session, slug=definition.slug, region=region, period=period, caller=regio
+                )
+                if definition.benchmarkable
+                else None
+            )
+            if bm is not None and uses_patient_counts(definition):
+                assert all(r.suppressed for r in bm.practices), (definition.slug, period)
+        # the practice itself still sees its months
+        own = service.get_values(
+            session,
+            slug="poh_new_episodes",
+            scope=ScopeRef("practice", big),
+            period=period,
+            caller=huisarts,
+        )
+        assert not own.suppressed
+    quarter = service.get_values(
+        session, slug="poh_new_episodes", scope=ScopeRef("practice", big), period=Q, caller=regio
+    )
+    assert quarter.value == 45 and not quarter.suppressed
+    # a monthly series: every point hidden; a quarterly one: the benchmark's figures
+    months = service.get_series(
+        session,
+        slug="poh_new_episodes",
+        scope=ScopeRef("practice", big),
+        start="2025-07",
+        end="2025-09",
+        grain="month",
+        caller=regio,
+    )
+    assert [p.value for p in months.points] == [None, None, None]
+    quarters = service.get_series(
+        session,
+        slug="case_mix",
+        scope=ScopeRef("practice", "05000002"),
+        start="2025Q2",
+        end="2025Q3",
+        grain="quarter",
+        caller=regio,
+    )
+    row = service.get_values(
+        session, slug="case_mix", scope=ScopeRef("practice", "05000002"), period=Q, caller=regio
+    )
+    point = quarters.points[-1]
+    assert (point.value, point.suppressed) == (row.value, row.suppressed) == (34, False)
+    assert [i.value for i in point.breakdown] == [i.value for i in row.breakdown]
+
+
+def test_a_team_minus_its_shown_practices_gives_nothing_back(session: Session, region: str) -> None:
+    from models import Practice, Region, Team
+
+    practices = {p.agb: p for p in session.query(Practice)}
+    klein = session.query(Region).filter_by(slug=REGION).one()
+    # 05000000 is hidden (4 new episodes), 05000003 is shown (20): team − 05000003 = 4
+    mixed = Team(slug="t-mixed", name="Gemengd", region_id=klein.id)
+    mixed.practices = [practices["05000000"], practices["05000003"]]
+    # 05000003 and 05000004: nothing of theirs is hidden
+    shown = Team(slug="t-shown", name="Zichtbaar", region_id=klein.id)
+    shown.practices = [practices["05000003"], practices["05000004"]]
+    session.add_all([mixed, shown])
+    session.flush()
+    regio = caller_of(session, "regio", ("region", REGION))
+    teamleider = caller_of(session, "teamleider", ("team", "t-mixed"))
+
+    def value(team: str, caller: CallerScope, period: str = Q) -> Any:
+        return service.get_values(
+            session,
+            slug="poh_new_episodes",
+            scope=ScopeRef("team", team),
+            period=period,
+            caller=caller,
+        )
+
+    assert value("t-mixed", regio).suppressed and value("t-mixed", regio).value is None
+    assert value("t-shown", regio).value == 20 + 21
+    assert value("t-shown", regio, "2025-08").value is None  # months: per quarter only
+    assert value("t-mixed", teamleider).value == 4 + 20  # their own team: exact
+    overview = service.get_team_overview(session, team="t-mixed", period=Q, caller=regio)
+    cells = {row.id: row.values.get("poh_new_episodes") for row in overview.rows}
+    assert cells["05000000"].value is None
+    # the flows of a practice whose new episodes are hidden: nothing to balance against
+    flows = service.get_referral_flows(
+        session, scope=ScopeRef("practice", "05000001"), period=Q, caller=regio
+    )
+    assert all(link.value is None for link in flows.links)
+    flows = service.get_referral_flows(
+        session, scope=ScopeRef("practice", "05000005"), period="2025-08", caller=regio
+    )
+    assert all(link.value is None for link in flows.links)
+
