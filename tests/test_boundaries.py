@@ -24,6 +24,11 @@ tests/, migrations/ (Alembic's own transaction), pohconnect/demo, scripts/ and b
 
 Entries in ``PENDING`` are known violations, checked one by one and skipped while they still
 hold — and fail once they no longer do, so that the entry is deleted and the rule holds for good.
+
+No module of the packages (Alembic revisions included) is over ``MAX_LINES`` lines, except the
+data tables named in ``DATA_TABLES``; an allow-listed module over the limit must still be a data
+table (docstring, imports and assignments only: no function, class or statement at its top
+level). Code that grows past the limit is split by job instead.
 """
 
 from __future__ import annotations
@@ -78,6 +83,15 @@ NOT_SCANNED_FOR_COMMITS = ("migrations/", "pohconnect/demo/")
 
 # (rule, offence) pairs of today's tree, enabled when the ingest/api renovation lands.
 PENDING: frozenset[tuple[str, str]] = frozenset()
+
+MAX_LINES = 600
+# The only modules that may be longer than MAX_LINES: data tables, each with what it holds (none
+# is over the limit today; once one is, it must hold data only — see _size_offences).
+DATA_TABLES: dict[str, str] = {
+    "dashboard/i18n_text.py": "UI texts (Dutch, English) of the app shell and eight pages",
+    "dashboard/i18n_beheer.py": "UI texts (Dutch, English) of Import and Datakwaliteit",
+    "api/kpi/definitions.py": "the KPI registry: one KpiDefinition per slug",
+}
 
 
 # -- reading the source -----------------------------------------------------------------------
@@ -178,6 +192,47 @@ def _commit_offences(sites: frozenset[str] = COMMIT_SITES) -> Iterator[str]:
                 and node.func.attr == "commit"
             ):
                 yield f"{relative}:{node.lineno} calls {ast.unparse(node.func)}()"
+
+
+def _sources() -> Iterator[Path]:
+    """Every Python file of the packages, Alembic revisions included."""
+    for package in PACKAGES:
+        yield from sorted((ROOT / package).rglob("*.py"))
+
+
+def _line_count(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def _code_in(path: Path) -> list[str]:
+    """What makes a module more than a data table: each top-level statement other than the
+    docstring, an import or an assignment."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for index, node in enumerate(tree.body):
+        docstring = (
+            index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        )
+        data = isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign)
+        if not (docstring or data):
+            name = getattr(node, "name", None) or ast.unparse(node).splitlines()[0][:40]
+            found.append(f"{type(node).__name__.lower()} {name} (line {node.lineno})")
+    return found
+
+
+def _size_offences(limit: int = MAX_LINES) -> Iterator[str]:
+    for path in _sources():
+        lines = _line_count(path)
+        if lines <= limit:
+            continue
+        relative = path.relative_to(ROOT).as_posix()
+        if relative not in DATA_TABLES:
+            yield f"{relative}: {lines} lines (over {limit}; split it by job)"
+        elif code := _code_in(path):
+            yield (
+                f"{relative}: {lines} lines (over {limit}), allow-listed as a data table but "
+                f"holds code: {', '.join(code)}"
+            )
 
 
 def _cycles() -> Iterator[str]:
@@ -291,3 +346,23 @@ def test_pending_offence(name: str, offence: str) -> None:
     if offence in _offences(name):
         pytest.skip(f"enabled when the ingest/api renovation lands: {offence}")
     pytest.fail(f"no longer true, delete it from PENDING: {name}: {offence}")
+
+
+def test_no_module_over_600_lines_outside_the_data_tables() -> None:
+    offences = list(_size_offences())
+    assert offences == [], "\n".join(offences)
+
+
+def test_the_size_check_finds_offences() -> None:
+    """The allow-list names files that exist; the translation tables hold data only and a module
+    of code does not; with a lower limit the check names a module of code and its line count and
+    passes the data tables."""
+    for relative in DATA_TABLES:
+        assert (ROOT / relative).is_file(), f"{relative} is in DATA_TABLES but does not exist"
+    assert _code_in(ROOT / "dashboard/i18n_text.py") == []
+    assert _code_in(ROOT / "dashboard/i18n_beheer.py") == []
+    assert any(f.startswith("functiondef t (line") for f in _code_in(ROOT / "dashboard/i18n.py"))
+    lines = _line_count(ROOT / "dashboard/i18n.py")
+    found = list(_size_offences(limit=100))
+    assert f"dashboard/i18n.py: {lines} lines (over 100; split it by job)" in found
+    assert "dashboard/i18n_text.py" not in " ".join(found)  # a data table, allow-listed

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from api import audit
 from api.kpi import answers, export
 from api.kpi.definitions import REGISTRY
 
@@ -89,32 +91,51 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def negotiated(
+@dataclass(frozen=True)
+class Download:
+    """What an export of an answer is called (file name, the XLSX sheet's title and header lines)
+    and what its audit event names (resource and scope)."""
+
+    filename: str
+    title: str
+    meta: list[str]
+    resource: str
+    scope: str
+
+
+def answer_or_download(
     request: Request,
-    fmt: ExportFormat | None,
-    body: Body,
-    to_rows: Callable[[Body], tuple[list[str], list[list[Any]]]],
+    session: Session,
+    asked: answers.Asked[Body],
     *,
-    filename: str,
-    title: str,
-    meta: list[str],
-    on_export: Callable[[str], None] | None = None,
-    dialect: export.Dialect = "nl",
-) -> Body | Response:
-    """The body as JSON, or its rows as CSV/XLSX (``format=`` or the Accept header);
-    ``on_export`` is told the chosen format of an export (the audit log records it)."""
+    fmt: ExportFormat | None,
+    dialect: export.Dialect,
+    actor: audit.Actor,
+    to_rows: Callable[[Body], tuple[list[str], list[list[Any]]]],
+    download: Callable[[Body], Download],
+) -> Response:
+    """The caller's answer as JSON (as remembered: :func:`json_answer`), or its rows as CSV/XLSX
+    (``format=`` or the Accept header), each export one audit event with the chosen format."""
     chosen = wanted_format(request, fmt)
     if chosen == "json":
-        return body
-    if on_export is not None:
-        on_export(chosen)
+        return json_answer(session, asked)
+    body = answers.answer(session, asked)
+    named = download(body)
+    audit.record(
+        session,
+        action=audit.Action.EXPORT,
+        actor=actor,
+        resource=named.resource,
+        scope=named.scope,
+        detail={"format": chosen},
+    )
     header, rows = to_rows(body)
     return export_response(
         chosen,
         header,
         rows,
-        filename=filename.replace("..", "_"),
-        title=title,
-        meta=meta,
+        filename=named.filename.replace("..", "_"),
+        title=named.title,
+        meta=named.meta,
         dialect=dialect,
     )

@@ -7,20 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api import audit
 from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
-from api.kpi import answers, export, service
+from api.kpi import export, service
 from api.kpi.schemas import BenchmarkRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     CsvDialect,
+    Download,
     ExportFormat,
-    json_answer,
-    negotiated,
+    answer_or_download,
     slug_path,
-    wanted_format,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["benchmarks"])
@@ -44,28 +42,27 @@ def get_benchmark(
     dialect: CsvDialect = "nl",
 ) -> BenchmarkRead | Response:
     asked = service.ask_benchmark(session, slug=slug, region=region, period=period, caller=caller)
-    if wanted_format(request, fmt) == "json":
-        return json_answer(session, asked)
-    bm = answers.answer(session, asked)
-    return negotiated(
+    return answer_or_download(
         request,
-        fmt,
-        bm,
-        export.benchmark_rows,
-        filename=f"benchmark_{slug}_{region}_{bm.period.label}",
-        on_export=lambda chosen: audit.record(
-            session,
-            action=audit.Action.EXPORT,
-            actor=principal.actor,
-            resource=f"benchmark:{slug}:{bm.period.label}",
-            scope=f"region:{region}",
-            detail={"format": chosen},
-        ),
+        session,
+        asked,
+        fmt=fmt,
         dialect=dialect,
+        actor=principal.actor,
+        to_rows=export.benchmark_rows,
+        download=lambda bm: _download(bm, slug=slug, region=region),
+    )
+
+
+def _download(bm: BenchmarkRead, *, slug: str, region: str) -> Download:
+    return Download(
+        filename=f"benchmark_{slug}_{region}_{bm.period.label}",
         title="Benchmark",
         meta=[
             f"{bm.title_nl} ({export.unit_nl(slug, bm.unit)})",
             f"Regio {bm.region_name or bm.region}",
             f"Periode {bm.period.label}",
         ],
+        resource=f"benchmark:{slug}:{bm.period.label}",
+        scope=f"region:{region}",
     )

@@ -7,19 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api import audit
 from api.access import CallerDep, PrincipalDep
 from api.deps import SessionDep
 from api.errors import Forbidden, Invalid, NotFound, problem_responses
-from api.kpi import answers, export, service
+from api.kpi import export, service
 from api.kpi.schemas import ScorecardRead
 from api.routes._kpi_common import (
     EXPORT_RESPONSES,
     CsvDialect,
+    Download,
     ExportFormat,
-    json_answer,
-    negotiated,
-    wanted_format,
+    answer_or_download,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["scorecard"])
@@ -42,28 +40,27 @@ def get_scorecard(
     dialect: CsvDialect = "nl",
 ) -> ScorecardRead | Response:
     asked = service.ask_scorecard(session, agb=agb, period=period, caller=caller)
-    if wanted_format(request, fmt) == "json":
-        return json_answer(session, asked)
-    sc = answers.answer(session, asked)
-    return negotiated(
+    return answer_or_download(
         request,
-        fmt,
-        sc,
-        export.scorecard_rows,
-        filename=f"scorecard_{agb}_{sc.period.label}",
-        on_export=lambda chosen: audit.record(
-            session,
-            action=audit.Action.EXPORT,
-            actor=principal.actor,
-            resource=f"scorecard:{agb}:{sc.period.label}",
-            scope=f"practice:{agb}",
-            detail={"format": chosen},
-        ),
+        session,
+        asked,
+        fmt=fmt,
         dialect=dialect,
+        actor=principal.actor,
+        to_rows=export.scorecard_rows,
+        download=lambda sc: _download(sc, agb=agb),
+    )
+
+
+def _download(sc: ScorecardRead, *, agb: str) -> Download:
+    return Download(
+        filename=f"scorecard_{agb}_{sc.period.label}",
         title="Scorecard",
         meta=[
             f"{sc.name} ({sc.agb})",
             f"Regio {sc.region_name or sc.region}",
             f"Periode {sc.period.label}",
         ],
+        resource=f"scorecard:{agb}:{sc.period.label}",
+        scope=f"practice:{agb}",
     )

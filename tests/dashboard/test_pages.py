@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from dashboard import components as c
-from dashboard.pages import hours, practice, referrals, region, waiting
+from dashboard.pages import hours, practice, practice_profile, referrals, region, waiting
 from dashboard.schemas import (
     Benchmark,
     BenchmarkPracticeRow,
@@ -651,10 +651,10 @@ def test_profile_right_is_more_favourable_and_dots_carry_the_verdict() -> None:
             ScorecardItem(slug="case_mix", title_nl="Casemix", title_en="Case mix", value=3),
         ],
     )
-    assert practice.spine_x(wait, 2.0) == 1.0  # lower is better: right
-    assert practice.spine_x(reach, 2.0) == -1.0
-    assert practice.spine_x(contacts, 8.0) == 1.0  # no direction: right is higher
-    assert practice.spine_x(wait, 5.0) == 0.0  # the median in the middle
+    assert practice_profile.spine_x(wait, 2.0) == 1.0  # lower is better: right
+    assert practice_profile.spine_x(reach, 2.0) == -1.0
+    assert practice_profile.spine_x(contacts, 8.0) == 1.0  # no direction: right is higher
+    assert practice_profile.spine_x(wait, 5.0) == 0.0  # the median in the middle
     fig = practice.profile_figure(card, "nl")
     dots = next(t for t in fig.data if t.meta == "practice")
     assert list(dots.x) == [1.0, -1.0, 1.0]
