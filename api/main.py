@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.access import BeheerderOnly, get_caller_scope
+from api.access import BeheerderOnly, Unauthorized, get_caller_scope
 from api.errors import DomainError, Forbidden, problem_responses
 from api.handlers import install_error_handlers
 from api.kpi import cache, revalidate
@@ -79,27 +79,31 @@ def create_app() -> FastAPI:
     install_security(app)  # after the other middleware: its headers go on every response
     signed_in = [Depends(get_caller_scope)]
     beheerder = [BeheerderOnly]
+    # every route behind a token answers 401 without a valid one (missing, expired, revoked,
+    # a disabled user); the beheerder's routes 403 for every other role
+    token = problem_responses(Unauthorized)
+    beheerder_only = problem_responses(Unauthorized, Forbidden)
     app.include_router(health.router)
     app.include_router(auth.router)
-    app.include_router(practices.router, dependencies=signed_in)
-    app.include_router(providers.router, dependencies=signed_in)
-    app.include_router(caseload.router, dependencies=signed_in)
-    app.include_router(periods.router, dependencies=signed_in)
+    app.include_router(practices.router, dependencies=signed_in, responses=token)
+    app.include_router(providers.router, dependencies=signed_in, responses=token)
+    app.include_router(caseload.router, dependencies=signed_in, responses=token)
+    app.include_router(periods.router, dependencies=signed_in, responses=token)
     # declared here: 403 for every other role (the rule is attached here) and 400 for a
     # malformed multipart body (refused by Starlette before any route code runs)
     app.include_router(
         imports.router,
         dependencies=beheerder,
-        responses=problem_responses(Forbidden, DomainError),
+        responses=problem_responses(Unauthorized, Forbidden, DomainError),
     )
-    app.include_router(kpis.router, dependencies=signed_in)
-    app.include_router(benchmarks.router, dependencies=signed_in)
-    app.include_router(scorecard.router, dependencies=signed_in)
-    app.include_router(referrals.router, dependencies=signed_in)
-    app.include_router(teams.router, dependencies=signed_in)
-    app.include_router(reports.router, dependencies=signed_in)
-    app.include_router(exports.router, dependencies=signed_in)
-    app.include_router(quality.router, dependencies=signed_in)
-    app.include_router(users.router, dependencies=beheerder)
-    app.include_router(audit.router, dependencies=beheerder)
+    app.include_router(kpis.router, dependencies=signed_in, responses=token)
+    app.include_router(benchmarks.router, dependencies=signed_in, responses=token)
+    app.include_router(scorecard.router, dependencies=signed_in, responses=token)
+    app.include_router(referrals.router, dependencies=signed_in, responses=token)
+    app.include_router(teams.router, dependencies=signed_in, responses=token)
+    app.include_router(reports.router, dependencies=signed_in, responses=token)
+    app.include_router(exports.router, dependencies=signed_in, responses=token)
+    app.include_router(quality.router, dependencies=signed_in, responses=token)
+    app.include_router(users.router, dependencies=beheerder, responses=beheerder_only)
+    app.include_router(audit.router, dependencies=beheerder, responses=beheerder_only)
     return app

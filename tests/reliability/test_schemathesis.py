@@ -64,9 +64,9 @@ def _user(session: Session, role: str, *grants: tuple[str, str]) -> str:
     return issue_token(user.id).token
 
 
-@pytest.fixture
-def seeded_app(session: Session) -> Iterator[dict[str, dict[str, str]]]:
-    """The app on a small seeded database; yields the headers of a user of each role."""
+def seed_roles(session: Session) -> dict[str, dict[str, str]]:
+    """A small region (three practices, a POH, a team) and a user of each role with a scope in
+    it; returns each role's request headers (a bearer token). Flushes, does not commit."""
     from models import Team
 
     region = make_region(session, slug="regio-schema", name="Regio Schema")
@@ -98,6 +98,13 @@ def seeded_app(session: Session) -> Iterator[dict[str, dict[str, str]]]:
         "beheerder": [],
     }
     tokens = {role: _user(session, role, *grants[role]) for role in ROLES}
+    return {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+
+
+@pytest.fixture
+def seeded_app(session: Session) -> Iterator[dict[str, dict[str, str]]]:
+    """The app on a small seeded database; yields the headers of a user of each role."""
+    headers = seed_roles(session)
     session.commit()  # a savepoint release: kept when a failed import rolls its own work back
 
     def _session() -> Iterator[Session]:
@@ -105,7 +112,7 @@ def seeded_app(session: Session) -> Iterator[dict[str, dict[str, str]]]:
         session.flush()
 
     APP.dependency_overrides[get_session] = _session
-    yield {role: {"Authorization": f"Bearer {token}"} for role, token in tokens.items()}
+    yield headers
     APP.dependency_overrides.clear()
 
 
