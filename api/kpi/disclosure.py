@@ -21,12 +21,12 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["as_benchmarked", "forced", "is_quarter", "masked", "practice_figures"]
+__all__ = ["as_benchmarked", "forced", "has_counts", "is_quarter", "masked", "practice_figures"]
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.kpi import regional
+from api.kpi import present, regional
 from api.kpi.definitions import KpiDefinition
 from api.kpi.periods import Period, is_quarter
 from api.kpi.scope import CallerScope, ScopeRef, practice_and_region
@@ -80,6 +80,12 @@ def forced(
             if row.agb in agbs and (row.suppressed or any(i.suppressed for i in row.breakdown)):
                 return True
     return False
+
+
+def has_counts(definition: KpiDefinition, shown: Any) -> bool:
+    """Whether a value or point carries a patient count above 0: one without (no data, or
+    none) hides by the rule of its own figures and needs no benchmark."""
+    return any(present.patient_figures(definition, shown).values())
 
 
 def as_benchmarked(definition: KpiDefinition, scope: ScopeRef, period: Period) -> bool:

@@ -266,7 +266,9 @@ def _series(
         own = _own(caller)
         for index, bucket in enumerate(periods):
             point = out.points[index]
-            if disclosure.as_benchmarked(definition, scope, bucket):
+            if not disclosure.has_counts(definition, point):
+                present.suppress(definition, point)
+            elif disclosure.as_benchmarked(definition, scope, bucket):
                 # the quarter as the caller's view of the region's benchmark shows it
                 figures = disclosure.practice_figures(session, definition, scope.id, bucket, own)
                 out.points[index] = point.model_copy(update=figures)

@@ -188,7 +188,9 @@ def for_caller(
             for key, cell in cells.items():
                 if key in own:
                     continue
-                present.suppress(definition, cell, force=key in hidden or forced(kind, key, slug))
+                counts = any(present.patient_figures(definition, cell).values())
+                force = key in hidden or (counts and forced(kind, key, slug))
+                present.suppress(definition, cell, force=force)
     for row in overview.rows:
         row.flags = [
             FLAGS[slug]
