@@ -89,6 +89,16 @@ def fmt_period(label: str | None, lang: object = DEFAULT_LANG) -> str:
     return label
 
 
+# The API's value_display of a figure of 10 or more hidden only so that a small count elsewhere
+# cannot be derived from it (api/kpi/present.py WITHHELD_DISPLAY; a contract test keeps it equal)
+WITHHELD = "afgeschermd"
+
+
+def hidden_display(display: str | None, lang: object = DEFAULT_LANG) -> str | None:
+    """A hidden figure's text in the user's language: "<10" as it is, "afgeschermd" translated."""
+    return t("value.withheld", lang) if display == WITHHELD else display
+
+
 def fmt_value(
     value: float | None,
     *,
@@ -97,9 +107,10 @@ def fmt_value(
     lang: object = DEFAULT_LANG,
     display: str | None = None,
 ) -> str:
-    """A KPI value as shown: ``<10`` when the API suppressed it, ``%`` glued to percentages."""
-    if display is not None and display.startswith("<"):
-        return display
+    """A KPI value as shown: ``<10`` or "afgeschermd" when the API suppressed it, ``%`` glued
+    to percentages."""
+    if display is not None and (display.startswith("<") or display == WITHHELD):
+        return hidden_display(display, lang)
     if unit.strip() in {"%", "percent"}:
         return fmt_percent(value, decimals, lang)
     return fmt_number(value, decimals, lang)

@@ -163,6 +163,7 @@ APP_TEXT: dict[str, dict[str, str]] = {
     "ref.label": {"nl": "Referentie / norm", "en": "Reference / norm"},
     "ref.source": {"nl": "Bron", "en": "Source"},
     "unit.label": {"nl": "Eenheid", "en": "Unit"},
+    "value.withheld": {"nl": "afgeschermd", "en": "withheld"},
     "polarity.higher_better": {"nl": "hoger is beter", "en": "higher is better"},
     "polarity.lower_better": {"nl": "lager is beter", "en": "lower is better"},
     "polarity.neutral": {"nl": "geen voorkeursrichting", "en": "no preferred direction"},

@@ -48,7 +48,8 @@ def protect_flows(flows: ReferralFlowsRead, *, force: bool = False) -> None:
     """The small-number rule on the flows of a practice or POH the caller may not see
     unmasked (domain.md §6), complementary as in present.py:
 
-    * a link below 10 is hidden (value, share) and shown as "<10";
+    * a link below 10 is hidden (value, share) and shown as "<10" (a link hidden by the rules
+      below reads "afgeschermd": it is not below 10);
     * the POH node balances — new episodes = referrals via the POH + 'afgerond of lopend' — so
       when exactly one of those terms is hidden, the smallest other one is hidden too;
     * a destination's two links (via the POH, direct) add up to its referral count, which other
@@ -60,7 +61,8 @@ def protect_flows(flows: ReferralFlowsRead, *, force: bool = False) -> None:
       the caller gets no counts of: api/kpi/disclosure.py): every link is hidden.
     """
     links = flows.links
-    hidden = {id(link) for link in links if force or present.is_small(link.value)}
+    small = {id(link) for link in links if present.is_small(link.value)}
+    hidden = {id(link) for link in links if force} | small
     balance = [link for link in links if "poh-ggz" in (link.source, link.target)]
     destinations = {link.target for link in links if link.target not in ("poh-ggz", STAYS)}
     groups = [balance] + [[link for link in links if link.target == d] for d in destinations]
@@ -75,7 +77,8 @@ def protect_flows(flows: ReferralFlowsRead, *, force: bool = False) -> None:
     sources = {link.source for link in links if id(link) in hidden}
     for link in links:
         if id(link) in hidden:
-            link.value, link.value_display, link.suppressed = None, f"<{present.SMALL_NUMBER}", True
+            shown = present.SMALL_DISPLAY if id(link) in small else present.WITHHELD_DISPLAY
+            link.value, link.value_display, link.suppressed = None, shown, True
         if link.source in sources:
             link.share_pct = None
 

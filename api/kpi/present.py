@@ -138,6 +138,14 @@ def _patient_measures() -> frozenset[str]:
 PATIENT_MEASURES: frozenset[str] = _patient_measures()
 
 
+# What a hidden figure reads: "<10" when it is a count below 10 (domain.md §6); a figure of 10 or
+# more hidden only so that a small one elsewhere cannot be derived from it (a complement, or a
+# period or level the caller gets no counts of: api/kpi/disclosure.py) reads "afgeschermd"
+# (the dashboard and the reports translate it), never a false "<10".
+SMALL_DISPLAY = f"<{SMALL_NUMBER}"
+WITHHELD_DISPLAY = "afgeschermd"
+
+
 def is_small(value: float | None) -> bool:
     return value is not None and value < SMALL_NUMBER
 
@@ -158,12 +166,12 @@ def patient_figures(definition: KpiDefinition, shown: Any) -> dict[str, float | 
     return out
 
 
-def hide(shown: Any) -> None:
+def hide(shown: Any, display: str = SMALL_DISPLAY) -> None:
     """Hide every figure of a value-like model: value, numerator, denominator, extras,
     breakdown items and their shares, and funnel limits (they are a function of the
-    denominator)."""
+    denominator); ``display`` is what it reads instead."""
     shown.value = None
-    shown.value_display = f"<{SMALL_NUMBER}"
+    shown.value_display = display
     shown.suppressed = True
     for name in ("numerator", "denominator", "funnel"):
         if hasattr(shown, name):
@@ -199,8 +207,10 @@ def suppress(definition: KpiDefinition, shown: Any, *, force: bool = False) -> N
     """Apply the small-number rule to a value-like model in place: when any patient count it
     carries is below 10 (or ``force``: a complementary suppression), hide every figure of it;
     else hide the small items of its breakdown, complementarily."""
-    if force or any(is_small(v) for v in patient_figures(definition, shown).values()):
+    if any(is_small(v) for v in patient_figures(definition, shown).values()):
         hide(shown)
+    elif force:
+        hide(shown, WITHHELD_DISPLAY)
     else:
         _hide_items(definition, shown)
 

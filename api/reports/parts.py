@@ -17,6 +17,7 @@ from api.errors import Forbidden, NotFound
 from api.kpi import service
 from api.kpi.cache import ENGINE_VERSION
 from api.kpi.definitions import REGISTRY, KpiDefinition
+from api.kpi.present import WITHHELD_DISPLAY
 from api.kpi.schemas import BenchmarkRead, KpiSeriesRead, ScorecardItem
 from api.kpi.service import CallerScope, ScopeRef
 from api.reports.errors import ReportInvalid
@@ -111,8 +112,13 @@ def value_text(
     value: float | None, display: str | None, suppressed: bool, d: KpiDefinition, lang: Lang
 ) -> str:
     if suppressed and display:
-        return display
+        return hidden_text(display, lang)
     return fmt_num(value, d.decimals, lang)
+
+
+def hidden_text(display: str, lang: Lang) -> str:
+    """What a hidden figure reads: "<10", or "afgeschermd" / "withheld" (present.py)."""
+    return t(lang, "withheld") if display == WITHHELD_DISPLAY else display
 
 
 def position_text(item: ScorecardItem, lang: Lang) -> str:
@@ -290,7 +296,7 @@ def flows(
             names.get(x.target, x.target),
             x.value,
             x.unit,
-            x.value_display if x.suppressed else None,
+            hidden_text(x.value_display, lang) if x.suppressed and x.value_display else None,
         )
         for x in fl.links
     ]

@@ -13,7 +13,7 @@ from dash import Output, html
 from dashboard import components as c
 from dashboard import ids
 from dashboard.client import ApiClient
-from dashboard.i18n import api_label, fmt_date, fmt_number, fmt_period, t
+from dashboard.i18n import api_label, fmt_date, fmt_number, fmt_period, hidden_display, t
 from dashboard.lookups import (
     data_quarters,
     level_options,
@@ -207,7 +207,9 @@ def flows_table(flows: ReferralFlows, lang: str) -> Any:
                 html.Td(labels.get(link.source, link.source)),
                 html.Td(labels.get(link.target, link.target)),
                 html.Td(
-                    link.value_display if link.value is None else fmt_number(link.value, 0, lang),
+                    hidden_display(link.value_display, lang)
+                    if link.value is None
+                    else fmt_number(link.value, 0, lang),
                     className="text-end",
                 ),
                 html.Td(

@@ -21,6 +21,7 @@ from dashboard.i18n import (
     fmt_period,
     fmt_value,
     funnel_axis_title,
+    hidden_display,
     kpi_title,
     kpi_unit,
     t,
@@ -370,7 +371,7 @@ def grid(
             ),
             "agb": r.agb or "",
             "value": None if r.suppressed else r.value,
-            "value_display": r.value_display,
+            "value_display": hidden_display(r.value_display, lang) if r.suppressed else None,
             "numerator": None if r.suppressed else r.numerator,
             "denominator": r.denominator,
             "rank": ranks.get(r.agb or r.name),
@@ -389,8 +390,7 @@ def grid(
     suffix = "%" if bench.unit.strip() in {"%", "percent"} else ""
     value_fmt = c.number_formatter(decimals, lang, suffix=suffix)
     value_fmt["function"] = (
-        "params.data.value_display && params.data.value_display.startsWith('<') ? "
-        "params.data.value_display : " + value_fmt["function"]
+        "params.data.value_display ? params.data.value_display : " + value_fmt["function"]
     )
     cols = [
         {

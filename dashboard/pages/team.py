@@ -16,7 +16,7 @@ from dash import Output, dcc, html
 
 from dashboard import components as c
 from dashboard import ids
-from dashboard.i18n import fmt_date, fmt_period, kpi_title, kpi_unit, t
+from dashboard.i18n import fmt_date, fmt_period, hidden_display, kpi_title, kpi_unit, t
 from dashboard.lookups import data_quarters, quarter_options
 from dashboard.page import Context, Draw, Filled, Page, Picker, Start
 from dashboard.schemas import TeamColumn, TeamOverview
@@ -100,9 +100,7 @@ def _value_column(column: TeamColumn, lang: str) -> dict[str, Any]:
     suffix = "%" if column.unit.strip() in {"%", "percent"} else ""
     formatter = c.number_formatter(column.decimals, lang, suffix=suffix)
     display = f"params.data['{column.slug}__display']"
-    formatter["function"] = (
-        f"{display} && {display}.startsWith('<') ? {display} : " + formatter["function"]
-    )
+    formatter["function"] = f"{display} ? {display} : " + formatter["function"]
     unit, title = kpi_unit(column, lang), kpi_title(column, lang)
     definition: dict[str, Any] = {
         "field": column.slug,
@@ -138,7 +136,9 @@ def grid(overview: TeamOverview, lang: str, prefix: str) -> tuple[list[dict], li
         }
         for slug, cell in row.values.items():
             out[slug] = None if cell.suppressed else cell.value
-            out[f"{slug}__display"] = cell.value_display
+            out[f"{slug}__display"] = (
+                hidden_display(cell.value_display, lang) if cell.suppressed else None
+            )
             out[f"{slug}__flagged"] = cell.flagged
         rows.append(out)
     columns = [

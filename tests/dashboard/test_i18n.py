@@ -132,3 +132,15 @@ def test_every_picker_of_every_page_has_its_unknown_value_said() -> None:
     assert link_message("iets", "x", "en") == (
         "Unknown value in the link: iets = “x”. Choose another above."
     )
+
+
+def test_a_withheld_figure_reads_afgeschermd_in_the_users_language() -> None:
+    """A figure of 10 or more hidden as a complement is not called "<10" (api/kpi/present.py);
+    the dashboard knows the API's marker and translates it."""
+    from api.kpi.present import WITHHELD_DISPLAY
+    from dashboard.i18n import WITHHELD, fmt_value, hidden_display
+
+    assert WITHHELD == WITHHELD_DISPLAY
+    assert fmt_value(None, unit="count", display=WITHHELD, lang="nl") == "afgeschermd"
+    assert fmt_value(None, unit="count", display=WITHHELD, lang="en") == "withheld"
+    assert hidden_display("<10", "en") == "<10"

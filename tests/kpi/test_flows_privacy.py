@@ -63,8 +63,11 @@ def test_one_small_term_of_the_poh_balance_hides_a_second() -> None:
         ("poh-ggz", STAYS): 25,
         ("huisarts", "ehealth"): 15,
     }
-    hidden = [link for link in flows.links if link.value is None]
-    assert all(link.value_display == "<10" and link.suppressed for link in hidden)
+    shown = {(link.source, link.target): link.value_display for link in flows.links}
+    # the 3 reads "<10"; the 12 hidden with it is not below 10: "afgeschermd"
+    assert shown[("poh-ggz", "gb-ggz")] == "<10"
+    assert shown[("poh-ggz", "s-ggz")] == "afgeschermd"
+    assert all(link.suppressed for link in flows.links if link.value is None)
     # shares of the POH's outflows would give the hidden counts back from the visible 25
     assert all(link.share_pct is None for link in flows.links if link.source == "poh-ggz")
     assert all(link.share_pct == 1.0 for link in flows.links if link.source == "huisarts")

@@ -206,6 +206,21 @@ def test_complements_are_the_same_in_every_kpi_of_a_measure(session: Session, re
         bm = service.get_benchmark(session, slug=slug, region=region, period=Q, caller=regio)
         hidden[slug] = {r.agb for r in bm.practices if r.suppressed}
     assert hidden["poh_new_episodes"] == {"05000000", "05000001"}
+    # the 4 reads "<10"; the complement (8: also small) too — a complement of 10 or more
+    # reads "afgeschermd", never a false "<10"
+    bm = service.get_benchmark(
+        session, slug="poh_new_episodes", region=region, period=Q, caller=regio
+    )
+    shown = {r.agb: r.value_display for r in bm.practices if r.suppressed}
+    assert shown == {"05000000": "<10", "05000001": "<10"}
+    month = service.get_values(
+        session,
+        slug="poh_new_episodes",
+        scope=ScopeRef("practice", "05000005"),
+        period="2025-07",
+        caller=regio,
+    )
+    assert (month.value, month.value_display) == (None, present.WITHHELD_DISPLAY)
     assert len({frozenset(h) for h in hidden.values()}) == 1
     # one practice below 10 patients: the smallest other one is hidden with it
     bm = service.get_benchmark(session, slug="poh_patients", region=region, period=Q, caller=regio)
@@ -409,4 +424,3 @@ def test_a_team_minus_its_shown_practices_gives_nothing_back(session: Session, r
         session, scope=ScopeRef("practice", "05000005"), period="2025-08", caller=regio
     )
     assert all(link.value is None for link in flows.links)
-
