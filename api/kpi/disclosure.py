@@ -1,4 +1,5 @@
-"""The small-number rule across periods and levels (docs/security.md, "Verschillen").
+"""The small-number rule across periods and levels (docs/security.md, "Over perioden en
+niveaus heen").
 
 Within one period, present.py and regional.py make sure that no response lets a caller
 recover a hidden count: a related KPI, a share, a breakdown's other items and the benchmark's
@@ -21,21 +22,20 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["as_benchmarked", "forced", "has_counts", "is_quarter", "masked", "practice_figures"]
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.kpi import present, regional
 from api.kpi.definitions import KpiDefinition
 from api.kpi.periods import Period, is_quarter
-from api.kpi.scope import CallerScope, ScopeRef, practice_and_region
+from api.kpi.scope import CallerScope, ScopeRef, practice_and_region, resolve_scope
 from models import Practice, Region, Team
+
+__all__ = ["as_benchmarked", "forced", "has_counts", "is_quarter", "masked", "practice_figures"]
 
 
 def _team_practices(session: Session, slug: str) -> list[tuple[str, Region]]:
-    from api.kpi.scope import resolve_scope
-
+    """The practices a team's figures cover (as the KPI service resolves it), with regions."""
     ids = resolve_scope(session, scope=ScopeRef("team", slug)).target.practice_ids or ()
     stmt = select(Practice.agb, Region).join(Region).where(Practice.id.in_(ids))
     return [(agb, region) for agb, region in session.execute(stmt)]
