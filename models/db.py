@@ -272,6 +272,17 @@ def session_factory(engine: Engine | None = None, *, write: bool = False) -> ses
     return makers[1] if write else makers[0]
 
 
+def read_bind(bind: Engine | Connection) -> Engine | Connection:
+    """The bind a background job started from a request should use: the request's engine
+    without the write option. A write session on SQLite begins with ``BEGIN IMMEDIATE``; a job
+    on that bind would take the write lock for its reads and then wait on it from its own short
+    side transactions (the KPI cache's writes) until the lock timeout, holding every other
+    writer back meanwhile — what an upload's cache warm-up did."""
+    if isinstance(bind, Engine) and bind.get_execution_options().get(WRITE_OPTION):
+        return bind.execution_options(**{WRITE_OPTION: False})
+    return bind
+
+
 _makers: weakref.WeakKeyDictionary[Engine, tuple[sessionmaker[Session], sessionmaker[Session]]] = (
     weakref.WeakKeyDictionary()
 )

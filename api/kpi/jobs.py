@@ -20,6 +20,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -117,6 +118,27 @@ def warm_after_import_quietly(
         warm_after_import(import_ids, bind=bind)
     except Exception:  # pragma: no cover - logged, never raised into the server
         logger.exception("Warming the KPI cache after an import failed")
+
+
+# One warm-up at a time, on a thread of its own (see warm_after_import_later).
+_WARM_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pohconnect-warm-up")
+
+
+def warm_after_import_later(
+    import_ids: Iterable[int], *, bind: Engine | Connection | None = None
+) -> None:
+    """Start :func:`warm_after_import_quietly` on the warm-up thread and return at once.
+
+    For a request's background task: FastAPI ends the request's session (a dependency with
+    yield) only after its background tasks have run, and on SQLite an upload's session holds
+    the write lock until then — a warm-up run inside the task made every other writer wait for
+    it, and its own cache writes waited for the lock until they timed out. One bound to a
+    connection (the tests' session) runs at once instead: a connection is not shared between
+    threads."""
+    if isinstance(bind, Connection):
+        warm_after_import_quietly(import_ids, bind=bind)
+        return
+    _WARM_POOL.submit(warm_after_import_quietly, list(import_ids), bind=bind)
 
 
 def warm_latest_quarter(*, bind: Engine | Connection | None = None) -> tuple[str | None, int]:

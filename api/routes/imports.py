@@ -23,6 +23,7 @@ from ingest.contract import SPECS
 from ingest.errors import IngestError
 from ingest.settings import get_ingest_settings, require_pseudonym_key
 from models import ImportBatch
+from models.db import read_bind
 
 _CHUNK = 1 << 20
 # Ids are INTEGER columns: 32-bit in PostgreSQL (a larger value is "integer out of range"
@@ -150,7 +151,10 @@ def create_import(
         # kept despite the 422 like the loader's own failed-import record.
         return problem_response(Invalid(exc.message, errors=[{"import_id": import_id}]).problem())
     assert report.import_id is not None
-    background.add_task(jobs.warm_after_import_quietly, [report.import_id], bind=session.get_bind())
+    # on the read engine (the request's write bind would hold SQLite's write lock: read_bind),
+    # on the warm-up's own thread (this request's session ends only after its background tasks)
+    bind = read_bind(session.get_bind())
+    background.add_task(jobs.warm_after_import_later, [report.import_id], bind=bind)
     return service.get_import(session, import_id=report.import_id)
 
 
