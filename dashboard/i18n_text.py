@@ -360,9 +360,9 @@ APP_TEXT: dict[str, dict[str, str]] = {
     "ref.share": {"nl": "Aandeel van de bron", "en": "Share of source"},
     "ref.hidden_note": {
         "nl": "Stromen kleiner dan 10 zijn niet getekend (kleine-aantallenregel); de tabel "
-        "noemt ze als <10.",
+        "noemt ze als <10 of afgeschermd.",
         "en": "Flows smaller than 10 are not drawn (small-number rule); the table lists them as "
-        "<10.",
+        "<10 or withheld.",
     },
     # hours page
     # --- Mijn caseload (POH) ---

@@ -205,8 +205,9 @@ def _hide_items(definition: KpiDefinition, shown: Any) -> None:
 
 def suppress(definition: KpiDefinition, shown: Any, *, force: bool = False) -> None:
     """Apply the small-number rule to a value-like model in place: when any patient count it
-    carries is below 10 (or ``force``: a complementary suppression), hide every figure of it;
-    else hide the small items of its breakdown, complementarily."""
+    carries is below 10, hide every figure of it ("<10"); else with ``force`` (a complementary
+    suppression) hide every figure too ("afgeschermd"); else hide the small items of its
+    breakdown, complementarily."""
     if any(is_small(v) for v in patient_figures(definition, shown).values()):
         hide(shown)
     elif force:

@@ -262,7 +262,7 @@ def test_sankey_from_flows_and_empty() -> None:
     # the node that seems to leak is explained under the chart
     assert _annotations(drawn) == [
         "Stromen kleiner dan 10 zijn niet getekend (kleine-aantallenregel); de tabel noemt ze "
-        "als <10."
+        "als <10 of afgeschermd."
     ]
     table = str(referrals.flows_table(hidden, "nl"))
     assert "<10" in table
