@@ -25,13 +25,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.kpi import present, regional
+from api.kpi import regional
 from api.kpi.definitions import KpiDefinition
 from api.kpi.periods import Period, is_quarter
 from api.kpi.scope import CallerScope, ScopeRef, practice_and_region, resolve_scope
 from models import Practice, Region, Team
 
-__all__ = ["as_benchmarked", "forced", "has_counts", "is_quarter", "masked", "practice_figures"]
+__all__ = ["as_benchmarked", "forced", "is_quarter", "masked", "practice_figures"]
 
 
 def _team_practices(session: Session, slug: str) -> list[tuple[str, Region]]:
@@ -66,26 +66,23 @@ def forced(
     if scope.level == "provider" or not is_quarter(period):
         return True
     if scope.level == "practice":
-        members = [(scope.id, practice_and_region(session, scope.id)[1])]
-    elif scope.level == "team":
-        members = _team_practices(session, scope.id)
-    else:
+        return _hides(_row(session, definition, scope.id, period, own))
+    if scope.level != "team":
         return False
+    members = _team_practices(session, scope.id)
     by_region: dict[str, tuple[Region, set[str]]] = {}
     for agb, region in members:
         by_region.setdefault(region.slug, (region, set()))[1].add(agb)
     for region, agbs in by_region.values():
         bm = regional.caller_benchmark(session, definition, region, period, own)
-        for row in bm.practices:
-            if row.agb in agbs and (row.suppressed or any(i.suppressed for i in row.breakdown)):
-                return True
+        if any(_hides(row) for row in bm.practices if row.agb in agbs):
+            return True
     return False
 
 
-def has_counts(definition: KpiDefinition, shown: Any) -> bool:
-    """Whether a value or point carries a patient count above 0: one without (no data, or
-    none) hides by the rule of its own figures and needs no benchmark."""
-    return any(present.patient_figures(definition, shown).values())
+def _hides(row: Any) -> bool:
+    """Whether a benchmark row hides anything: its figures or an item of its breakdown."""
+    return row.suppressed or any(item.suppressed for item in row.breakdown)
 
 
 def as_benchmarked(definition: KpiDefinition, scope: ScopeRef, period: Period) -> bool:
@@ -107,9 +104,20 @@ def practice_figures(
 ) -> dict[str, Any]:
     """A practice's figures as the caller's view of its region's benchmark shows them (a
     copy: the view is shared)."""
-    _name, region = practice_and_region(session, agb)
-    bm = regional.caller_benchmark(session, definition, region, period, own)
-    row = next(r for r in bm.practices if r.agb == agb)
+    row = _row(session, definition, agb, period, own)
     figures = copy.deepcopy(regional.figures_of(row))
     figures["suppressed"] = row.suppressed
     return figures
+
+
+def _row(
+    session: Session,
+    definition: KpiDefinition,
+    agb: str,
+    period: Period,
+    own: Callable[[str], bool],
+) -> Any:
+    """A practice's row in the caller's view of its region's benchmark (shared: read only)."""
+    _name, region = practice_and_region(session, agb)
+    bm = regional.caller_benchmark(session, definition, region, period, own)
+    return next(r for r in bm.practices if r.agb == agb)

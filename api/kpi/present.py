@@ -166,6 +166,12 @@ def patient_figures(definition: KpiDefinition, shown: Any) -> dict[str, float | 
     return out
 
 
+def has_counts(definition: KpiDefinition, shown: Any) -> bool:
+    """Whether a value-like model carries a patient count above 0: one without (no data, or
+    none) hides by the rule of its own figures and needs no benchmark (api/kpi/disclosure.py)."""
+    return any(patient_figures(definition, shown).values())
+
+
 def hide(shown: Any, display: str = SMALL_DISPLAY) -> None:
     """Hide every figure of a value-like model: value, numerator, denominator, extras,
     breakdown items and their shares, and funnel limits (they are a function of the

@@ -266,7 +266,7 @@ def _series(
         own = _own(caller)
         for index, bucket in enumerate(periods):
             point = out.points[index]
-            if not disclosure.has_counts(definition, point):
+            if not present.has_counts(definition, point):
                 present.suppress(definition, point)
             elif disclosure.as_benchmarked(definition, scope, bucket):
                 # the quarter as the caller's view of the region's benchmark shows it

@@ -188,7 +188,7 @@ def for_caller(
             for key, cell in cells.items():
                 if key in own:
                     continue
-                counts = any(present.patient_figures(definition, cell).values())
+                counts = present.has_counts(definition, cell)
                 force = key in hidden or (counts and forced(kind, key, slug))
                 present.suppress(definition, cell, force=force)
     for row in overview.rows:
