@@ -269,8 +269,8 @@ def _title(svg: Svg, s: str) -> None:
     svg.text(2, 11, s, size=9.5, bold=True)
 
 
-def _empty(svg: Svg, lang: Lang) -> str:
-    svg.text(svg.w / 2, svg.h / 2, t(lang, "no_data"), anchor="middle")
+def _empty(svg: Svg, lang: Lang, key: str = "no_data") -> str:
+    svg.text(svg.w / 2, svg.h / 2, t(lang, key), anchor="middle")
     return svg.render()
 
 
@@ -499,12 +499,13 @@ def distribution_grid(dists: Sequence[Distribution], lang: Lang) -> str:
     return svg.render()
 
 
-def flows_chart(rows: Sequence[tuple[str, int, int]], lang: Lang) -> str:
-    """Per destination: referrals via the POH and directly by the GP (horizontal bars)."""
+def flows_chart(rows: Sequence[tuple[str, int, int]], lang: Lang, *, hidden: bool = False) -> str:
+    """Per destination: referrals via the POH and directly by the GP (horizontal bars); only
+    destinations with a flow that may be drawn (``hidden``: there were some, all hidden)."""
     h = 34 + 24 * max(len(rows), 1) + 16
     svg = Svg(W_HALF, h)
     if not rows:
-        return _empty(svg, lang)
+        return _empty(svg, lang, "flows_hidden" if hidden else "no_data")
     top = max(max(v, d) for _l, v, d in rows) or 1
     ticks = nice_ticks(0, top, 5)
     fr = Frame(svg, 92, 28, W_HALF - 110, 24 * len(rows), 0, ticks[-1], 0, len(rows))

@@ -54,7 +54,9 @@ def chart_svgs(report: Report) -> dict[str, str]:
         via = f.source in intake_targets  # the POH node: the target of the intakes
         # a flow hidden by the small-number rule is not drawn (the table says "<10")
         by_dest.setdefault(f.target, [0, 0])[0 if via else 1] += f.value or 0
-    svgs["flows"] = ch.flows_chart([(k, v[0], v[1]) for k, v in by_dest.items()], lang)
+    drawn = [(k, v[0], v[1]) for k, v in by_dest.items() if v[0] or v[1]]
+    hidden = bool(by_dest) and not drawn  # every referral flow hidden: say so, no empty axes
+    svgs["flows"] = ch.flows_chart(drawn, lang, hidden=hidden)
     if report.kind == "region":
         svgs["distribution"] = ch.distribution_grid(report.distributions, lang)
     return svgs

@@ -254,3 +254,14 @@ def test_a_reader_without_the_practice_as_own_gets_small_flows_hidden(seeded: Se
     xlsx = reports.practice_report(seeded, agb=AGB, quarter=QUARTER, fmt="xlsx", caller=reader)
     sheet = load_workbook(io.BytesIO(xlsx.body))["Verwijsstromen"]
     assert "<10" in [cell.value for cell in sheet["C"]]
+
+
+def test_flows_chart_says_when_every_flow_is_hidden() -> None:
+    """A reader who sees every referral flow hidden gets a sentence, not empty axes."""
+    from api.reports.charts import flows_chart
+
+    assert "alle stromen verborgen" in flows_chart([], "nl", hidden=True)
+    assert "all flows hidden" in flows_chart([], "en", hidden=True)
+    assert "geen data" in flows_chart([], "nl")
+    drawn = flows_chart([("GB-GGZ", 12, 0)], "nl")
+    assert "GB-GGZ" in drawn and "verborgen" not in drawn
